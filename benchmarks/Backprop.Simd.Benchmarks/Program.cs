@@ -1,0 +1,15 @@
+using BenchmarkDotNet.Running;
+using Backprop.Simd.Benchmarks;
+
+if (args.Length > 0 && args[0] == "gemm")
+{
+    return QuickGemm.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "kernel")
+{
+    return QuickKernel.Run(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(QuickGemm).Assembly).Run(args);
+return 0;

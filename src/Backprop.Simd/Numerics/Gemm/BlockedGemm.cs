@@ -1,0 +1,85 @@
+using System.Numerics;
+
+namespace Backprop.Simd.Numerics.GemmKernels;
+
+/// <summary>
+/// The BLIS five loops around a micro-kernel (gemm-notes §3), over one thread's slice of C:
+/// JC over N by NC → PC over K by KC (pack B) → IC over M by MC (pack A) → JR by NR → IR by MR → kernel, merge.
+/// </summary>
+internal static unsafe class BlockedGemm<T, TKernel>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TKernel : IGemmKernel<T>
+{
+    /// <summary>The K blocking: blocks of equal depth (the last no sliver), a function of K and the kernel only, so
+    /// every element is summed in the same order whatever the thread split.</summary>
+    public static int BalancedKc(int k)
+    {
+        int blocks = (k + TKernel.Kc - 1) / TKernel.Kc;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /// <summary>Computes rows [m0, m1) and columns [n0, n1) of C.</summary>
+    public static void Run(in GemmProblem<T> problem, int m0, int m1, int n0, int n1, GemmScratch scratch)
+    {
+        if (problem.M == 1 && !problem.TransB && !problem.TransposedC)
+        {
+            RunRow(problem, n0, n1, scratch);
+            return;
+        }
+
+        int mr = TKernel.Mr;
+        int nr = TKernel.Nr;
+        int kcMax = BalancedKc(problem.K);
+        int mcMax = Math.Min(TKernel.Mc, RoundUp(m1 - m0, mr));
+        int ncMax = Math.Min(TKernel.Nc, RoundUp(n1 - n0, nr));
+        T* packedA = (T*)scratch.A.Get((nuint)(mcMax * kcMax * sizeof(T)));
+        T* packedB = (T*)scratch.B.Get((nuint)(ncMax * kcMax * sizeof(T)));
+        T* tile = (T*)scratch.Tile.Get((nuint)(mr * nr * sizeof(T)));
+
+        for (int jc = n0; jc < n1; jc += TKernel.Nc)
+        {
+            int nc = Math.Min(TKernel.Nc, n1 - jc);
+            for (int pc = 0; pc < problem.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, problem.K - pc);
+                bool firstBlock = pc == 0;
+                Packing.PackB(problem, pc, kc, jc, nc, nr, packedB);
+                for (int ic = m0; ic < m1; ic += TKernel.Mc)
+                {
+                    int mc = Math.Min(TKernel.Mc, m1 - ic);
+                    Packing.PackA(problem, ic, mc, pc, kc, mr, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        T* panelB = packedB + ((nint)jr * kc);
+                        int cols = Math.Min(nr, nc - jr);
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            TKernel.Run(kc, packedA + ((nint)ir * kc), panelB, nr, tile);
+                            int i = ic + ir;
+                            int j = jc + jr;
+                            T* c = problem.TransposedC ? problem.C + ((nint)j * problem.Ldc) + i : problem.C + ((nint)i * problem.Ldc) + j;
+                            TileMerge.Run(tile, nr, c, problem.Ldc, problem.TransposedC, Math.Min(mr, mc - ir), cols, problem.Alpha, problem.Beta, firstBlock);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The matrix-vector case: one row of C, B read in place (packing it would cost more than the product).</summary>
+    private static void RunRow(in GemmProblem<T> problem, int n0, int n1, GemmScratch scratch)
+    {
+        int n = n1 - n0;
+        int kcMax = BalancedKc(problem.K);
+        T* row = (T*)scratch.Tile.Get((nuint)(n * sizeof(T)));
+        nint aStride = problem.TransA ? problem.Lda : 1;
+        for (int pc = 0; pc < problem.K; pc += kcMax)
+        {
+            int kc = Math.Min(kcMax, problem.K - pc);
+            TKernel.RunRow(kc, problem.AAt(0, pc), aStride, problem.BAt(pc, n0), problem.Ldb, row, n);
+            TileMerge.Run(row, n, problem.C + n0, problem.Ldc, false, 1, n, problem.Alpha, problem.Beta, pc == 0);
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

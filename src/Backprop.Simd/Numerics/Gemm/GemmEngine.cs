@@ -1,0 +1,197 @@
+using System.Numerics;
+using Backprop.Simd.Numerics.Threading;
+
+namespace Backprop.Simd.Numerics.GemmKernels;
+
+/// <summary>
+/// Plans a GEMM (kernel, orientation, thread grid) and runs it. Threads split only M and N, never K, and every
+/// thread uses the same K blocking, so each element of C is computed by one thread in one fixed order: the result
+/// is bitwise identical for any thread count (gemm-notes §6, §8).
+/// </summary>
+internal static unsafe class GemmEngine<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// Below this many multiply-adds per thread the hand-off (about 1 µs to a spinning worker, more to a sleeping one)
+    /// and the duplicated packing outweigh the gain; 2^19 is about 5 µs of work on one core.
+    /// </summary>
+    internal const long MinWorkPerThread = 1L << 19;
+
+    /// <summary>Packing an element costs about as much as this many multiply-adds in the kernel.</summary>
+    private const int PackCost = 8;
+
+    [ThreadStatic]
+    private static GemmJob? t_job;
+
+    public static void Run(GemmProblem<T> problem, int threads, GemmKernelKind kind)
+    {
+        (int mr, int nr) = TileShape(kind);
+        if (ShouldSwap(problem.M, problem.N, mr, nr))
+        {
+            problem = problem.Swapped();
+        }
+
+        long work = (long)problem.M * problem.N * problem.K;
+        threads = (int)Math.Clamp(work / MinWorkPerThread, 1, threads);
+        (int tm, int tn) = problem.M == 1 ? (1, Math.Min(threads, (problem.N + nr - 1) / nr)) : ChooseGrid(problem.M, problem.N, problem.K, mr, nr, threads);
+        if (tm * tn == 1)
+        {
+            GemmScratch scratch = GemmScratch.Pool.Rent();
+            try
+            {
+                RunSlice(kind, problem, 0, problem.M, 0, problem.N, scratch);
+            }
+            finally
+            {
+                GemmScratch.Pool.Return(scratch);
+            }
+
+            return;
+        }
+
+        GemmJob job = t_job is { InUse: false } cached ? cached : (t_job = new GemmJob());
+        job.Prepare(problem, kind, tm, tn, mr, nr);
+        try
+        {
+            WorkerPool.Shared.Run(job, tm * tn, tm * tn);
+        }
+        finally
+        {
+            job.InUse = false;
+        }
+    }
+
+    internal static (int Mr, int Nr) TileShape(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Vector512 => (Vector512Kernel<T>.Mr, Vector512Kernel<T>.Nr),
+        GemmKernelKind.Vector256 => (Vector256Kernel<T>.Mr, Vector256Kernel<T>.Nr),
+        GemmKernelKind.Vector128 => (Vector128Kernel<T>.Mr, Vector128Kernel<T>.Nr),
+        _ => (ScalarKernel<T>.Mr, ScalarKernel<T>.Nr),
+    };
+
+    /// <summary>
+    /// A product with few columns (the 10-class output layer) wastes most of an NR-wide tile; computed as
+    /// Cᵀ = op(B)ᵀ op(A)ᵀ the short side fills MR rows instead. Same operations per element, so same bits.
+    /// </summary>
+    internal static bool ShouldSwap(int m, int n, int mr, int nr)
+    {
+        if (m == 1 || n == 1)
+        {
+            return false;
+        }
+
+        double normal = Efficiency(m, mr) * Efficiency(n, nr);
+        double swapped = Efficiency(n, mr) * Efficiency(m, nr);
+        return swapped > 1.25 * normal;
+    }
+
+    /// <summary>The thread grid tm x tn (tm * tn ≤ threads) with the least work on the busiest thread.</summary>
+    internal static (int Tm, int Tn) ChooseGrid(int m, int n, int k, int mr, int nr, int threads)
+    {
+        int mBlocks = (m + mr - 1) / mr;
+        int nBlocks = (n + nr - 1) / nr;
+        (int, int) best = (1, 1);
+        double bestCost = double.MaxValue;
+        for (int t = threads; t >= 1; t--)
+        {
+            for (int tm = 1; tm <= t; tm++)
+            {
+                int tn = t / tm;
+                if (tm * tn != t || tm > mBlocks || tn > nBlocks)
+                {
+                    continue;
+                }
+
+                long rows = (long)((mBlocks + tm - 1) / tm) * mr;
+                long cols = (long)((nBlocks + tn - 1) / tn) * nr;
+                double cost = (double)k * ((rows * cols) + (PackCost * (rows + cols)));
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    best = (tm, tn);
+                }
+            }
+
+            if (bestCost < double.MaxValue)
+            {
+                break;
+            }
+        }
+
+        return best;
+    }
+
+    internal static void RunSlice(GemmKernelKind kind, in GemmProblem<T> problem, int m0, int m1, int n0, int n1, GemmScratch scratch)
+    {
+        switch (kind)
+        {
+            case GemmKernelKind.Vector512:
+                BlockedGemm<T, Vector512Kernel<T>>.Run(problem, m0, m1, n0, n1, scratch);
+                break;
+            case GemmKernelKind.Vector256:
+                BlockedGemm<T, Vector256Kernel<T>>.Run(problem, m0, m1, n0, n1, scratch);
+                break;
+            case GemmKernelKind.Vector128:
+                BlockedGemm<T, Vector128Kernel<T>>.Run(problem, m0, m1, n0, n1, scratch);
+                break;
+            default:
+                BlockedGemm<T, ScalarKernel<T>>.Run(problem, m0, m1, n0, n1, scratch);
+                break;
+        }
+    }
+
+    private static double Efficiency(int size, int tile) => (double)size / ((size + tile - 1) / tile * tile);
+
+    /// <summary>The work items of a multithreaded GEMM: item t computes the t-th block of a tm x tn grid over C.</summary>
+    private sealed class GemmJob : IParallelWork
+    {
+        private GemmProblem<T> _problem;
+        private GemmKernelKind _kind;
+        private int _tm;
+        private int _tn;
+        private int _mr;
+        private int _nr;
+
+        public bool InUse { get; set; }
+
+        public void Prepare(in GemmProblem<T> problem, GemmKernelKind kind, int tm, int tn, int mr, int nr)
+        {
+            InUse = true;
+            _problem = problem;
+            _kind = kind;
+            _tm = tm;
+            _tn = tn;
+            _mr = mr;
+            _nr = nr;
+        }
+
+        public void Execute(int index)
+        {
+            (int m0, int m1) = Range(index / _tn, _tm, _problem.M, _mr);
+            (int n0, int n1) = Range(index % _tn, _tn, _problem.N, _nr);
+            if (m0 >= m1 || n0 >= n1)
+            {
+                return;
+            }
+
+            GemmScratch scratch = GemmScratch.Pool.Rent();
+            try
+            {
+                RunSlice(_kind, _problem, m0, m1, n0, n1, scratch);
+            }
+            finally
+            {
+                GemmScratch.Pool.Return(scratch);
+            }
+        }
+
+        /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of [0, size), cut at multiples of <paramref name="tile"/> and as even as possible.</summary>
+        private static (int Start, int End) Range(int part, int parts, int size, int tile)
+        {
+            int blocks = (size + tile - 1) / tile;
+            int start = (int)((long)part * blocks / parts) * tile;
+            int end = (int)((long)(part + 1) * blocks / parts) * tile;
+            return (Math.Min(start, size), Math.Min(end, size));
+        }
+    }
+}

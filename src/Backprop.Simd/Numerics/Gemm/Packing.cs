@@ -1,0 +1,203 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Simd.Numerics.GemmKernels;
+
+/// <summary>
+/// Packs blocks of op(A) and op(B) into the micro-panel layout the kernels read sequentially (gemm-notes §4):
+/// A as <c>kc</c> groups of MR row values, B as <c>kc</c> groups of NR column values, the last panel zero-padded
+/// so that one kernel serves every tile.
+/// </summary>
+internal static unsafe class Packing
+{
+    /// <summary>Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels at <paramref name="destination"/>.</summary>
+    public static void PackA<T>(in GemmProblem<T> problem, int i0, int mc, int p0, int kc, int mr, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int valid = Math.Min(mr, mc - ir);
+            T* source = problem.AAt(i0 + ir, p0);
+            T* panel = destination + ((nint)ir * kc);
+            if (problem.TransA)
+            {
+                PackRows(source, problem.Lda, kc, mr, valid, panel);
+            }
+            else
+            {
+                PackColumns(source, problem.Lda, kc, mr, valid, panel);
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels at <paramref name="destination"/>.</summary>
+    public static void PackB<T>(in GemmProblem<T> problem, int p0, int kc, int j0, int nc, int nr, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int valid = Math.Min(nr, nc - jr);
+            T* source = problem.BAt(p0, j0 + jr);
+            T* panel = destination + ((nint)jr * kc);
+            if (problem.TransB)
+            {
+                PackColumns(source, problem.Ldb, kc, nr, valid, panel);
+            }
+            else
+            {
+                PackRows(source, problem.Ldb, kc, nr, valid, panel);
+            }
+        }
+    }
+
+    /// <summary>destination[p * width + j] = source[p * ld + j] for j &lt; valid, 0 up to width: a strided copy of kc rows.</summary>
+    public static void PackRows<T>(T* source, nint ld, int kc, int width, int valid, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            CopyRow(source + (p * ld), destination + ((nint)p * width), valid);
+            for (int j = valid; j < width; j++)
+            {
+                destination[((nint)p * width) + j] = T.Zero;
+            }
+        }
+    }
+
+    /// <summary>destination[p * width + r] = source[r * ld + p] for r &lt; valid, 0 up to width: kc columns of <paramref name="valid"/> rows, transposed.</summary>
+    public static void PackColumns<T>(T* source, nint ld, int kc, int width, int valid, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int r = 0;
+        if (typeof(T) == typeof(float) && Sse.IsSupported)
+        {
+            for (; r + 4 <= valid; r += 4)
+            {
+                TransposeFloatRows((float*)source + (r * ld), ld, kc, width, (float*)destination + r);
+            }
+        }
+        else if (typeof(T) == typeof(double) && Avx.IsSupported)
+        {
+            for (; r + 4 <= valid; r += 4)
+            {
+                TransposeDoubleRows((double*)source + (r * ld), ld, kc, width, (double*)destination + r);
+            }
+        }
+
+        for (; r < valid; r++)
+        {
+            T* row = source + (r * ld);
+            for (int p = 0; p < kc; p++)
+            {
+                destination[((nint)p * width) + r] = row[p];
+            }
+        }
+
+        for (; r < width; r++)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                destination[((nint)p * width) + r] = T.Zero;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow<T>(T* source, T* destination, int count)
+        where T : unmanaged
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + Vector256<T>.Count <= count; j += Vector256<T>.Count)
+            {
+                Vector256.Store(Vector256.Load(source + j), destination + j);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; j + Vector128<T>.Count <= count; j += Vector128<T>.Count)
+            {
+                Vector128.Store(Vector128.Load(source + j), destination + j);
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            destination[j] = source[j];
+        }
+    }
+
+    /// <summary>Four rows of floats, kc long, into four lanes of each destination group: 4x4 in-register transposes.</summary>
+    private static void TransposeFloatRows(float* source, nint ld, int kc, int width, float* destination)
+    {
+        float* s0 = source;
+        float* s1 = source + ld;
+        float* s2 = source + (2 * ld);
+        float* s3 = source + (3 * ld);
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            Vector128<float> r0 = Sse.LoadVector128(s0 + p);
+            Vector128<float> r1 = Sse.LoadVector128(s1 + p);
+            Vector128<float> r2 = Sse.LoadVector128(s2 + p);
+            Vector128<float> r3 = Sse.LoadVector128(s3 + p);
+            Vector128<float> t0 = Sse.UnpackLow(r0, r1);
+            Vector128<float> t1 = Sse.UnpackLow(r2, r3);
+            Vector128<float> t2 = Sse.UnpackHigh(r0, r1);
+            Vector128<float> t3 = Sse.UnpackHigh(r2, r3);
+            float* d = destination + ((nint)p * width);
+            Sse.Store(d, Sse.MoveLowToHigh(t0, t1));
+            Sse.Store(d + width, Sse.MoveHighToLow(t1, t0));
+            Sse.Store(d + (2 * width), Sse.MoveLowToHigh(t2, t3));
+            Sse.Store(d + (3 * width), Sse.MoveHighToLow(t3, t2));
+        }
+
+        for (; p < kc; p++)
+        {
+            float* d = destination + ((nint)p * width);
+            d[0] = s0[p];
+            d[1] = s1[p];
+            d[2] = s2[p];
+            d[3] = s3[p];
+        }
+    }
+
+    /// <summary>Four rows of doubles, kc long, into four lanes of each destination group: 4x4 AVX transposes.</summary>
+    private static void TransposeDoubleRows(double* source, nint ld, int kc, int width, double* destination)
+    {
+        double* s0 = source;
+        double* s1 = source + ld;
+        double* s2 = source + (2 * ld);
+        double* s3 = source + (3 * ld);
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            Vector256<double> r0 = Avx.LoadVector256(s0 + p);
+            Vector256<double> r1 = Avx.LoadVector256(s1 + p);
+            Vector256<double> r2 = Avx.LoadVector256(s2 + p);
+            Vector256<double> r3 = Avx.LoadVector256(s3 + p);
+            Vector256<double> t0 = Avx.UnpackLow(r0, r1);
+            Vector256<double> t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<double> t2 = Avx.UnpackLow(r2, r3);
+            Vector256<double> t3 = Avx.UnpackHigh(r2, r3);
+            double* d = destination + ((nint)p * width);
+            Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
+            Avx.Store(d + width, Avx.Permute2x128(t1, t3, 0x20));
+            Avx.Store(d + (2 * width), Avx.Permute2x128(t0, t2, 0x31));
+            Avx.Store(d + (3 * width), Avx.Permute2x128(t1, t3, 0x31));
+        }
+
+        for (; p < kc; p++)
+        {
+            double* d = destination + ((nint)p * width);
+            d[0] = s0[p];
+            d[1] = s1[p];
+            d[2] = s2[p];
+            d[3] = s3[p];
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Numerics;
+
+namespace Backprop.Simd.Numerics.GemmKernels;
+
+/// <summary>
+/// A 12 x (2 vectors) register tile: 24 accumulators, two B vectors and a broadcast, 27 of the 32 AVX-512 (or NEON) registers.
+/// </summary>
+/// <remarks>
+/// Per k: two vector loads of B, then for each row one broadcast of A and two multiply-adds. The accumulators are
+/// separate locals (never an array) so that the JIT keeps them in registers, and the epilogue only stores them to
+/// the tile buffer: any branch there makes the JIT spill accumulators inside the loop (gemm-notes §6).
+/// </remarks>
+internal static unsafe class Tile12x2<T, TVector, TSimd>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TVector : struct
+    where TSimd : ISimd<T, TVector>
+{
+    public const int Rows = 12;
+
+    public static void Run(nint kc, T* a, T* b, nint ldb, T* tile)
+    {
+        int w = TSimd.Count;
+        TVector c00 = default, c01 = default;
+        TVector c10 = default, c11 = default;
+        TVector c20 = default, c21 = default;
+        TVector c30 = default, c31 = default;
+        TVector c40 = default, c41 = default;
+        TVector c50 = default, c51 = default;
+        TVector c60 = default, c61 = default;
+        TVector c70 = default, c71 = default;
+        TVector c80 = default, c81 = default;
+        TVector c90 = default, c91 = default;
+        TVector c100 = default, c101 = default;
+        TVector c110 = default, c111 = default;
+        TVector a0, a1;
+        for (nint p = 0; p < kc; p++)
+        {
+            TVector b0 = TSimd.Load(b);
+            TVector b1 = TSimd.Load(b + w);
+            a0 = TSimd.Broadcast(a[0]);
+            c00 = TSimd.MultiplyAdd(a0, b0, c00);
+            c01 = TSimd.MultiplyAdd(a0, b1, c01);
+            a1 = TSimd.Broadcast(a[1]);
+            c10 = TSimd.MultiplyAdd(a1, b0, c10);
+            c11 = TSimd.MultiplyAdd(a1, b1, c11);
+            a0 = TSimd.Broadcast(a[2]);
+            c20 = TSimd.MultiplyAdd(a0, b0, c20);
+            c21 = TSimd.MultiplyAdd(a0, b1, c21);
+            a1 = TSimd.Broadcast(a[3]);
+            c30 = TSimd.MultiplyAdd(a1, b0, c30);
+            c31 = TSimd.MultiplyAdd(a1, b1, c31);
+            a0 = TSimd.Broadcast(a[4]);
+            c40 = TSimd.MultiplyAdd(a0, b0, c40);
+            c41 = TSimd.MultiplyAdd(a0, b1, c41);
+            a1 = TSimd.Broadcast(a[5]);
+            c50 = TSimd.MultiplyAdd(a1, b0, c50);
+            c51 = TSimd.MultiplyAdd(a1, b1, c51);
+            a0 = TSimd.Broadcast(a[6]);
+            c60 = TSimd.MultiplyAdd(a0, b0, c60);
+            c61 = TSimd.MultiplyAdd(a0, b1, c61);
+            a1 = TSimd.Broadcast(a[7]);
+            c70 = TSimd.MultiplyAdd(a1, b0, c70);
+            c71 = TSimd.MultiplyAdd(a1, b1, c71);
+            a0 = TSimd.Broadcast(a[8]);
+            c80 = TSimd.MultiplyAdd(a0, b0, c80);
+            c81 = TSimd.MultiplyAdd(a0, b1, c81);
+            a1 = TSimd.Broadcast(a[9]);
+            c90 = TSimd.MultiplyAdd(a1, b0, c90);
+            c91 = TSimd.MultiplyAdd(a1, b1, c91);
+            a0 = TSimd.Broadcast(a[10]);
+            c100 = TSimd.MultiplyAdd(a0, b0, c100);
+            c101 = TSimd.MultiplyAdd(a0, b1, c101);
+            a1 = TSimd.Broadcast(a[11]);
+            c110 = TSimd.MultiplyAdd(a1, b0, c110);
+            c111 = TSimd.MultiplyAdd(a1, b1, c111);
+            a += Rows;
+            b += ldb;
+        }
+
+        TSimd.Store(c00, tile);
+        TSimd.Store(c01, tile + 1 * w);
+        TSimd.Store(c10, tile + 2 * w);
+        TSimd.Store(c11, tile + 3 * w);
+        TSimd.Store(c20, tile + 4 * w);
+        TSimd.Store(c21, tile + 5 * w);
+        TSimd.Store(c30, tile + 6 * w);
+        TSimd.Store(c31, tile + 7 * w);
+        TSimd.Store(c40, tile + 8 * w);
+        TSimd.Store(c41, tile + 9 * w);
+        TSimd.Store(c50, tile + 10 * w);
+        TSimd.Store(c51, tile + 11 * w);
+        TSimd.Store(c60, tile + 12 * w);
+        TSimd.Store(c61, tile + 13 * w);
+        TSimd.Store(c70, tile + 14 * w);
+        TSimd.Store(c71, tile + 15 * w);
+        TSimd.Store(c80, tile + 16 * w);
+        TSimd.Store(c81, tile + 17 * w);
+        TSimd.Store(c90, tile + 18 * w);
+        TSimd.Store(c91, tile + 19 * w);
+        TSimd.Store(c100, tile + 20 * w);
+        TSimd.Store(c101, tile + 21 * w);
+        TSimd.Store(c110, tile + 22 * w);
+        TSimd.Store(c111, tile + 23 * w);
+    }
+}

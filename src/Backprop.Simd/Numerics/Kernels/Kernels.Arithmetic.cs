@@ -1,0 +1,133 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop.Simd.Numerics.Kernels;
+
+/// <summary>
+/// The element-wise and reduction kernels a multilayer perceptron needs, on spans and matrix views. Where
+/// <see cref="TensorPrimitives"/> has the operation the kernel delegates to it; the rest run on this library's
+/// Vector512/Vector256/Vector128 operators.
+/// </summary>
+/// <remarks>
+/// Common rules: inputs of a binary kernel have equal lengths; the destination is at least as long as the input
+/// and only the first input-length elements are written; the destination may be the very same span as an input
+/// (in place) but must not overlap one at an offset. Violations throw <see cref="ArgumentException"/>.
+/// Reductions run in a fixed order for a given length and instruction set, so they are reproducible.
+/// </remarks>
+public static partial class Kernels
+{
+    /// <summary>destination[i] = x[i] + y[i].</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The first addend.</param>
+    /// <param name="y">The second addend.</param>
+    /// <param name="destination">The sums; may be <paramref name="x"/> or <paramref name="y"/>.</param>
+    public static void Add<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Binary(x, y, destination);
+        TensorPrimitives.Add(x, y, destination);
+    }
+
+    /// <summary>destination[i] = x[i] - y[i].</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The minuend.</param>
+    /// <param name="y">The subtrahend.</param>
+    /// <param name="destination">The differences; may be <paramref name="x"/> or <paramref name="y"/>.</param>
+    public static void Subtract<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Binary(x, y, destination);
+        TensorPrimitives.Subtract(x, y, destination);
+    }
+
+    /// <summary>destination[i] = x[i] * y[i] (the Hadamard product).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The first factor.</param>
+    /// <param name="y">The second factor.</param>
+    /// <param name="destination">The products; may be <paramref name="x"/> or <paramref name="y"/>.</param>
+    public static void Multiply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Binary(x, y, destination);
+        TensorPrimitives.Multiply(x, y, destination);
+    }
+
+    /// <summary>destination[i] = factor * x[i].</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The values.</param>
+    /// <param name="factor">The scale factor.</param>
+    /// <param name="destination">The scaled values; may be <paramref name="x"/>.</param>
+    public static void Scale<T>(ReadOnlySpan<T> x, T factor, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Unary(x, destination);
+        TensorPrimitives.Multiply(x, factor, destination);
+    }
+
+    /// <summary>y[i] = alpha * x[i] + y[i] (BLAS axpy).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="alpha">The factor on <paramref name="x"/>.</param>
+    /// <param name="x">The values to add.</param>
+    /// <param name="y">The accumulator, updated in place; as long as <paramref name="x"/>.</param>
+    public static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.SameLength(x.Length, y.Length);
+        SpanChecks.NoPartialOverlap(x, y, nameof(x));
+        TensorPrimitives.MultiplyAdd(x, alpha, y, y);
+    }
+
+    /// <summary>destination[i] = e^x[i].</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The exponents.</param>
+    /// <param name="destination">The powers; may be <paramref name="x"/>.</param>
+    public static void Exp<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Unary(x, destination);
+        TensorPrimitives.Exp(x, destination);
+    }
+
+    /// <summary>destination[i] = ln x[i] (NaN for negative x, -∞ for 0).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The values.</param>
+    /// <param name="destination">The natural logarithms; may be <paramref name="x"/>.</param>
+    public static void Log<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Unary(x, destination);
+        TensorPrimitives.Log(x, destination);
+    }
+
+    /// <summary>destination[i] = sign(x[i]): 1, -1, or x[i] itself for ±0 and NaN (the L1 subgradient).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The values.</param>
+    /// <param name="destination">The signs; may be <paramref name="x"/>.</param>
+    public static void Sign<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Unary(x, destination);
+        UnaryDriver.Apply(x, destination, default(Operators.SignOperator<T>));
+    }
+
+    /// <summary>Σ x[i]², in a fixed order.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The values.</param>
+    /// <returns>The sum of squares; 0 for an empty span.</returns>
+    public static T SumOfSquares<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.SumOfSquares(x);
+
+    /// <summary>Σ |x[i]|, in a fixed order.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The values.</param>
+    /// <returns>The sum of absolute values; 0 for an empty span.</returns>
+    public static T SumOfMagnitudes<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.SumOfMagnitudes(x);
+
+    /// <summary>Σ x[i], in a fixed order.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The values.</param>
+    /// <returns>The sum; 0 for an empty span.</returns>
+    public static T Sum<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sum(x);
+}
