@@ -98,6 +98,12 @@ public sealed class Matrix<T>
     /// <summary>The number of rows.</summary>
     public int Rows { get; }
 
+    /// <summary>The backing array (shared with views of this matrix).</summary>
+    internal T[] Array => _array;
+
+    /// <summary>The index of element (0, 0) in <see cref="Array"/>.</summary>
+    internal int Offset => _offset;
+
     /// <summary>The number of columns.</summary>
     public int Columns { get; }
 

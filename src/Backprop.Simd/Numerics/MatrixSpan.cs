@@ -85,7 +85,9 @@ public readonly ref struct MatrixSpan<T>
     public Span<T> Row(int row)
     {
         MatrixSpanChecks.CheckRow(row, Rows);
-        return _span.Slice(row * Stride, Columns);
+
+        // A view without columns holds no elements at all, so its rows cannot be sliced out of it.
+        return Columns == 0 ? default : _span.Slice(row * Stride, Columns);
     }
 
     /// <summary>A view of rows <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> - 1, without copying.</summary>

@@ -14,7 +14,11 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         SpanChecks.Unary(x, destination);
-        TensorPrimitives.Sigmoid(x, destination);
+        if (!x.IsEmpty)
+        {
+            // TensorPrimitives.Sigmoid, unlike its siblings, throws on empty spans.
+            TensorPrimitives.Sigmoid(x, destination);
+        }
     }
 
     /// <summary>destination[i] = y[i] (1 - y[i]): the sigmoid's derivative given its output y = sigmoid(x).</summary>
@@ -40,7 +44,7 @@ public static partial class Kernels
         BinaryDriver.Apply(y, outputGradient, inputGradient, default(SigmoidGradientOperator<T>));
     }
 
-    /// <summary>destination[i] = tanh x[i].</summary>
+    /// <summary>destination[i] = tanh x[i], within about 2 ulps; tanh(±0) = ±0.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The inputs.</param>
     /// <param name="destination">The outputs; may be <paramref name="x"/>.</param>
@@ -48,7 +52,7 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         SpanChecks.Unary(x, destination);
-        TensorPrimitives.Tanh(x, destination);
+        UnaryDriver.Apply(x, destination, default(TanhOperator<T>));
     }
 
     /// <summary>destination[i] = 1 - y[i]²: the derivative of tanh given its output y = tanh(x).</summary>
@@ -90,15 +94,23 @@ public static partial class Kernels
     /// <param name="x">The inputs (or outputs) of ReLU.</param>
     /// <param name="destination">The derivatives; may be <paramref name="x"/>.</param>
     public static void ReluDerivative<T>(ReadOnlySpan<T> x, Span<T> destination)
-        where T : unmanaged, IFloatingPointIeee754<T> => LeakyReluDerivative(x, T.Zero, destination);
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Unary(x, destination);
+        UnaryDriver.Apply(x, destination, new UnitGradientOperator<T, ReluGradientOperator<T>>(default));
+    }
 
-    /// <summary>inputGradient[i] = x[i] &gt; 0 ? outputGradient[i] : 0: backpropagation through ReLU. x may be the input or the output of ReLU.</summary>
+    /// <summary>inputGradient[i] = x[i] &gt; 0 ? outputGradient[i] : +0: backpropagation through ReLU (an infinite or NaN outputGradient does not pass a closed unit). x may be the input or the output of ReLU.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The inputs (or outputs) of ReLU.</param>
     /// <param name="outputGradient">The loss gradient with respect to the output.</param>
     /// <param name="inputGradient">The loss gradient with respect to the input; may be either input.</param>
     public static void ReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
-        where T : unmanaged, IFloatingPointIeee754<T> => LeakyReluBackward(x, T.Zero, outputGradient, inputGradient);
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Binary(x, outputGradient, inputGradient);
+        BinaryDriver.Apply(x, outputGradient, inputGradient, default(ReluGradientOperator<T>));
+    }
 
     /// <summary>destination[i] = x[i] &gt; 0 ? x[i] : slope * x[i].</summary>
     /// <typeparam name="T">float or double.</typeparam>

@@ -130,4 +130,16 @@ public static partial class Kernels
     /// <returns>The sum; 0 for an empty span.</returns>
     public static T Sum<T>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sum(x);
+
+    /// <summary>gradient[i] += lambda * sign(weights[i]): the L1 subgradient, added in place.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="weights">The weights.</param>
+    /// <param name="lambda">The L1 strength.</param>
+    /// <param name="gradient">The gradient to add to; as long as the weights.</param>
+    public static void AddL1Gradient<T>(ReadOnlySpan<T> weights, T lambda, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SpanChecks.Binary(weights, gradient, gradient);
+        BinaryDriver.Apply(weights, gradient, gradient, new Operators.L1GradientOperator<T>(lambda));
+    }
 }
