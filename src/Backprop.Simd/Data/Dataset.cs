@@ -1,0 +1,244 @@
+using System.Numerics;
+using Backprop.Simd.Numerics;
+
+namespace Backprop.Simd.Data;
+
+/// <summary>
+/// A labelled data set for classification: a feature matrix [samples x features] and one class label per row,
+/// each in [0, <see cref="ClassCount"/>).
+/// </summary>
+/// <remarks>
+/// Typical use, as in the MNIST notebook: load, shuffle with a fixed seed, hold out the first rows for validation,
+/// fit a <see cref="Standardizer{T}"/> on the training rows and apply it to both:
+/// <code>
+/// var all = Dataset&lt;float&gt;.LoadIdx("images.gz", "labels.gz", classCount: 10);
+/// all.Shuffle(42);
+/// var (validation, train) = all.Split(500);
+/// </code>
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Dataset<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates a data set over <paramref name="features"/> and <paramref name="labels"/> (neither is copied).</summary>
+    /// <param name="features">[samples x features].</param>
+    /// <param name="labels">One label per row of <paramref name="features"/>.</param>
+    /// <param name="classCount">The number of classes; positive.</param>
+    /// <exception cref="ArgumentException">The number of labels differs from the number of rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, <paramref name="classCount"/>) (the message names its index and value), or <paramref name="classCount"/> is not positive.</exception>
+    public Dataset(Matrix<T> features, int[] labels, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        if (features.Rows != labels.Length)
+        {
+            throw new ArgumentException($"There are {labels.Length} labels for {features.Rows} feature rows.", nameof(labels));
+        }
+
+        OneHot.CheckLabels(labels, classCount);
+        Features = features;
+        Labels = labels;
+        ClassCount = classCount;
+    }
+
+    /// <summary>The features, one row per sample.</summary>
+    public Matrix<T> Features { get; }
+
+    /// <summary>The class of each sample, in [0, <see cref="ClassCount"/>).</summary>
+    public int[] Labels { get; }
+
+    /// <summary>The number of classes.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>The number of samples.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>The number of features per sample.</summary>
+    public int FeatureCount => Features.Columns;
+
+    /// <summary>
+    /// Shuffles the samples in place, feature rows and labels together: Fisher-Yates from the last row down with a
+    /// <see cref="SeededRandom"/> seeded with <paramref name="seed"/>, so the same seed always gives the same order
+    /// (the same permutation as <see cref="SeededRandom.Shuffle{TItem}(Span{TItem})"/> on an array of indices).
+    /// </summary>
+    /// <param name="seed">The seed.</param>
+    public void Shuffle(ulong seed)
+    {
+        var random = new SeededRandom(seed);
+        int[] labels = Labels;
+        var temporary = new T[FeatureCount];
+        for (int i = labels.Length - 1; i > 0; i--)
+        {
+            int j = random.NextInt32(i + 1);
+            if (j == i)
+            {
+                continue;
+            }
+
+            (labels[i], labels[j]) = (labels[j], labels[i]);
+            Span<T> a = Features.Row(i);
+            Span<T> b = Features.Row(j);
+            a.CopyTo(temporary);
+            b.CopyTo(a);
+            temporary.CopyTo(b);
+        }
+    }
+
+    /// <summary>Splits into the first <paramref name="firstCount"/> samples and the rest, as two independent copies.</summary>
+    /// <param name="firstCount">The size of the first part, in [0, <see cref="Count"/>].</param>
+    /// <returns>The first part and the remaining samples, in order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstCount"/> is outside [0, <see cref="Count"/>].</exception>
+    public (Dataset<T> First, Dataset<T> Remaining) Split(int firstCount)
+    {
+        if ((uint)firstCount > (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstCount), firstCount, $"Cannot take {firstCount} samples from a data set of {Count}.");
+        }
+
+        return (Take(0, firstCount), Take(firstCount, Count - firstCount));
+    }
+
+    /// <summary>The labels one-hot encoded: a new [samples x classes] matrix.</summary>
+    /// <returns>The matrix.</returns>
+    public Matrix<T> OneHotLabels() => OneHot.Encode<T>(Labels, ClassCount);
+
+    /// <summary>The number of samples of each class.</summary>
+    /// <returns>An array of <see cref="ClassCount"/> counts.</returns>
+    public int[] CountPerClass()
+    {
+        var counts = new int[ClassCount];
+        foreach (int label in Labels)
+        {
+            counts[label]++;
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// Builds a data set from an image array [count x ...] (each item becomes one row of features) and a label array
+    /// [count] as read by <see cref="IdxReader"/>.
+    /// </summary>
+    /// <param name="images">The images (any rank; the items are flattened).</param>
+    /// <param name="labels">The labels: one dimension, as many as there are images.</param>
+    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <param name="scaling">How bytes become features.</param>
+    /// <returns>The data set.</returns>
+    /// <exception cref="ArgumentException">The arrays do not match (rank, count) or a label is out of range; the message says which.</exception>
+    public static Dataset<T> FromIdx(IdxArray images, IdxArray labels, int classCount, PixelScaling scaling = PixelScaling.UnitInterval)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        string? problem = Check(images, labels, classCount, "the images", "the labels");
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem + ".", nameof(labels));
+        }
+
+        return Build(images, labels, classCount, scaling);
+    }
+
+    /// <summary>Loads an image file and a label file (IDX, plain or gzip) and checks that they form a pair.</summary>
+    /// <param name="imagesPath">The images: magic 0x00000803, [count x rows x columns].</param>
+    /// <param name="labelsPath">The labels: magic 0x00000801, [count].</param>
+    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <param name="scaling">How bytes become features.</param>
+    /// <returns>The data set: one row of rows * columns features per image.</returns>
+    /// <exception cref="InvalidDataException">A file is malformed, the counts differ or a label is out of range; the message names the file.</exception>
+    /// <exception cref="IOException">A file cannot be opened or read.</exception>
+    public static Dataset<T> LoadIdx(string imagesPath, string labelsPath, int classCount, PixelScaling scaling = PixelScaling.UnitInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        IdxArray images = IdxReader.ReadImages(imagesPath);
+        IdxArray labels = IdxReader.ReadLabels(labelsPath);
+        return FromFiles(images, labels, classCount, scaling, $"images file '{imagesPath}'", $"labels file '{labelsPath}'");
+    }
+
+    /// <summary>Loads an image stream and a label stream (IDX, plain or gzip) and checks that they form a pair.</summary>
+    /// <param name="images">The images: magic 0x00000803, [count x rows x columns]; left open.</param>
+    /// <param name="labels">The labels: magic 0x00000801, [count]; left open.</param>
+    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <param name="scaling">How bytes become features.</param>
+    /// <returns>The data set: one row of rows * columns features per image.</returns>
+    /// <exception cref="InvalidDataException">A stream is malformed, the counts differ or a label is out of range.</exception>
+    public static Dataset<T> LoadIdx(Stream images, Stream labels, int classCount, PixelScaling scaling = PixelScaling.UnitInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        IdxArray imageArray = IdxReader.ReadImages(images);
+        IdxArray labelArray = IdxReader.ReadLabels(labels);
+        return FromFiles(imageArray, labelArray, classCount, scaling, "images stream", "labels stream");
+    }
+
+    private static Dataset<T> FromFiles(IdxArray images, IdxArray labels, int classCount, PixelScaling scaling, string imagesName, string labelsName)
+    {
+        string? problem = Check(images, labels, classCount, imagesName, labelsName);
+        if (problem is not null)
+        {
+            throw new InvalidDataException(problem + ".");
+        }
+
+        return Build(images, labels, classCount, scaling);
+    }
+
+    private static string? Check(IdxArray images, IdxArray labels, int classCount, string imagesName, string labelsName)
+    {
+        if (labels.Rank != 1)
+        {
+            return $"{labelsName} has {labels.Rank} dimensions; labels have 1";
+        }
+
+        if (images.Count != labels.Count)
+        {
+            return $"{imagesName} holds {images.Count} images but {labelsName} holds {labels.Count} labels";
+        }
+
+        byte[] values = labels.Data;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] >= classCount)
+            {
+                return $"{labelsName}: label {values[i]} at index {i} (byte offset {IdxFormat.HeaderLength(1) + i} of the IDX content) is not below the class count {classCount}";
+            }
+        }
+
+        return null;
+    }
+
+    private static Dataset<T> Build(IdxArray images, IdxArray labels, int classCount, PixelScaling scaling)
+    {
+        ElementType<T>.ThrowIfNotSupported();
+        T divisor = scaling switch
+        {
+            PixelScaling.UnitInterval => T.CreateChecked(255),
+            PixelScaling.Raw => T.One,
+            _ => throw new ArgumentOutOfRangeException(nameof(scaling), scaling, "Unknown pixel scaling."),
+        };
+
+        Span<T> table = stackalloc T[256];
+        for (int b = 0; b < table.Length; b++)
+        {
+            table[b] = T.CreateChecked(b) / divisor;
+        }
+
+        var features = new Matrix<T>(images.Count, images.ItemLength);
+        Span<T> destination = features.AsSpan();
+        ReadOnlySpan<byte> source = images.Data;
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = table[source[i]];
+        }
+
+        var classes = new int[labels.Count];
+        for (int i = 0; i < classes.Length; i++)
+        {
+            classes[i] = labels.Data[i];
+        }
+
+        return new Dataset<T>(features, classes, classCount);
+    }
+
+    private Dataset<T> Take(int start, int count) =>
+        new(Features.GetRows(start, count).Clone(), Labels.AsSpan(start, count).ToArray(), ClassCount);
+}

@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+
+namespace Backprop.Simd.Data;
+
+/// <summary>
+/// Downloads the files of a data set into a cache directory and verifies each by the SHA-256 of its decompressed
+/// content before it takes its final name.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each file is fetched from <c>baseAddress + NAME.gz</c> into a temporary file in the target directory, flushed to
+/// disk, verified against the manifest, and only then renamed into place, so the directory never holds a
+/// half-written or unverified file under a data set name: after a failure, a corrupt download or a cancellation the
+/// temporary file is deleted and whatever was there before is unchanged. Files already present and valid are not
+/// downloaded again. A download is limited to a little more than the manifest's length, so a misbehaving server
+/// cannot fill the disk.
+/// </para>
+/// <para>
+/// Pass an <see cref="HttpClient"/> or an <see cref="HttpMessageHandler"/> to control the transport (proxies,
+/// timeouts, or a fake server in tests). The fetcher needs the network only when it is called.
+/// </para>
+/// </remarks>
+public sealed class DatasetFetcher : IDisposable
+{
+    private const int BufferLength = 1 << 16;
+
+    private readonly HttpClient _client;
+    private readonly bool _ownsClient;
+
+    /// <summary>Creates a fetcher with its own <see cref="HttpClient"/>.</summary>
+    public DatasetFetcher()
+        : this(new HttpClient(), ownsClient: true)
+    {
+    }
+
+    /// <summary>Creates a fetcher that sends its requests through <paramref name="handler"/> (not disposed by the fetcher).</summary>
+    /// <param name="handler">The message handler.</param>
+    public DatasetFetcher(HttpMessageHandler handler)
+        : this(new HttpClient(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: false), ownsClient: true)
+    {
+    }
+
+    /// <summary>Creates a fetcher that uses <paramref name="client"/> (not disposed by the fetcher).</summary>
+    /// <param name="client">The client.</param>
+    public DatasetFetcher(HttpClient client)
+        : this(client ?? throw new ArgumentNullException(nameof(client)), ownsClient: false)
+    {
+    }
+
+    private DatasetFetcher(HttpClient client, bool ownsClient)
+    {
+        _client = client;
+        _ownsClient = ownsClient;
+    }
+
+    /// <summary>
+    /// The root of the download cache: <c>$XDG_CACHE_HOME/backprop</c> when that variable holds an absolute path,
+    /// else <c>~/.cache/backprop</c> (on Windows, <c>%LOCALAPPDATA%\backprop</c>).
+    /// </summary>
+    /// <returns>The directory path (it may not exist yet).</returns>
+    public static string GetDefaultCacheRoot()
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (!string.IsNullOrEmpty(xdg) && Path.IsPathFullyQualified(xdg))
+        {
+            return Path.Combine(xdg, "backprop");
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "backprop");
+        }
+
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return string.IsNullOrEmpty(home)
+            ? Path.Combine(Path.GetTempPath(), "backprop")
+            : Path.Combine(home, ".cache", "backprop");
+    }
+
+    /// <summary>The cache directory of one data set: <see cref="GetDefaultCacheRoot"/> / manifest name.</summary>
+    /// <param name="manifest">The data set.</param>
+    /// <returns>The directory path (it may not exist yet).</returns>
+    public static string GetDefaultCacheDirectory(DatasetManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Path.Combine(GetDefaultCacheRoot(), manifest.Name);
+    }
+
+    /// <summary>
+    /// The most bytes accepted for one download of <paramref name="file"/>: its decompressed length plus 1/8 and
+    /// 64 KiB, more than gzip ever adds to incompressible data.
+    /// </summary>
+    /// <param name="file">The manifest entry.</param>
+    /// <returns>The limit in bytes.</returns>
+    public static long GetDownloadLimit(DatasetFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return file.Length + (file.Length / 8) + (64 * 1024);
+    }
+
+    /// <summary>
+    /// Ensures that every file of <paramref name="manifest"/> is in <paramref name="directory"/> and verified,
+    /// downloading the missing or invalid ones from <paramref name="baseAddress"/>.
+    /// </summary>
+    /// <param name="manifest">The files and their hashes, for example <see cref="FashionMnist.Manifest"/>.</param>
+    /// <param name="baseAddress">The URL the file names are appended to, for example <see cref="FashionMnist.DefaultBaseAddress"/>.</param>
+    /// <param name="directory">The target directory, created if missing; null for <see cref="GetDefaultCacheDirectory"/>.</param>
+    /// <param name="progress">Receives the bytes received per file; optional.</param>
+    /// <param name="cancellationToken">Cancels the downloads; a cancelled download leaves nothing behind.</param>
+    /// <returns>Where the files are.</returns>
+    /// <exception cref="HttpRequestException">The server answered with an error status or could not be reached; the message names the URL.</exception>
+    /// <exception cref="InvalidDataException">A downloaded file is too long or does not match its hash; the message names the URL and the expected and actual values.</exception>
+    /// <exception cref="OperationCanceledException">The operation was cancelled.</exception>
+    public async Task<DatasetLocation> FetchAsync(
+        DatasetManifest manifest,
+        Uri baseAddress,
+        string? directory = null,
+        IProgress<DownloadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        if (!baseAddress.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"The base address '{baseAddress}' is not absolute.", nameof(baseAddress));
+        }
+
+        // "http://host/path" would lose its last segment when a name is appended; "http://host/path/" keeps it.
+        if (!baseAddress.AbsolutePath.EndsWith('/'))
+        {
+            baseAddress = new Uri(baseAddress.AbsoluteUri + "/");
+        }
+
+        directory = Path.GetFullPath(directory ?? GetDefaultCacheDirectory(manifest));
+        Directory.CreateDirectory(directory);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DatasetFile file in manifest.Files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string? existing = FindValid(directory, file);
+            paths.Add(file.Name, existing ?? await DownloadAsync(file, new Uri(baseAddress, file.CompressedName), directory, progress, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new DatasetLocation(manifest, directory, paths);
+    }
+
+    /// <summary>Releases the HTTP client if the fetcher created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
+
+    /// <summary>The path of a verified copy of <paramref name="file"/> already in <paramref name="directory"/>, if any.</summary>
+    private static string? FindValid(string directory, DatasetFile file)
+    {
+        foreach (string name in (ReadOnlySpan<string>)[file.CompressedName, file.Name])
+        {
+            string path = Path.Combine(directory, name);
+            if (File.Exists(path) && DatasetVerifier.TryVerify(path, file, out _))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<string> DownloadAsync(DatasetFile file, Uri url, string directory, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        long limit = GetDownloadLimit(file);
+        string temporary = Path.Combine(directory, $".{file.CompressedName}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
+        try
+        {
+            using (HttpResponseMessage response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new HttpRequestException(
+                        string.Create(CultureInfo.InvariantCulture, $"Downloading {url} failed: the server answered {(int)response.StatusCode} {response.ReasonPhrase}."),
+                        inner: null,
+                        response.StatusCode);
+                }
+
+                long? announced = response.Content.Headers.ContentLength;
+                if (announced > limit)
+                {
+                    throw new InvalidDataException($"Downloading {url}: the server announces {announced} bytes, more than the {limit} bytes allowed for {file.Name} ({file.Length} bytes decompressed).");
+                }
+
+                Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferLength, FileOptions.Asynchronous);
+                    await using (output.ConfigureAwait(false))
+                    {
+                        await CopyAsync(body, output, file.CompressedName, url, limit, announced, progress, cancellationToken).ConfigureAwait(false);
+                        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        output.Flush(flushToDisk: true);
+                    }
+                }
+            }
+
+            if (!DatasetVerifier.TryVerify(temporary, file, out string? problem))
+            {
+                throw new InvalidDataException($"Downloaded {url}, but {problem}. The file was discarded.");
+            }
+
+            // A server may send the plain file; keep the name that describes the content, and remove an invalid
+            // copy under the other name (FindValid rejected both) so that the locator cannot pick it.
+            bool gzip = IsGzip(temporary);
+            string final = Path.Combine(directory, gzip ? file.CompressedName : file.Name);
+            File.Move(temporary, final, overwrite: true);
+            TryDelete(Path.Combine(directory, gzip ? file.Name : file.CompressedName));
+            return final;
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static async Task CopyAsync(Stream body, Stream output, string name, Uri url, long limit, long? announced, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferLength];
+        long received = 0;
+        progress?.Report(new DownloadProgress(name, 0, announced));
+        while (true)
+        {
+            int n = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+
+            received += n;
+            if (received > limit)
+            {
+                throw new InvalidDataException($"Downloading {url}: the response exceeds the {limit} bytes allowed for {name}.");
+            }
+
+            await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            progress?.Report(new DownloadProgress(name, received, announced));
+        }
+
+        if (announced is long expected && received != expected)
+        {
+            throw new InvalidDataException($"Downloading {url}: the server announced {expected} bytes but sent {received}.");
+        }
+    }
+
+    private static bool IsGzip(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16);
+        Span<byte> signature = stackalloc byte[2];
+        return stream.ReadAtLeast(signature, 2, throwOnEndOfStream: false) == 2 && signature[0] == 0x1F && signature[1] == 0x8B;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the temporary name never matches a data set file, so a leftover is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
