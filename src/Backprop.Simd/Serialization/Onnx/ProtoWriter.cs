@@ -1,0 +1,264 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Backprop.Simd.Serialization.Onnx;
+
+/// <summary>
+/// Writes protobuf fields into a growing buffer, in the canonical form protobuf's own serializers produce: minimal
+/// varints, negative int32 values sign-extended to 10 bytes, embedded messages with a minimal length prefix
+/// (<see cref="BeginMessage"/> reserves one byte and <see cref="EndMessage"/> widens it if the body needs more).
+/// The caller writes the fields of each message in field-number order, as protobuf does.
+/// </summary>
+internal sealed class ProtoWriter
+{
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private byte[] _buffer;
+    private int _length;
+
+    /// <summary>An empty writer.</summary>
+    public ProtoWriter(int initialCapacity = 256)
+    {
+        _buffer = new byte[Math.Max(16, initialCapacity)];
+    }
+
+    /// <summary>The bytes written so far.</summary>
+    public int Length => _length;
+
+    /// <summary>The bytes written so far; valid until the next write.</summary>
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+
+    /// <summary>A copy of the bytes written so far.</summary>
+    public byte[] ToArray() => WrittenSpan.ToArray();
+
+    /// <summary>Writes a tag: the field number and the wire type.</summary>
+    public void WriteTag(int fieldNumber, ProtoWireType wireType) =>
+        WriteVarint(((ulong)(uint)fieldNumber << 3) | (uint)wireType);
+
+    /// <summary>Writes a base-128 varint.</summary>
+    public void WriteVarint(ulong value)
+    {
+        Span<byte> span = Reserve(10);
+        int i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i++] = (byte)value;
+        _length += i;
+    }
+
+    /// <summary>Writes an int64 field.</summary>
+    public void WriteInt64(int fieldNumber, long value)
+    {
+        WriteTag(fieldNumber, ProtoWireType.Varint);
+        WriteVarint((ulong)value);
+    }
+
+    /// <summary>Writes a uint64 field.</summary>
+    public void WriteUInt64(int fieldNumber, ulong value)
+    {
+        WriteTag(fieldNumber, ProtoWireType.Varint);
+        WriteVarint(value);
+    }
+
+    /// <summary>Writes an int32 or enum field (a negative value takes 10 bytes, as protobuf requires).</summary>
+    public void WriteInt32(int fieldNumber, int value) => WriteInt64(fieldNumber, value);
+
+    /// <summary>Writes a float field (fixed32).</summary>
+    public void WriteFloat(int fieldNumber, float value)
+    {
+        WriteTag(fieldNumber, ProtoWireType.Fixed32);
+        BinaryPrimitives.WriteSingleLittleEndian(Reserve(4), value);
+        _length += 4;
+    }
+
+    /// <summary>Writes a double field (fixed64).</summary>
+    public void WriteDouble(int fieldNumber, double value)
+    {
+        WriteTag(fieldNumber, ProtoWireType.Fixed64);
+        BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), value);
+        _length += 8;
+    }
+
+    /// <summary>Writes a bytes field.</summary>
+    public void WriteBytes(int fieldNumber, ReadOnlySpan<byte> value)
+    {
+        WriteTag(fieldNumber, ProtoWireType.LengthDelimited);
+        WriteVarint((ulong)value.Length);
+        value.CopyTo(Reserve(value.Length));
+        _length += value.Length;
+    }
+
+    /// <summary>Writes a string field as UTF-8; throws <see cref="ArgumentException"/> for a string with lone surrogates.</summary>
+    public void WriteString(int fieldNumber, string value)
+    {
+        int byteCount;
+        try
+        {
+            byteCount = s_strictUtf8.GetByteCount(value);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException($"The string \"{value}\" for protobuf field {fieldNumber} is not valid UTF-16.", nameof(value), e);
+        }
+
+        WriteTag(fieldNumber, ProtoWireType.LengthDelimited);
+        WriteVarint((ulong)byteCount);
+        _length += s_strictUtf8.GetBytes(value, Reserve(byteCount));
+    }
+
+    /// <summary>Writes a repeated int64 field unpacked (one tag per value), as proto2 does for fields not marked packed.</summary>
+    public void WriteUnpackedInt64s(int fieldNumber, ReadOnlySpan<long> values)
+    {
+        foreach (long value in values)
+        {
+            WriteInt64(fieldNumber, value);
+        }
+    }
+
+    /// <summary>Writes a repeated float field unpacked.</summary>
+    public void WriteUnpackedFloats(int fieldNumber, ReadOnlySpan<float> values)
+    {
+        foreach (float value in values)
+        {
+            WriteFloat(fieldNumber, value);
+        }
+    }
+
+    /// <summary>Writes a packed repeated int64 field; nothing when empty.</summary>
+    public void WritePackedInt64s(int fieldNumber, ReadOnlySpan<long> values)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        int mark = BeginMessage(fieldNumber);
+        foreach (long value in values)
+        {
+            WriteVarint((ulong)value);
+        }
+
+        EndMessage(mark);
+    }
+
+    /// <summary>Writes a packed repeated uint64 field; nothing when empty.</summary>
+    public void WritePackedUInt64s(int fieldNumber, ReadOnlySpan<ulong> values)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        int mark = BeginMessage(fieldNumber);
+        foreach (ulong value in values)
+        {
+            WriteVarint(value);
+        }
+
+        EndMessage(mark);
+    }
+
+    /// <summary>Writes a packed repeated int32 field; nothing when empty.</summary>
+    public void WritePackedInt32s(int fieldNumber, ReadOnlySpan<int> values)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        int mark = BeginMessage(fieldNumber);
+        foreach (int value in values)
+        {
+            WriteVarint((ulong)(long)value);
+        }
+
+        EndMessage(mark);
+    }
+
+    /// <summary>Writes a packed repeated float field (little-endian); nothing when empty.</summary>
+    public void WritePackedFloats(int fieldNumber, ReadOnlySpan<float> values) => WritePackedFixed(fieldNumber, values);
+
+    /// <summary>Writes a packed repeated double field (little-endian); nothing when empty.</summary>
+    public void WritePackedDoubles(int fieldNumber, ReadOnlySpan<double> values) => WritePackedFixed(fieldNumber, values);
+
+    /// <summary>
+    /// Starts an embedded message (or packed run) in field <paramref name="fieldNumber"/>: writes the tag, reserves one
+    /// byte for the length and returns a mark to pass to <see cref="EndMessage"/> once the body is written.
+    /// </summary>
+    public int BeginMessage(int fieldNumber)
+    {
+        WriteTag(fieldNumber, ProtoWireType.LengthDelimited);
+        Reserve(1);
+        return _length++;
+    }
+
+    /// <summary>Ends the message started at <paramref name="mark"/>: writes its length, moving the body if the length needs more than one byte.</summary>
+    public void EndMessage(int mark)
+    {
+        int bodyStart = mark + 1;
+        int bodyLength = _length - bodyStart;
+        int prefixLength = VarintLength((ulong)bodyLength);
+        if (prefixLength > 1)
+        {
+            Reserve(prefixLength - 1);
+            _buffer.AsSpan(bodyStart, bodyLength).CopyTo(_buffer.AsSpan(mark + prefixLength));
+        }
+
+        int saved = _length;
+        _length = mark;
+        WriteVarint((ulong)bodyLength);
+        _length = saved + prefixLength - 1;
+    }
+
+    /// <summary>The number of bytes the varint encoding of <paramref name="value"/> takes: 1 to 10.</summary>
+    public static int VarintLength(ulong value) => 1 + ((63 - System.Numerics.BitOperations.LeadingZeroCount(value | 1)) / 7);
+
+    private void WritePackedFixed<T>(int fieldNumber, ReadOnlySpan<T> values)
+        where T : unmanaged
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values);
+        WriteTag(fieldNumber, ProtoWireType.LengthDelimited);
+        WriteVarint((ulong)bytes.Length);
+        Span<byte> destination = Reserve(bytes.Length)[..bytes.Length];
+        bytes.CopyTo(destination);
+        if (!BitConverter.IsLittleEndian)
+        {
+            int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+            for (int i = 0; i < destination.Length; i += size)
+            {
+                destination.Slice(i, size).Reverse();
+            }
+        }
+
+        _length += bytes.Length;
+    }
+
+    /// <summary>Makes room for <paramref name="count"/> more bytes and returns the free space after the written bytes.</summary>
+    private Span<byte> Reserve(int count)
+    {
+        long needed = (long)_length + count;
+        if (needed > _buffer.Length)
+        {
+            if (needed > Array.MaxLength)
+            {
+                throw new NotSupportedException(
+                    $"The encoded ONNX model would exceed {Array.MaxLength} bytes, the largest protobuf message; models that large need external data, which is not supported.");
+            }
+
+            long capacity = Math.Clamp(2L * _buffer.Length, needed, Array.MaxLength);
+            Array.Resize(ref _buffer, (int)capacity);
+        }
+
+        return _buffer.AsSpan(_length);
+    }
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Regenerates the ONNX fixtures in this folder with the real ONNX toolchain.
+
+CI does not run this: the .onnx and .json files it writes are committed. To regenerate (Debian):
+    apt-get install -y python3-torch python3-onnx
+    /usr/bin/python3 tests/Backprop.Simd.Tests/Onnx/Fixtures/make_fixture.py
+
+Writes, next to this script:
+  mlp_torch.onnx / .json   torch.onnx.export of nn.Sequential(Linear(4, 8), ReLU(), Linear(8, 3)), opset 13,
+                           dynamic batch axis; weights in raw_data; expected outputs computed by torch.
+  mlp_helper.onnx / .json  onnx.helper graph: Sub/Div standardisation, MatMul + Add, Tanh, Gemm (transB = 1,
+                           alpha, beta), LeakyRelu, Sigmoid, Softmax, Identity; FLOAT weights in float_data (typed
+                           field, not raw_data); expected outputs computed by numpy in float64.
+  mlp_double.onnx / .json  the same kind of graph in DOUBLE, weights in double_data, with Flatten and Relu.
+Each .json holds the op types, the opset, every initializer (dims and values) and inputs with expected outputs.
+"""
+import json
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def tensor_json(array):
+    return {"dims": list(array.shape), "values": [float(v) for v in array.reshape(-1)]}
+
+
+def write(name, model, inputs, outputs):
+    onnx.checker.check_model(model)
+    path = os.path.join(HERE, name + ".onnx")
+    with open(path, "wb") as f:
+        f.write(model.SerializeToString())
+    initializers = {t.name: tensor_json(numpy_helper.to_array(t)) for t in model.graph.initializer}
+    info = {
+        "producer": model.producer_name,
+        "ir_version": model.ir_version,
+        "opset": [o.version for o in model.opset_import if o.domain in ("", "ai.onnx")][0],
+        "input_name": model.graph.input[0].name,
+        "output_name": model.graph.output[0].name,
+        "op_types": [n.op_type for n in model.graph.node],
+        "initializers": initializers,
+        "inputs": [[float(v) for v in row] for row in inputs],
+        "outputs": [[float(v) for v in row] for row in outputs],
+    }
+    with open(os.path.join(HERE, name + ".json"), "w") as f:
+        json.dump(info, f, indent=1)
+        f.write("\n")
+
+
+def fixed_inputs(dtype):
+    return np.array(
+        [[0.0, 0.0, 0.0, 0.0], [1.0, -2.0, 0.5, 3.0], [-1.5, 0.25, 2.0, -0.75], [0.1, 0.2, 0.3, 0.4]], dtype=dtype)
+
+
+def make_torch():
+    import torch
+
+    torch.manual_seed(1234)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+    net.eval()
+    x = torch.from_numpy(fixed_inputs(np.float32))
+    path = os.path.join(HERE, "mlp_torch.onnx")
+    torch.onnx.export(net, x[:2], path, opset_version=13, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    with torch.no_grad():
+        y = net(x).numpy()
+    model = onnx.load(path)
+    write("mlp_torch", model, x.numpy(), y)
+
+
+def softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def make_helper():
+    rng = np.random.default_rng(42)
+    mean = rng.normal(size=4).astype(np.float32)
+    std = (rng.uniform(0.5, 2.0, size=4)).astype(np.float32)
+    w1 = rng.normal(scale=0.5, size=(4, 6)).astype(np.float32)   # MatMul: x (B,4) @ w1 (4,6)
+    b1 = rng.normal(scale=0.1, size=6).astype(np.float32)
+    w2 = rng.normal(scale=0.5, size=(5, 6)).astype(np.float32)   # Gemm transB: (B,6) @ w2^T (6,5)
+    b2 = rng.normal(scale=0.1, size=5).astype(np.float32)
+    w3 = rng.normal(scale=0.5, size=(5, 3)).astype(np.float32)
+    b3 = rng.normal(scale=0.1, size=3).astype(np.float32)
+    alpha, beta, slope = 0.5, 2.0, 0.1
+
+    def init(name, a):
+        return helper.make_tensor(name, TensorProto.FLOAT, a.shape, a.reshape(-1).tolist(), raw=False)
+
+    nodes = [
+        helper.make_node("Sub", ["x", "mean"], ["centred"], name="standardise_sub"),
+        helper.make_node("Div", ["centred", "std"], ["z0"], name="standardise_div"),
+        helper.make_node("MatMul", ["z0", "w1"], ["mm1"], name="dense1_matmul"),
+        helper.make_node("Add", ["mm1", "b1"], ["a1"], name="dense1_add"),
+        helper.make_node("Tanh", ["a1"], ["h1"], name="tanh1"),
+        helper.make_node("Gemm", ["h1", "w2", "b2"], ["a2"], name="dense2", transB=1, alpha=alpha, beta=beta),
+        helper.make_node("LeakyRelu", ["a2"], ["h2"], name="leaky2", alpha=slope),
+        helper.make_node("Sigmoid", ["h2"], ["s2"], name="sigmoid2"),
+        helper.make_node("Gemm", ["s2", "w3", "b3"], ["a3"], name="dense3"),
+        helper.make_node("Softmax", ["a3"], ["p"], name="softmax3", axis=1),
+        helper.make_node("Identity", ["p"], ["y"], name="identity"),
+    ]
+    graph = helper.make_graph(
+        nodes, "mlp_helper",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 3])],
+        [init("mean", mean), init("std", std), init("w1", w1), init("b1", b1), init("w2", w2), init("b2", b2),
+         init("w3", w3), init("b3", b3)])
+    model = helper.make_model(graph, producer_name="make_fixture.py", opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 7
+
+    x = fixed_inputs(np.float32).astype(np.float64)
+    z = (x - mean) / std
+    h1 = np.tanh(z @ w1 + b1)
+    a2 = alpha * (h1 @ w2.astype(np.float64).T) + beta * b2
+    h2 = np.where(a2 >= 0, a2, slope * a2)
+    s2 = 1 / (1 + np.exp(-h2))
+    y = softmax(s2 @ w3 + b3)
+    write("mlp_helper", model, fixed_inputs(np.float32), y)
+
+
+def make_double():
+    rng = np.random.default_rng(7)
+    w1 = rng.normal(scale=0.5, size=(4, 5))
+    b1 = rng.normal(scale=0.1, size=5)
+    w2 = rng.normal(scale=0.5, size=(2, 5))
+    b2 = rng.normal(scale=0.1, size=2)
+
+    def init(name, a):
+        return helper.make_tensor(name, TensorProto.DOUBLE, a.shape, a.reshape(-1).tolist(), raw=False)
+
+    nodes = [
+        helper.make_node("Flatten", ["x"], ["flat"], name="flatten", axis=1),
+        helper.make_node("Gemm", ["flat", "w1", "b1"], ["a1"], name="dense1"),
+        helper.make_node("Relu", ["a1"], ["h1"], name="relu1"),
+        helper.make_node("Gemm", ["h1", "w2", "b2"], ["y"], name="dense2", transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "mlp_double",
+        [helper.make_tensor_value_info("x", TensorProto.DOUBLE, ["N", 4])],
+        [helper.make_tensor_value_info("y", TensorProto.DOUBLE, ["N", 2])],
+        [init("w1", w1), init("b1", b1), init("w2", w2), init("b2", b2)])
+    model = helper.make_model(graph, producer_name="make_fixture.py", opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 7
+    x = fixed_inputs(np.float64)
+    y = np.maximum(x @ w1 + b1, 0) @ w2.T + b2
+    write("mlp_double", model, x, y)
+
+
+if __name__ == "__main__":
+    make_torch()
+    make_helper()
+    make_double()

@@ -1,0 +1,31 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Backprop.Simd.Tests.Onnx;
+
+/// <summary>Runs an encoded model in ONNX Runtime (CPU): an independent check that the encoder writes what ONNX tools read.</summary>
+internal static class OrtRunner
+{
+    /// <summary>
+    /// Loads <paramref name="model"/> and runs it on <paramref name="input"/> (rows x columns) as FLOAT or DOUBLE,
+    /// returning the single output flattened, with its shape.
+    /// </summary>
+    public static (double[] Values, long[] Shape) Run(byte[] model, string inputName, string outputName, double[,] input, bool asDouble)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+        options.IntraOpNumThreads = 1;
+        using var session = new InferenceSession(model, options);
+        long[] shape = [input.GetLength(0), input.GetLength(1)];
+        double[] flat = ReferenceEvaluator.Flatten(input);
+        using OrtValue value = asDouble
+            ? OrtValue.CreateTensorValueFromMemory(flat, shape)
+            : OrtValue.CreateTensorValueFromMemory(flat.Select(v => (float)v).ToArray(), shape);
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [inputName], [value], [outputName]);
+        OrtValue output = outputs[0];
+        long[] outputShape = output.GetTensorTypeAndShape().Shape;
+        double[] values = asDouble
+            ? output.GetTensorDataAsSpan<double>().ToArray()
+            : output.GetTensorDataAsSpan<float>().ToArray().Select(v => (double)v).ToArray();
+        return (values, outputShape);
+    }
+}
