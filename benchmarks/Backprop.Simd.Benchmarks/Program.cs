@@ -11,5 +11,10 @@ if (args.Length > 0 && args[0] == "kernel")
     return QuickKernel.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "train")
+{
+    return QuickTrain.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(QuickGemm).Assembly).Run(args);
 return 0;

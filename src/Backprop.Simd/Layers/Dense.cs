@@ -1,0 +1,129 @@
+using System.Numerics;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Numerics.Kernels;
+
+namespace Backprop.Simd.Layers;
+
+/// <summary>
+/// A fully connected layer: <c>Y = X W + b</c> with weights W [in x out] and bias b [1 x out].
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Dense<T> : Layer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T> _weights;
+    private readonly Parameter<T> _bias;
+    private readonly Parameter<T>[] _parameters;
+    private readonly BatchBuffer<T> _output;
+    private readonly BatchBuffer<T> _inputGradient;
+    private int _lastRows;
+
+    /// <summary>Creates a layer with initialised parameters.</summary>
+    /// <param name="inputSize">Input features.</param>
+    /// <param name="outputSize">Output features (units).</param>
+    /// <param name="initialization">How the parameters start.</param>
+    /// <param name="random">The generator to draw them from.</param>
+    public Dense(int inputSize, int outputSize, WeightInitialization initialization, SeededRandom random)
+        : this(new Matrix<T>(inputSize, outputSize), new T[outputSize])
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Matrix<T> w = _weights.Value;
+        switch (initialization)
+        {
+            case WeightInitialization.GlorotUniform:
+                w.InitializeGlorotUniform(random);
+                break;
+            case WeightInitialization.HeNormal:
+                w.InitializeHeNormal(random);
+                break;
+            case WeightInitialization.UniformUnit:
+                w.InitializeUniform(random, T.NegativeOne, T.One);
+                _bias.Value.InitializeUniform(random, T.NegativeOne, T.One);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(initialization), initialization, "Unknown initialisation.");
+        }
+    }
+
+    /// <summary>Creates a layer from given parameters (copied).</summary>
+    /// <param name="weights">W, [in x out].</param>
+    /// <param name="bias">b, out elements.</param>
+    /// <exception cref="ArgumentException">The bias length differs from the weights' columns.</exception>
+    public Dense(Matrix<T> weights, ReadOnlySpan<T> bias)
+        : base(weights?.Rows ?? throw new ArgumentNullException(nameof(weights)), weights.Columns)
+    {
+        if (bias.Length != weights.Columns)
+        {
+            throw new ArgumentException($"The bias has {bias.Length} elements but the weights are [{weights.Rows} x {weights.Columns}].", nameof(bias));
+        }
+
+        _weights = new Parameter<T>("weights", weights.Clone(), isWeight: true);
+        _bias = new Parameter<T>("bias", new Matrix<T>(1, bias.Length, bias), isWeight: false);
+        _parameters = [_weights, _bias];
+        _output = new BatchBuffer<T>(OutputSize);
+        _inputGradient = new BatchBuffer<T>(InputSize);
+    }
+
+    private Dense(Dense<T> original)
+        : base(original.InputSize, original.OutputSize)
+    {
+        _weights = original._weights.Replicate();
+        _bias = original._bias.Replicate();
+        _parameters = [_weights, _bias];
+        _output = new BatchBuffer<T>(OutputSize);
+        _inputGradient = new BatchBuffer<T>(InputSize);
+    }
+
+    /// <summary>W, [in x out].</summary>
+    public Parameter<T> Weights => _weights;
+
+    /// <summary>b, [1 x out].</summary>
+    public Parameter<T> Bias => _bias;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    public override string Description => $"Dense({InputSize} → {OutputSize})";
+
+    /// <inheritdoc/>
+    public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training)
+    {
+        // x: (B, In)  W: (In, Out)  y: (B, Out)
+        MatrixSpan<T> y = _output.Rows(input.Rows);
+        _lastRows = input.Rows;
+        ForwardLinear(input, y);
+        Kernels.AddBias(y, _bias.Value.Row(0));
+        return y;
+    }
+
+    /// <inheritdoc/>
+    public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool computeInputGradient = true)
+    {
+        // x: (B, In)  dy: (B, Out)  dW += xᵀ dy: (In, Out)  db += Σ_rows dy: (Out)  dx = dy Wᵀ: (B, In)
+        CheckGradient(input, outputGradient);
+        Gemm.Multiply(T.One, input, Transpose.Transposed, outputGradient, Transpose.None, T.One, _weights.Gradient.AsMatrixSpan(), MaxDegreeOfParallelism);
+        Kernels.AddColumnSums(outputGradient, _bias.Gradient.Row(0));
+        if (!computeInputGradient)
+        {
+            return default;
+        }
+
+        MatrixSpan<T> dx = _inputGradient.Rows(input.Rows);
+        Gemm.Multiply(T.One, outputGradient, Transpose.None, _weights.Value.AsMatrixSpan(), Transpose.Transposed, T.Zero, dx, MaxDegreeOfParallelism);
+        return dx;
+    }
+
+    /// <summary>output = x W, without the bias: the first half of a forward pass fused with the next activation.</summary>
+    internal void ForwardLinear(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output)
+    {
+        CheckInput(input);
+        Gemm.Multiply(T.One, input, Transpose.None, _weights.Value.AsMatrixSpan(), Transpose.None, T.Zero, output, MaxDegreeOfParallelism);
+    }
+
+    /// <inheritdoc/>
+    protected internal override ReadOnlyMatrixSpan<T> LastOutput => _output.Rows(_lastRows);
+
+    /// <inheritdoc/>
+    protected internal override Layer<T> CreateReplica() => new Dense<T>(this);
+}

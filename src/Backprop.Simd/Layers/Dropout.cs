@@ -1,0 +1,109 @@
+using System.Numerics;
+using Backprop.Simd.Numerics;
+
+namespace Backprop.Simd.Layers;
+
+/// <summary>
+/// Inverted dropout: in training each input is kept with probability 1 − rate and scaled by 1 / (1 − rate), or set
+/// to zero; at inference the layer passes its input through unchanged.
+/// </summary>
+/// <remarks>
+/// The mask is a pure function of a key (set per step, shard and layer by the trainer, derived from its seed) and the
+/// element's index, so it is the same whichever thread computes it: training stays bitwise reproducible.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Dropout<T> : Layer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly BatchBuffer<T> _output;
+    private readonly BatchBuffer<T> _mask;
+    private readonly BatchBuffer<T> _inputGradient;
+    private readonly T _scale;
+    private readonly ulong _threshold;
+    private ulong _key;
+    private int _lastRows;
+
+    /// <summary>Creates a dropout layer.</summary>
+    /// <param name="size">Features in and out.</param>
+    /// <param name="rate">The probability of dropping an element, in [0, 1).</param>
+    /// <param name="seed">The seed of the masks when used outside a trainer (which sets keys itself).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The rate is outside [0, 1).</exception>
+    public Dropout(int size, double rate, ulong seed = 0)
+        : base(size, size)
+    {
+        if (!(rate >= 0 && rate < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
+        }
+
+        Rate = rate;
+        _scale = T.CreateChecked(1.0 / (1.0 - rate));
+        _threshold = (ulong)(rate * 18446744073709551616.0);
+        _key = seed;
+        _output = new BatchBuffer<T>(size);
+        _mask = new BatchBuffer<T>(size);
+        _inputGradient = new BatchBuffer<T>(size);
+    }
+
+    /// <summary>The probability of dropping an element.</summary>
+    public double Rate { get; }
+
+    /// <inheritdoc/>
+    public override string Description => $"Dropout({InputSize}, rate {Rate})";
+
+    /// <inheritdoc/>
+    public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training)
+    {
+        CheckInput(input);
+        if (!training)
+        {
+            return input;
+        }
+
+        // x: (B, N)  mask: (B, N) of 0 or 1/(1-rate)  y = x * mask
+        MatrixSpan<T> mask = _mask.Rows(input.Rows);
+        MatrixSpan<T> y = _output.Rows(input.Rows);
+        _lastRows = input.Rows;
+        Span<T> m = mask.Span;
+        for (int i = 0; i < m.Length; i++)
+        {
+            m[i] = StreamKey.Mix(_key, (ulong)i) < _threshold ? T.Zero : _scale;
+        }
+
+        for (int i = 0; i < input.Rows; i++)
+        {
+            Numerics.Kernels.Kernels.Multiply(input.Row(i), mask.Row(i), y.Row(i));
+        }
+
+        _key = StreamKey.Mix(_key, ulong.MaxValue);
+        return y;
+    }
+
+    /// <inheritdoc/>
+    public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool computeInputGradient = true)
+    {
+        CheckGradient(input, outputGradient);
+        if (!computeInputGradient)
+        {
+            return default;
+        }
+
+        MatrixSpan<T> dx = _inputGradient.Rows(input.Rows);
+        ReadOnlyMatrixSpan<T> mask = _mask.Rows(input.Rows);
+        for (int i = 0; i < input.Rows; i++)
+        {
+            Numerics.Kernels.Kernels.Multiply(outputGradient.Row(i), mask.Row(i), dx.Row(i));
+        }
+
+        return dx;
+    }
+
+    /// <inheritdoc/>
+    protected internal override ReadOnlyMatrixSpan<T> LastOutput => _output.Rows(_lastRows);
+
+    /// <inheritdoc/>
+    protected internal override void SetRandomKey(ulong key) => _key = key;
+
+    /// <inheritdoc/>
+    protected internal override Layer<T> CreateReplica() => new Dropout<T>(InputSize, Rate, _key);
+}

@@ -1,0 +1,29 @@
+using System.Numerics;
+using Backprop.Simd.Numerics.Kernels;
+
+namespace Backprop.Simd.Layers;
+
+/// <summary>The rectified linear unit, y = max(x, 0).</summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Relu<T> : ActivationLayer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates the activation for <paramref name="size"/> features.</summary>
+    /// <param name="size">Features in and out.</param>
+    public Relu(int size)
+        : base(size)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Description => $"ReLU({InputSize})";
+
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => Kernels.Relu(x, y);
+
+    /// <inheritdoc/>
+    protected override void Backpropagate(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.ReluBackward(y, dy, dx);
+
+    /// <inheritdoc/>
+    protected internal override Layer<T> CreateReplica() => new Relu<T>(InputSize);
+}

@@ -1,0 +1,29 @@
+using System.Numerics;
+using Backprop.Simd.Numerics.Kernels;
+
+namespace Backprop.Simd.Layers;
+
+/// <summary>The logistic sigmoid, y = 1 / (1 + e^-x).</summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Sigmoid<T> : ActivationLayer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates the activation for <paramref name="size"/> features.</summary>
+    /// <param name="size">Features in and out.</param>
+    public Sigmoid(int size)
+        : base(size)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Description => $"Sigmoid({InputSize})";
+
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => Kernels.Sigmoid(x, y);
+
+    /// <inheritdoc/>
+    protected override void Backpropagate(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.SigmoidBackward(y, dy, dx);
+
+    /// <inheritdoc/>
+    protected internal override Layer<T> CreateReplica() => new Sigmoid<T>(InputSize);
+}

@@ -1,0 +1,43 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Backprop.Simd.Numerics.Kernels;
+
+namespace Backprop.Simd.Layers;
+
+/// <summary>
+/// Row-wise softmax, y_j = e^(x_j) / Σ_k e^(x_k), computed stably. Followed by
+/// <see cref="Losses.SoftmaxCrossEntropy{T}"/>, the network fuses the two: the gradient with respect to the logits
+/// is then simply y − target.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Softmax<T> : ActivationLayer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates the softmax over <paramref name="size"/> classes.</summary>
+    /// <param name="size">Features in and out.</param>
+    public Softmax(int size)
+        : base(size)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Description => $"Softmax({InputSize})";
+
+    /// <inheritdoc/>
+    protected override bool IsRowWise => true;
+
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => Kernels.Softmax(x, y);
+
+    /// <inheritdoc/>
+    protected override void Backpropagate(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+    {
+        // dx_j = y_j (dy_j - Σ_k dy_k y_k), one row.
+        T dot = TensorPrimitives.Dot(dy, y);
+        TensorPrimitives.Subtract(dy, dot, dx);
+        TensorPrimitives.Multiply(dx, y, dx);
+    }
+
+    /// <inheritdoc/>
+    protected internal override Layer<T> CreateReplica() => new Softmax<T>(InputSize);
+}

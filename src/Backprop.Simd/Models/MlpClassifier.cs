@@ -1,0 +1,297 @@
+using System.Numerics;
+using Backprop.Simd.Layers;
+using Backprop.Simd.Losses;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Numerics.Kernels;
+using Backprop.Simd.Optimizers;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Models;
+
+/// <summary>
+/// A multilayer-perceptron classifier with the original notebook's interface in .NET style: <see cref="Fit(Matrix{T}, ReadOnlySpan{int}, IProgress{EpochMetrics}?, CancellationToken)"/>,
+/// <c>Predict</c>, <c>PredictProba</c>, <see cref="Score"/> and <see cref="History"/>. Calling <c>Fit</c> again
+/// continues from the trained weights (lower <see cref="LearningRate"/> first to warm-start).
+/// </summary>
+/// <remarks>
+/// The network ends in logits; <c>PredictProba</c> returns softmax probabilities (rows sum to 1) whichever output
+/// layer was trained. The single-sample and span overloads of <c>Predict</c> and <c>PredictProba</c> allocate
+/// nothing and may be called from many threads at once on a trained model.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class MlpClassifier<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly MlpClassifierOptions _options;
+    private Network<T>? _network;
+    private Trainer<T>? _trainer;
+    private double _learningRate;
+
+    /// <summary>Creates an untrained classifier; the network is built by the first <c>Fit</c>.</summary>
+    /// <param name="options">The hyperparameters (copied); defaults if null.</param>
+    public MlpClassifier(MlpClassifierOptions? options = null)
+    {
+        _options = (options ?? new MlpClassifierOptions()).Clone();
+        _options.ToTrainingOptions().Validate();
+        _learningRate = _options.LearningRate;
+    }
+
+    /// <summary>Creates a classifier around an existing network that outputs one logit per class (for example a loaded model).</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="options">The hyperparameters for further training; defaults if null.</param>
+    public MlpClassifier(Network<T> network, MlpClassifierOptions? options = null)
+        : this(options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        _network = network;
+    }
+
+    /// <summary>A copy of the hyperparameters.</summary>
+    public MlpClassifierOptions Options => _options.Clone();
+
+    /// <summary>Whether the classifier has a network (after <c>Fit</c>, or when built from one).</summary>
+    public bool IsFitted => _network is not null;
+
+    /// <summary>The network (logits out).</summary>
+    /// <exception cref="InvalidOperationException">Not fitted yet.</exception>
+    public Network<T> Network => _network ?? throw NotFitted();
+
+    /// <summary>The number of classes.</summary>
+    public int ClassCount => Network.OutputSize;
+
+    /// <summary>The number of input features.</summary>
+    public int FeatureCount => Network.InputSize;
+
+    /// <summary>The trainer, once <c>Fit</c> has run (for its optimizer state and epoch count).</summary>
+    public Trainer<T>? Trainer => _trainer;
+
+    /// <summary>The base learning rate; may be changed between <c>Fit</c> calls (the notebook halves it to warm-start).</summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!(value > 0) || !double.IsFinite(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be positive and finite.");
+            }
+
+            _learningRate = value;
+            if (_trainer is not null)
+            {
+                _trainer.Optimizer.LearningRate = value;
+            }
+        }
+    }
+
+    /// <summary>The metrics of every epoch trained so far.</summary>
+    public TrainingHistory History => _trainer?.History ?? new TrainingHistory();
+
+    /// <summary>Trains on labelled samples (continuing from the current weights if already fitted).</summary>
+    /// <param name="features">The samples, [n x features].</param>
+    /// <param name="labels">The class of each sample, 0 .. classes − 1.</param>
+    /// <param name="progress">Receives each epoch's metrics.</param>
+    /// <param name="cancellationToken">Stops after the current minibatch with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The history of all epochs so far.</returns>
+    public TrainingHistory Fit(Matrix<T> features, ReadOnlySpan<int> labels, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(features, labels, null, default, progress, null, cancellationToken);
+
+    /// <summary>Trains with an explicit validation set.</summary>
+    /// <param name="features">The samples, [n x features].</param>
+    /// <param name="labels">Their classes.</param>
+    /// <param name="validationFeatures">Validation samples, or null.</param>
+    /// <param name="validationLabels">Their classes.</param>
+    /// <param name="progress">Receives each epoch's metrics.</param>
+    /// <param name="batchProgress">Receives progress after each minibatch.</param>
+    /// <param name="cancellationToken">Stops after the current minibatch with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The history of all epochs so far.</returns>
+    /// <exception cref="ArgumentException">Shapes or labels do not fit.</exception>
+    public TrainingHistory Fit(
+        Matrix<T> features,
+        ReadOnlySpan<int> labels,
+        Matrix<T>? validationFeatures,
+        ReadOnlySpan<int> validationLabels,
+        IProgress<EpochMetrics>? progress = null,
+        IProgress<BatchProgress>? batchProgress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (_network is null)
+        {
+            int classes = Math.Max(2, MaxLabel(labels, nameof(labels)) + 1);
+            _network = Build(features.Columns, classes);
+        }
+
+        Matrix<T> targets = OneHot(labels, features.Rows, nameof(labels));
+        Matrix<T>? validationTargets = validationFeatures is null ? null : OneHot(validationLabels, validationFeatures.Rows, nameof(validationLabels));
+        _trainer ??= new Trainer<T>(_network, CreateLoss(), CreateOptimizer(), _options.ToTrainingOptions());
+        if (validationFeatures is null && _options.ValidationFraction > 0)
+        {
+            return _trainer.Fit(features, targets, progress, cancellationToken);
+        }
+
+        return _trainer.Fit(features, targets, validationFeatures, validationTargets, progress, batchProgress, cancellationToken);
+    }
+
+    /// <summary>The most probable class of each sample.</summary>
+    /// <param name="features">The samples.</param>
+    /// <returns>The classes.</returns>
+    public int[] Predict(Matrix<T> features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var labels = new int[features.Rows];
+        Predict(features, labels);
+        return labels;
+    }
+
+    /// <summary>The most probable class of each sample, into <paramref name="labels"/>; thread-safe.</summary>
+    /// <param name="features">The samples, [n x features].</param>
+    /// <param name="labels">Receives n classes.</param>
+    public void Predict(ReadOnlyMatrixSpan<T> features, Span<int> labels)
+    {
+        if (labels.Length != features.Rows)
+        {
+            throw new ArgumentException($"{features.Rows} samples but room for {labels.Length} labels.", nameof(labels));
+        }
+
+        const int Chunk = 1024;
+        var logits = new Matrix<T>(Math.Min(Chunk, features.Rows), ClassCount);
+        for (int start = 0; start < features.Rows; start += Chunk)
+        {
+            int rows = Math.Min(Chunk, features.Rows - start);
+            MatrixSpan<T> block = logits.Slice(0, rows);
+            Network.Predict(features.Slice(start, rows), block);
+            Kernels.ArgMaxRows<T>(block, labels.Slice(start, rows));
+        }
+    }
+
+    /// <summary>The most probable class of one sample; thread-safe and allocation-free.</summary>
+    /// <param name="features">The sample's features.</param>
+    /// <returns>The class.</returns>
+    public int Predict(ReadOnlySpan<T> features)
+    {
+        Span<T> logits = ClassCount <= 256 ? stackalloc T[ClassCount] : new T[ClassCount];
+        Network.Predict(features, logits);
+        return System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(logits);
+    }
+
+    /// <summary>Class probabilities (softmax of the logits; rows sum to 1).</summary>
+    /// <param name="features">The samples.</param>
+    /// <returns>[n x classes] probabilities.</returns>
+    public Matrix<T> PredictProba(Matrix<T> features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var probabilities = new Matrix<T>(features.Rows, ClassCount);
+        PredictProba(features, probabilities);
+        return probabilities;
+    }
+
+    /// <summary>Class probabilities of a batch into <paramref name="probabilities"/>; thread-safe and allocation-free.</summary>
+    /// <param name="features">The samples, [n x features].</param>
+    /// <param name="probabilities">Receives [n x classes] probabilities.</param>
+    public void PredictProba(ReadOnlyMatrixSpan<T> features, MatrixSpan<T> probabilities)
+    {
+        Network.Predict(features, probabilities);
+        Kernels.SoftmaxRows<T>(probabilities, probabilities);
+    }
+
+    /// <summary>Class probabilities of one sample; thread-safe and allocation-free.</summary>
+    /// <param name="features">The sample's features.</param>
+    /// <param name="probabilities">Receives one probability per class.</param>
+    public void PredictProba(ReadOnlySpan<T> features, Span<T> probabilities)
+    {
+        Network.Predict(features, probabilities);
+        Kernels.Softmax<T>(probabilities, probabilities);
+    }
+
+    /// <summary>The accuracy: the fraction of samples whose predicted class is their label.</summary>
+    /// <param name="features">The samples.</param>
+    /// <param name="labels">Their classes.</param>
+    /// <returns>The accuracy in [0, 1].</returns>
+    public double Score(Matrix<T> features, ReadOnlySpan<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (labels.Length != features.Rows)
+        {
+            throw new ArgumentException($"{features.Rows} samples but {labels.Length} labels.", nameof(labels));
+        }
+
+        int[] predicted = Predict(features);
+        int correct = 0;
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            correct += predicted[i] == labels[i] ? 1 : 0;
+        }
+
+        return predicted.Length == 0 ? double.NaN : (double)correct / predicted.Length;
+    }
+
+    private Network<T> Build(int features, int classes)
+    {
+        NetworkBuilder<T> builder = Network<T>.Create(features, _options.Seed);
+        foreach (int width in _options.HiddenLayers)
+        {
+            builder.Dense(width, _options.HiddenActivation, _options.Initialization);
+            if (_options.Dropout > 0)
+            {
+                builder.Dropout(_options.Dropout);
+            }
+        }
+
+        builder.Dense(classes, Activation.Identity, _options.Initialization ?? WeightInitialization.GlorotUniform);
+        Network<T> network = builder.Build();
+        network.MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism;
+        return network;
+    }
+
+    private Loss<T> CreateLoss() => _options.Output == OutputLayer.Sigmoid ? new SigmoidCrossEntropy<T>() : new SoftmaxCrossEntropy<T>();
+
+    private Optimizer<T> CreateOptimizer() => _options.Optimizer switch
+    {
+        OptimizerKind.Sgd => new Sgd<T>(_learningRate, _options.Momentum),
+        OptimizerKind.Nesterov => new Sgd<T>(_learningRate, _options.Momentum, nesterov: true),
+        OptimizerKind.Adam => new Adam<T>(_learningRate),
+        OptimizerKind.AdamW => new Adam<T>(_learningRate, weightDecay: _options.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(_options.Optimizer), _options.Optimizer, "Unknown optimizer."),
+    };
+
+    private Matrix<T> OneHot(ReadOnlySpan<int> labels, int rows, string name)
+    {
+        if (labels.Length != rows)
+        {
+            throw new ArgumentException($"{rows} samples but {labels.Length} labels.", name);
+        }
+
+        var targets = new Matrix<T>(rows, ClassCount);
+        for (int i = 0; i < rows; i++)
+        {
+            if ((uint)labels[i] >= (uint)ClassCount)
+            {
+                throw new ArgumentOutOfRangeException(name, $"Label {labels[i]} at index {i} is outside the {ClassCount} classes 0..{ClassCount - 1}.");
+            }
+
+            targets[i, labels[i]] = T.One;
+        }
+
+        return targets;
+    }
+
+    private static int MaxLabel(ReadOnlySpan<int> labels, string name)
+    {
+        int max = -1;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] < 0)
+            {
+                throw new ArgumentOutOfRangeException(name, $"Label {labels[i]} at index {i} is negative.");
+            }
+
+            max = Math.Max(max, labels[i]);
+        }
+
+        return max;
+    }
+
+    private static InvalidOperationException NotFitted() => new("The classifier has no network yet: call Fit first.");
+}

@@ -1,0 +1,130 @@
+using Backprop.Simd.Layers;
+using Backprop.Simd.Losses;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Optimizers;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Models;
+
+/// <summary>
+/// The hyperparameters of an <see cref="MlpClassifier{T}"/>. The defaults are a modern recipe (ReLU, He
+/// initialisation, softmax cross-entropy, Adam, minibatches of 32, reshuffled). The original notebook's recipe is
+/// <see cref="Notebook"/>.
+/// </summary>
+public sealed class MlpClassifierOptions
+{
+    /// <summary>The widths of the hidden layers, first to last; empty for a linear (softmax regression) model. Default [100].</summary>
+    public IReadOnlyList<int> HiddenLayers { get; set; } = [100];
+
+    /// <summary>The activation of the hidden layers. Default ReLU.</summary>
+    public Activation HiddenActivation { get; set; } = Activation.Relu;
+
+    /// <summary>The output layer and its loss. Default softmax.</summary>
+    public OutputLayer Output { get; set; } = OutputLayer.Softmax;
+
+    /// <summary>The weight initialisation; null (default) picks He for ReLU-like activations, Glorot otherwise.</summary>
+    public WeightInitialization? Initialization { get; set; }
+
+    /// <summary>Dropout rate after each hidden activation; 0 (default) for none.</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>The optimizer. Default Adam.</summary>
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+
+    /// <summary>The base learning rate. Default 0.001.</summary>
+    public double LearningRate { get; set; } = 0.001;
+
+    /// <summary>Momentum for SGD and Nesterov. Default 0.9.</summary>
+    public double Momentum { get; set; } = 0.9;
+
+    /// <summary>Decoupled weight decay for AdamW. Default 0.01.</summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>The learning-rate schedule. Default constant.</summary>
+    public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
+
+    /// <summary>Epochs per <c>Fit</c>. Default 10.</summary>
+    public int Epochs { get; set; } = 10;
+
+    /// <summary>Samples per minibatch, when <see cref="BatchCount"/> is 0. Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>When positive, split each epoch into this many nearly equal minibatches (the notebook's <c>n_batches</c>).</summary>
+    public int BatchCount { get; set; }
+
+    /// <summary>Reshuffle every epoch. Default true.</summary>
+    public bool Shuffle { get; set; } = true;
+
+    /// <summary>The seed of initialisation, shuffling and dropout (the notebook's <c>random_seed</c>). Default 42.</summary>
+    public ulong Seed { get; set; } = 42;
+
+    /// <summary>Parallel shards per minibatch (results depend on it, never on the thread count). Default 2.</summary>
+    public int Shards { get; set; } = 2;
+
+    /// <summary>Threads: 0 (default) for every processor.</summary>
+    public int MaxDegreeOfParallelism { get; set; }
+
+    /// <summary>Mean (default) or sum of the gradients over a minibatch.</summary>
+    public Reduction Reduction { get; set; } = Reduction.Mean;
+
+    /// <summary>L1 strength on weights (the notebook's <c>l1</c>).</summary>
+    public double L1 { get; set; }
+
+    /// <summary>L2 strength on weights, penalty (λ/2) Σw² (the notebook's <c>l2</c>).</summary>
+    public double L2 { get; set; }
+
+    /// <summary>Fraction of the training rows (the last ones) held out for validation.</summary>
+    public double ValidationFraction { get; set; }
+
+    /// <summary>Early-stopping patience in epochs; 0 disables.</summary>
+    public int EarlyStoppingPatience { get; set; }
+
+    /// <summary>
+    /// The original notebook's recipe: sigmoid hidden units, one sigmoid per class with cross-entropy, weights uniform
+    /// in (−1, 1), plain SGD on gradients summed over <paramref name="batchCount"/> equal minibatches taken in order.
+    /// </summary>
+    /// <param name="hiddenLayers">The hidden widths, for example [50] or [250, 50, 10].</param>
+    /// <param name="learningRate">The notebook's <c>learning_rate</c> (it uses 0.001).</param>
+    /// <param name="l2">The notebook's <c>l2</c>.</param>
+    /// <param name="epochs">The notebook's <c>epochs</c>.</param>
+    /// <param name="batchCount">The notebook's <c>n_batches</c>.</param>
+    /// <param name="seed">The notebook's <c>random_seed</c>.</param>
+    /// <returns>The options.</returns>
+    public static MlpClassifierOptions Notebook(IReadOnlyList<int> hiddenLayers, double learningRate = 0.001, double l2 = 0, int epochs = 50, int batchCount = 25, ulong seed = 1) => new()
+    {
+        HiddenLayers = hiddenLayers,
+        HiddenActivation = Activation.Sigmoid,
+        Output = OutputLayer.Sigmoid,
+        Initialization = WeightInitialization.UniformUnit,
+        Optimizer = OptimizerKind.Sgd,
+        Momentum = 0,
+        LearningRate = learningRate,
+        L2 = l2,
+        Epochs = epochs,
+        BatchCount = batchCount,
+        Shuffle = false,
+        Reduction = Reduction.Sum,
+        Seed = seed,
+    };
+
+    /// <summary>A copy.</summary>
+    /// <returns>The copy.</returns>
+    public MlpClassifierOptions Clone() => (MlpClassifierOptions)MemberwiseClone();
+
+    internal TrainingOptions ToTrainingOptions() => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        BatchCount = BatchCount,
+        Shuffle = Shuffle,
+        Seed = Seed,
+        Shards = Shards,
+        MaxDegreeOfParallelism = MaxDegreeOfParallelism,
+        Reduction = Reduction,
+        L1 = L1,
+        L2 = L2,
+        ValidationFraction = ValidationFraction,
+        EarlyStoppingPatience = EarlyStoppingPatience,
+        Schedule = Schedule,
+    };
+}

@@ -1,0 +1,298 @@
+using System.Numerics;
+using System.Text;
+using Backprop.Simd.Layers;
+using Backprop.Simd.Losses;
+using Backprop.Simd.Numerics;
+
+namespace Backprop.Simd.Networks;
+
+/// <summary>
+/// A feed-forward network: a sequence of layers of any depth, in float or double. All parameters live in one
+/// contiguous block (<see cref="Parameters"/>) and all gradients in another (<see cref="Gradients"/>), so an
+/// optimizer step is a single vectorised pass.
+/// </summary>
+/// <remarks>
+/// <para><see cref="Forward"/>, <see cref="Backward"/> and <see cref="AccumulateGradients"/> use the network's own
+/// layer buffers and are not thread-safe. The <c>Predict</c> methods are: each call borrows a private set of buffers
+/// (created once per concurrent caller, then reused), so many threads can predict with one trained model at once
+/// without allocating.</para>
+/// <para>A dense layer followed by an activation runs as one fused pass after the matrix product (bias add and
+/// activation while each row is in L1 cache).</para>
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Network<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Layer<T>[] _layers;
+    private readonly T[] _values;
+    private readonly LayerStack<T> _stack;
+    private readonly ParameterRange[] _ranges;
+    private readonly LayerStack<T>?[] _inference = new LayerStack<T>?[Math.Max(8, 2 * Environment.ProcessorCount)];
+    private int _maxDegreeOfParallelism;
+
+    /// <summary>Creates a network from layers, each taking the previous one's output; the layers become this network's.</summary>
+    /// <param name="layers">The layers, first to last.</param>
+    /// <exception cref="ArgumentException">No layers, sizes that do not chain, or a layer that already belongs to a network.</exception>
+    public Network(IEnumerable<Layer<T>> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ElementType<T>.ThrowIfNotSupported();
+        _layers = [.. layers];
+        if (_layers.Length == 0)
+        {
+            throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        }
+
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(_layers[i], nameof(layers));
+            if (i > 0 && _layers[i].InputSize != _layers[i - 1].OutputSize)
+            {
+                throw new ArgumentException(
+                    $"Layer {i} ({_layers[i].Description}) takes {_layers[i].InputSize} inputs but layer {i - 1} ({_layers[i - 1].Description}) gives {_layers[i - 1].OutputSize}.",
+                    nameof(layers));
+            }
+
+            if (_layers[i].Owned || Array.IndexOf(_layers, _layers[i]) != i)
+            {
+                throw new ArgumentException($"Layer {i} ({_layers[i].Description}) already belongs to a network; create a new layer.", nameof(layers));
+            }
+        }
+
+        int count = 0;
+        var ranges = new List<ParameterRange>();
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            foreach (Parameter<T> p in _layers[i].Parameters)
+            {
+                ranges.Add(new ParameterRange(i, p.Name, count, p.Rows, p.Columns, p.IsWeight));
+                count = checked(count + p.Length);
+            }
+        }
+
+        _values = new T[count];
+        var gradients = new T[count];
+        int r = 0;
+        foreach (Layer<T> layer in _layers)
+        {
+            layer.Owned = true;
+            foreach (Parameter<T> p in layer.Parameters)
+            {
+                ParameterRange range = ranges[r++];
+                p.Bind(Matrix<T>.Wrap(_values, range.Offset, range.Rows, range.Columns), Matrix<T>.Wrap(gradients, range.Offset, range.Rows, range.Columns));
+            }
+        }
+
+        _ranges = [.. ranges];
+        _stack = new LayerStack<T>(_layers, gradients);
+        MaxDegreeOfParallelism = 0;
+    }
+
+    /// <summary>Starts building a network.</summary>
+    /// <param name="inputSize">Features per input row.</param>
+    /// <param name="seed">The seed of the weight initialisation (and of dropout masks).</param>
+    /// <returns>A builder.</returns>
+    public static NetworkBuilder<T> Create(int inputSize, ulong seed = 0) => new(inputSize, seed);
+
+    /// <summary>The layers, first to last.</summary>
+    public IReadOnlyList<Layer<T>> Layers => _layers;
+
+    /// <summary>Features per input row.</summary>
+    public int InputSize => _layers[0].InputSize;
+
+    /// <summary>Features per output row.</summary>
+    public int OutputSize => _layers[^1].OutputSize;
+
+    /// <summary>The number of trainable parameters.</summary>
+    public int ParameterCount => _values.Length;
+
+    /// <summary>Where each parameter tensor lies in <see cref="Parameters"/> and <see cref="Gradients"/>.</summary>
+    public IReadOnlyList<ParameterRange> ParameterRanges => _ranges;
+
+    /// <summary>Every parameter, contiguous, in layer order: writes change the network.</summary>
+    public Span<T> Parameters => _values;
+
+    /// <summary>Every accumulated gradient, in the order of <see cref="Parameters"/>.</summary>
+    public Span<T> Gradients => _stack.Gradients;
+
+    /// <summary>The most threads a forward or backward pass and a batch prediction use: 0 (default) for every processor.</summary>
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set
+        {
+            _maxDegreeOfParallelism = value;
+            _stack.MaxDegreeOfParallelism = value;
+        }
+    }
+
+    internal LayerStack<T> Stack => _stack;
+
+    internal T[] ParameterArray => _values;
+
+    internal T[] GradientArray => _stack.Gradients;
+
+    /// <summary>The forward pass on the network's own buffers (not thread-safe; see <c>Predict</c> for that).</summary>
+    /// <param name="input">The inputs, [batch x <see cref="InputSize"/>].</param>
+    /// <param name="training">Training mode: dropout active, activations kept for <see cref="Backward"/>.</param>
+    /// <returns>The outputs, [batch x <see cref="OutputSize"/>], valid until the next call.</returns>
+    public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training = false) => _stack.Forward(input, training);
+
+    /// <summary>Backpropagates <paramref name="outputGradient"/> after <see cref="Forward"/> in training mode; adds to <see cref="Gradients"/>.</summary>
+    /// <param name="input">The input given to <see cref="Forward"/>.</param>
+    /// <param name="outputGradient">dLoss/dOutput, [batch x <see cref="OutputSize"/>].</param>
+    public void Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient) =>
+        _stack.Backward(input, outputGradient, _layers.Length - 1);
+
+    /// <summary>
+    /// Forward, loss and backward on one batch: adds the batch's gradients to <see cref="Gradients"/> (fusing the loss
+    /// with a final sigmoid or softmax where it applies) and returns the loss, reduced as asked.
+    /// </summary>
+    /// <param name="input">The inputs, [batch x <see cref="InputSize"/>].</param>
+    /// <param name="target">The targets, [batch x <see cref="OutputSize"/>].</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="reduction">Mean or sum over the batch.</param>
+    /// <returns>The loss of the batch (without regularisation).</returns>
+    public double AccumulateGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        int rows = input.Rows;
+        T scale = reduction == Reduction.Mean && rows > 0 ? T.One / T.CreateChecked(rows) : T.One;
+        double sum = _stack.ComputeGradients(input, target, loss, scale, 0);
+        return reduction == Reduction.Mean && rows > 0 ? sum / rows : sum;
+    }
+
+    /// <summary>Sets every gradient to zero.</summary>
+    public void ZeroGradients() => Gradients.Clear();
+
+    /// <summary>Predicts one sample; thread-safe, allocation-free after the first call per concurrent caller.</summary>
+    /// <param name="features">The input, <see cref="InputSize"/> values.</param>
+    /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public void Predict(ReadOnlySpan<T> features, Span<T> output)
+    {
+        if (features.Length != InputSize)
+        {
+            throw new ArgumentException($"The network takes {InputSize} features but {features.Length} were given.", nameof(features));
+        }
+
+        if (output.Length != OutputSize)
+        {
+            throw new ArgumentException($"The network gives {OutputSize} outputs but the output span has {output.Length}.", nameof(output));
+        }
+
+        LayerStack<T> stack = RentInference();
+        try
+        {
+            stack.Forward(new ReadOnlyMatrixSpan<T>(features, 1, InputSize), training: false).Row(0).CopyTo(output);
+        }
+        finally
+        {
+            ReturnInference(stack);
+        }
+    }
+
+    /// <summary>Predicts a batch; thread-safe, allocation-free after the first call per concurrent caller.</summary>
+    /// <param name="inputs">The inputs, [batch x <see cref="InputSize"/>].</param>
+    /// <param name="outputs">Receives the outputs, [batch x <see cref="OutputSize"/>].</param>
+    /// <exception cref="ArgumentException">The shapes do not match the network.</exception>
+    public void Predict(ReadOnlyMatrixSpan<T> inputs, MatrixSpan<T> outputs)
+    {
+        if (inputs.Columns != InputSize || outputs.Rows != inputs.Rows || outputs.Columns != OutputSize)
+        {
+            throw new ArgumentException(
+                $"The network maps [batch x {InputSize}] to [batch x {OutputSize}] but the inputs are [{inputs.Rows} x {inputs.Columns}] and the outputs [{outputs.Rows} x {outputs.Columns}].",
+                nameof(outputs));
+        }
+
+        LayerStack<T> stack = RentInference();
+        try
+        {
+            stack.Forward(inputs, training: false).CopyTo(outputs);
+        }
+        finally
+        {
+            ReturnInference(stack);
+        }
+    }
+
+    /// <summary>Predicts a batch into a new matrix.</summary>
+    /// <param name="inputs">The inputs, [batch x <see cref="InputSize"/>].</param>
+    /// <returns>The outputs, [batch x <see cref="OutputSize"/>].</returns>
+    public Matrix<T> Predict(Matrix<T> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var outputs = new Matrix<T>(inputs.Rows, OutputSize);
+        Predict(inputs, outputs);
+        return outputs;
+    }
+
+    /// <summary>A deep copy: same architecture and parameter values, its own storage.</summary>
+    /// <returns>The copy.</returns>
+    public Network<T> Clone()
+    {
+        var copy = new Network<T>(_layers.Select(l => l.CreateReplica()));
+        copy.MaxDegreeOfParallelism = MaxDegreeOfParallelism;
+        return copy;
+    }
+
+    /// <summary>A replica for a training shard: shared parameter values, its own buffers and contiguous gradients.</summary>
+    internal LayerStack<T> CreateReplica()
+    {
+        Layer<T>[] layers = [.. _layers.Select(l => l.CreateReplica())];
+        var gradients = new T[_values.Length];
+        int r = 0;
+        foreach (Layer<T> layer in layers)
+        {
+            foreach (Parameter<T> p in layer.Parameters)
+            {
+                ParameterRange range = _ranges[r++];
+                p.BindGradient(Matrix<T>.Wrap(gradients, range.Offset, range.Rows, range.Columns));
+            }
+        }
+
+        return new LayerStack<T>(layers, gradients);
+    }
+
+    /// <summary>A summary: one line per layer and the parameter count.</summary>
+    /// <returns>The summary.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Network<{typeof(T).Name}>: {InputSize} → {OutputSize}, {ParameterCount:N0} parameters");
+        foreach (Layer<T> layer in _layers)
+        {
+            text.Append("\n  ").Append(layer.Description);
+        }
+
+        return text.ToString();
+    }
+
+    private LayerStack<T> RentInference()
+    {
+        for (int i = 0; i < _inference.Length; i++)
+        {
+            LayerStack<T>? stack = Volatile.Read(ref _inference[i]);
+            if (stack is not null && Interlocked.CompareExchange(ref _inference[i], null, stack) == stack)
+            {
+                stack.MaxDegreeOfParallelism = _maxDegreeOfParallelism;
+                return stack;
+            }
+        }
+
+        LayerStack<T> created = CreateReplica();
+        created.MaxDegreeOfParallelism = _maxDegreeOfParallelism;
+        return created;
+    }
+
+    private void ReturnInference(LayerStack<T> stack)
+    {
+        for (int i = 0; i < _inference.Length; i++)
+        {
+            if (Volatile.Read(ref _inference[i]) is null && Interlocked.CompareExchange(ref _inference[i], stack, null) is null)
+            {
+                return;
+            }
+        }
+    }
+}

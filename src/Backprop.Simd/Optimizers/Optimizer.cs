@@ -1,0 +1,112 @@
+using System.Numerics;
+
+namespace Backprop.Simd.Optimizers;
+
+/// <summary>
+/// Updates parameters from their gradients: one step is one pass over the flat parameter, gradient and state spans.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public abstract class Optimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private double _learningRate;
+
+    /// <summary>Initialises the base learning rate.</summary>
+    /// <param name="learningRate">The base learning rate; positive and finite.</param>
+    protected Optimizer(double learningRate)
+    {
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The base learning rate; a schedule scales it per epoch. It may be changed between training calls.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive or not finite.</exception>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!(value > 0) || !double.IsFinite(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be positive and finite.");
+            }
+
+            _learningRate = value;
+        }
+    }
+
+    /// <summary>The number of steps taken (Adam's bias correction counts them).</summary>
+    public long StepCount { get; protected set; }
+
+    /// <summary>A short description with the hyperparameters.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>The number of state values per parameter (0 for SGD, 1 for momentum, 2 for Adam).</summary>
+    public abstract int StatePerParameter { get; }
+
+    /// <summary>The optimizer's state (momentum buffers, moments), <see cref="StatePerParameter"/> blocks of the parameter count; empty before the first step.</summary>
+    public ReadOnlySpan<T> State => StateBuffer;
+
+    /// <summary>The state array, sized on the first step.</summary>
+    private protected T[] StateBuffer { get; set; } = [];
+
+    /// <summary>Takes one step: updates <paramref name="parameters"/> in place.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="gradients">Their gradients, as long as the parameters.</param>
+    /// <param name="learningRate">The learning rate for this step (the base rate times the schedule's factor).</param>
+    /// <exception cref="ArgumentException">The spans differ in length, or differ from the state's parameter count.</exception>
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients, double learningRate)
+    {
+        if (parameters.Length != gradients.Length)
+        {
+            throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients.", nameof(gradients));
+        }
+
+        BeginStep(parameters.Length);
+        Update(parameters, gradients, 0, parameters.Length, learningRate);
+    }
+
+    /// <summary>Sizes the state for <paramref name="parameterCount"/> parameters and counts a step; the update may then run in ranges.</summary>
+    internal void BeginStep(int parameterCount)
+    {
+        int stateLength = StatePerParameter * parameterCount;
+        if (StateBuffer.Length == 0 && stateLength > 0)
+        {
+            StateBuffer = new T[stateLength];
+        }
+        else if (StateBuffer.Length != stateLength)
+        {
+            throw new ArgumentException($"The optimizer's state is for {StateBuffer.Length / Math.Max(1, StatePerParameter)} parameters, not {parameterCount}.", nameof(parameterCount));
+        }
+
+        StepCount++;
+    }
+
+    /// <summary>Restores a saved state (for resuming training).</summary>
+    /// <param name="state">The values of <see cref="State"/>.</param>
+    /// <param name="stepCount">The value of <see cref="StepCount"/>.</param>
+    public void RestoreState(ReadOnlySpan<T> state, long stepCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        if (StatePerParameter == 0 ? !state.IsEmpty : state.Length % StatePerParameter != 0)
+        {
+            throw new ArgumentException($"A state of {state.Length} values does not fit {StatePerParameter} values per parameter.", nameof(state));
+        }
+
+        StateBuffer = state.ToArray();
+        StepCount = stepCount;
+    }
+
+    /// <summary>
+    /// The update of parameters [<paramref name="start"/>, <paramref name="start"/> + <paramref name="parameterCount"/>)
+    /// after <see cref="BeginStep"/>: element-wise, so ranges may run on different threads with identical results.
+    /// </summary>
+    /// <param name="parameters">The parameters of the range.</param>
+    /// <param name="gradients">The gradients of the range.</param>
+    /// <param name="start">The index of the range's first parameter (locates its state).</param>
+    /// <param name="parameterCount">The total parameter count (the stride between state blocks).</param>
+    /// <param name="learningRate">The learning rate of this step.</param>
+    internal abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate);
+
+    /// <inheritdoc/>
+    public override string ToString() => Description;
+}

@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Numerics.Tensors;
+using Backprop.Simd.Losses;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Numerics.Threading;
+using Backprop.Simd.Optimizers;
+
+namespace Backprop.Simd.Training;
+
+/// <summary>
+/// Trains a <see cref="Network{T}"/> with minibatch backpropagation: each minibatch is split into
+/// <see cref="TrainingOptions.Shards"/> shards that run forward and backward in parallel, their gradients summed in a
+/// fixed order, so the trained weights are bitwise identical for any thread count and from run to run. After the
+/// first epoch a training step allocates nothing.
+/// </summary>
+/// <remarks>
+/// Calling <c>Fit</c> again continues from the current weights, optimizer state, epoch count and shuffling sequence;
+/// change <see cref="Optimizer{T}.LearningRate"/> in between to warm-start with another rate.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Trainer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Network<T> _network;
+    private readonly Loss<T> _loss;
+    private readonly Optimizer<T> _optimizer;
+    private readonly TrainingOptions _options;
+    private readonly SeededRandom _shuffle;
+    private readonly ShardedStep<T> _shards;
+    private readonly GradientReduction<T> _reduction;
+    private readonly OptimizerStep<T> _optimizerStep;
+    private T[] _batchInputs = [];
+    private T[] _batchTargets = [];
+    private int[] _order = [];
+    private T[]? _bestParameters;
+    private long _steps;
+    private int _epochs;
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="network">The network to train (its weights change in place).</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="optimizer">The optimizer, with its base learning rate.</param>
+    /// <param name="options">The options (copied); defaults if null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
+    public Trainer(Network<T> network, Loss<T> loss, Optimizer<T> optimizer, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        _options = (options ?? new TrainingOptions()).Clone();
+        _options.Validate();
+        _network = network;
+        _loss = loss;
+        _optimizer = optimizer;
+        _shuffle = new SeededRandom(_options.Seed);
+        _shards = new ShardedStep<T>(network, _options.Shards);
+        _reduction = new GradientReduction<T>(network.ParameterArray, network.GradientArray, _shards.ShardGradients, RegularizedRanges(network, _options.RegularizeBiases));
+        _optimizerStep = new OptimizerStep<T>(network.ParameterArray, network.GradientArray);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public Network<T> Network => _network;
+
+    /// <summary>The loss.</summary>
+    public Loss<T> Loss => _loss;
+
+    /// <summary>The optimizer; set its <see cref="Optimizer{T}.LearningRate"/> between <c>Fit</c> calls to change the rate.</summary>
+    public Optimizer<T> Optimizer => _optimizer;
+
+    /// <summary>A copy of the options in use; options are fixed per trainer.</summary>
+    public TrainingOptions Options => _options.Clone();
+
+    /// <summary>The metrics of every epoch so far, across <c>Fit</c> calls.</summary>
+    public TrainingHistory History { get; } = new();
+
+    /// <summary>Epochs completed so far.</summary>
+    public int EpochsCompleted => _epochs;
+
+    /// <summary>Minibatch steps applied so far.</summary>
+    public long StepsCompleted => _steps;
+
+    /// <summary>
+    /// Trains for <see cref="TrainingOptions.Epochs"/> epochs, holding out <see cref="TrainingOptions.ValidationFraction"/>
+    /// of the rows (the last ones) for validation when that is positive.
+    /// </summary>
+    /// <param name="inputs">The inputs, [samples x input size].</param>
+    /// <param name="targets">The targets, [samples x output size] (one-hot rows for classification).</param>
+    /// <param name="progress">Receives each epoch's metrics.</param>
+    /// <param name="cancellationToken">Stops training after the current minibatch, leaving a consistent model, and throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The history, all epochs so far.</returns>
+    public TrainingHistory Fit(Matrix<T> inputs, Matrix<T> targets, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        int validation = (int)(inputs.Rows * _options.ValidationFraction);
+        if (validation == 0)
+        {
+            return Fit(inputs, targets, null, null, progress, null, cancellationToken);
+        }
+
+        int training = inputs.Rows - validation;
+        return Fit(
+            inputs.GetRows(0, training),
+            targets.GetRows(0, Math.Min(training, targets.Rows)),
+            inputs.GetRows(training, validation),
+            targets.GetRows(Math.Min(training, targets.Rows), Math.Max(0, targets.Rows - training)),
+            progress,
+            null,
+            cancellationToken);
+    }
+
+    /// <summary>Trains for <see cref="TrainingOptions.Epochs"/> epochs with an explicit validation set.</summary>
+    /// <param name="inputs">The inputs, [samples x input size].</param>
+    /// <param name="targets">The targets, [samples x output size].</param>
+    /// <param name="validationInputs">Validation inputs, or null.</param>
+    /// <param name="validationTargets">Validation targets, or null.</param>
+    /// <param name="progress">Receives each epoch's metrics.</param>
+    /// <param name="batchProgress">Receives progress after each minibatch.</param>
+    /// <param name="cancellationToken">Stops training after the current minibatch and throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The history, all epochs so far.</returns>
+    /// <exception cref="ArgumentException">The shapes do not match the network or each other.</exception>
+    /// <exception cref="TrainingDivergedException">A loss or gradient became non-finite; the weights are those of the last finite step.</exception>
+    public TrainingHistory Fit(
+        Matrix<T> inputs,
+        Matrix<T> targets,
+        Matrix<T>? validationInputs,
+        Matrix<T>? validationTargets,
+        IProgress<EpochMetrics>? progress = null,
+        IProgress<BatchProgress>? batchProgress = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckData(inputs, targets, "inputs", "targets");
+        bool validate = validationInputs is not null || validationTargets is not null;
+        if (validate)
+        {
+            CheckData(validationInputs!, validationTargets!, "validationInputs", "validationTargets");
+        }
+
+        int samples = inputs.Rows;
+        int batches = MinibatchPlan.Count(samples, _options);
+        int maxBatch = MinibatchPlan.MaxSize(samples, _options);
+        if (_options.Shuffle)
+        {
+            EnsureBatchBuffers(maxBatch);
+        }
+
+        if (_order.Length != samples)
+        {
+            _order = [.. Enumerable.Range(0, samples)];
+        }
+
+        double best = double.PositiveInfinity;
+        int sinceBest = 0;
+        History.StoppedEarly = false;
+        for (int e = 0; e < _options.Epochs; e++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double learningRate = _optimizer.LearningRate * _options.Schedule.Factor(_epochs);
+            if (_options.Shuffle)
+            {
+                _shuffle.Shuffle(_order.AsSpan());
+            }
+
+            long start = Stopwatch.GetTimestamp();
+            double objective = 0, dataLoss = 0, norms = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                int first = MinibatchPlan.Start(b, samples, _options);
+                int rows = MinibatchPlan.Start(b + 1, samples, _options) - first;
+                (double stepObjective, double stepData, double norm) = _options.Shuffle
+                    ? StepOnRows(inputs, targets, first, rows, learningRate, _epochs + 1, b + 1)
+                    : Step(inputs.Array, inputs.Offset + (first * inputs.Columns), targets.Array, targets.Offset + (first * targets.Columns), rows, learningRate, _epochs + 1, b + 1);
+                objective += stepObjective;
+                dataLoss += stepData;
+                norms += norm;
+                if (batchProgress is not null)
+                {
+                    double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                    batchProgress.Report(new BatchProgress(_epochs + 1, b + 1, batches, stepObjective, (first + rows) / Math.Max(elapsed, 1e-9)));
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            _epochs++;
+            (double validationLoss, double validationAccuracy) = validate ? Evaluate(validationInputs!, validationTargets!) : (double.NaN, double.NaN);
+            var metrics = new EpochMetrics(_epochs, objective / batches, dataLoss / samples, validationLoss, validationAccuracy, norms / batches, learningRate, seconds);
+            History.Add(metrics);
+            progress?.Report(metrics);
+
+            if (_options.EarlyStoppingPatience > 0 && validate)
+            {
+                if (validationLoss < best)
+                {
+                    best = validationLoss;
+                    sinceBest = 0;
+                    _bestParameters ??= new T[_network.ParameterCount];
+                    _network.Parameters.CopyTo(_bestParameters);
+                    History.BestEpoch = _epochs;
+                }
+                else if (++sinceBest >= _options.EarlyStoppingPatience)
+                {
+                    History.StoppedEarly = true;
+                    break;
+                }
+            }
+        }
+
+        if (_options.EarlyStoppingPatience > 0 && _bestParameters is not null && validate)
+        {
+            _bestParameters.CopyTo(_network.Parameters);
+        }
+
+        return History;
+    }
+
+    /// <summary>
+    /// One training step on all rows of a batch: forward and backward in shards, gradient reduction, L1/L2, the
+    /// divergence check and the optimizer update. Allocation-free after the first call.
+    /// </summary>
+    /// <param name="inputs">The batch inputs, [batch x input size].</param>
+    /// <param name="targets">The batch targets, [batch x output size].</param>
+    /// <returns>The step's objective: the reduced loss plus the penalty.</returns>
+    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; the step was not applied.</exception>
+    public double TrainStep(Matrix<T> inputs, Matrix<T> targets)
+    {
+        CheckData(inputs, targets, nameof(inputs), nameof(targets));
+        return Step(inputs.Array, inputs.Offset, targets.Array, targets.Offset, inputs.Rows, _optimizer.LearningRate * _options.Schedule.Factor(_epochs), _epochs + 1, 1).Objective;
+    }
+
+    /// <summary>The mean per-sample loss and the accuracy of the network on a data set (inference mode, batched, multithreaded).</summary>
+    /// <param name="inputs">The inputs.</param>
+    /// <param name="targets">The targets.</param>
+    /// <returns>The loss and the accuracy (argmax of output against argmax of target; for one output, both sides of 0.5).</returns>
+    public (double Loss, double Accuracy) Evaluate(Matrix<T> inputs, Matrix<T> targets)
+    {
+        CheckData(inputs, targets, nameof(inputs), nameof(targets));
+        const int Chunk = 2048;
+        double loss = 0;
+        long correct = 0;
+        int saved = _network.MaxDegreeOfParallelism;
+        _network.MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism;
+        try
+        {
+            for (int start = 0; start < inputs.Rows; start += Chunk)
+            {
+                int rows = Math.Min(Chunk, inputs.Rows - start);
+                ReadOnlyMatrixSpan<T> output = _network.Forward(inputs.Slice(start, rows), training: false);
+                ReadOnlyMatrixSpan<T> target = targets.Slice(start, rows);
+                loss += _loss.EvaluateAfter(_network.Layers[^1], output, target);
+                for (int i = 0; i < rows; i++)
+                {
+                    correct += SameClass(output.Row(i), target.Row(i)) ? 1 : 0;
+                }
+            }
+        }
+        finally
+        {
+            _network.MaxDegreeOfParallelism = saved;
+        }
+
+        return inputs.Rows == 0 ? (double.NaN, double.NaN) : (loss / inputs.Rows, (double)correct / inputs.Rows);
+    }
+
+    private static bool SameClass(ReadOnlySpan<T> output, ReadOnlySpan<T> target)
+    {
+        if (output.Length == 1)
+        {
+            T half = T.One / (T.One + T.One);
+            return output[0] >= half == target[0] >= half;
+        }
+
+        return TensorPrimitives.IndexOfMax(output) == TensorPrimitives.IndexOfMax(target);
+    }
+
+    private (double Objective, double Data, double Norm) StepOnRows(Matrix<T> inputs, Matrix<T> targets, int first, int rows, double learningRate, int epoch, int batch)
+    {
+        int inCols = inputs.Columns, outCols = targets.Columns;
+        for (int r = 0; r < rows; r++)
+        {
+            int source = _order[first + r];
+            inputs.Row(source).CopyTo(_batchInputs.AsSpan(r * inCols, inCols));
+            targets.Row(source).CopyTo(_batchTargets.AsSpan(r * outCols, outCols));
+        }
+
+        return Step(_batchInputs, 0, _batchTargets, 0, rows, learningRate, epoch, batch);
+    }
+
+    private (double Objective, double Data, double Norm) Step(T[] x, int xOffset, T[] y, int yOffset, int rows, double learningRate, int epoch, int batch)
+    {
+        int threads = WorkerPool.ResolveThreads(_options.MaxDegreeOfParallelism);
+        T scale = _options.Reduction == Reduction.Mean ? T.One / T.CreateChecked(rows) : T.One;
+        double lossSum = _shards.Run(x, xOffset, y, yOffset, rows, _loss, scale, StreamKey.Mix(_options.Seed, (ulong)_steps), threads);
+        (double penalty, double norm) = _reduction.Run(_shards.ActiveShards(rows), _options.L1, _options.L2, threads);
+        double reduced = _options.Reduction == Reduction.Mean ? lossSum / rows : lossSum;
+        double objective = reduced + penalty;
+        if (!double.IsFinite(objective) || !double.IsFinite(norm))
+        {
+            throw new TrainingDivergedException(epoch, batch, objective, norm);
+        }
+
+        _optimizerStep.Run(_optimizer, learningRate, threads);
+        _steps++;
+        return (objective, lossSum, norm);
+    }
+
+    private void EnsureBatchBuffers(int rows)
+    {
+        if (_batchInputs.Length < rows * _network.InputSize)
+        {
+            _batchInputs = new T[rows * _network.InputSize];
+            _batchTargets = new T[rows * _network.OutputSize];
+        }
+    }
+
+    private void CheckData(Matrix<T> inputs, Matrix<T> targets, string inputsName, string targetsName)
+    {
+        ArgumentNullException.ThrowIfNull(inputs, inputsName);
+        ArgumentNullException.ThrowIfNull(targets, targetsName);
+        if (inputs.Columns != _network.InputSize)
+        {
+            throw new ArgumentException($"The network takes {_network.InputSize} features but {inputsName} is [{inputs.Rows} x {inputs.Columns}].", inputsName);
+        }
+
+        if (targets.Columns != _network.OutputSize || targets.Rows != inputs.Rows)
+        {
+            throw new ArgumentException(
+                $"{targetsName} is [{targets.Rows} x {targets.Columns}] but must be [{inputs.Rows} x {_network.OutputSize}] to match {inputsName} and the network's outputs.",
+                targetsName);
+        }
+    }
+
+    private static (int Start, int End)[] RegularizedRanges(Network<T> network, bool includeBiases) =>
+        [.. network.ParameterRanges.Where(r => r.IsWeight || includeBiases).Select(r => (r.Offset, r.Offset + r.Length))];
+}
