@@ -10,6 +10,10 @@ Threads: OPENBLAS_NUM_THREADS. The glibc allocator is tuned (MALLOC_* below) so 
 instead of being mmap'ed and faulted in afresh on every batch; without it numpy loses much of its time to page faults.
 """
 import argparse, json, os, sys, time
+
+# OpenBLAS reads these when it loads: with them set (as on these machines) it falls back to its slower Haswell kernel.
+for _name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(_name, None)
 import numpy as np
 sys.path.insert(0, os.path.dirname(__file__))
 import fashion

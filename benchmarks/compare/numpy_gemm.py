@@ -6,6 +6,10 @@ Leave OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so OpenBLAS picks its fastest
 Run with Debian's /usr/bin/python3 (python3-numpy).
 """
 import argparse, json, os, time
+
+# OpenBLAS reads these when it loads: with them set (as on these machines) it falls back to its slower Haswell kernel.
+for _name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(_name, None)
 import numpy as np
 
 p = argparse.ArgumentParser()

@@ -9,6 +9,10 @@ deep: the notebook's recipe in float32: 784-250-50-10-10 sigmoid, BCE on sigmoid
 Run with Debian's /usr/bin/python3 (python3-torch); leave OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset.
 """
 import argparse, json, os, sys, time
+
+# OpenBLAS reads these when it loads: with them set (as on these machines) it falls back to its slower Haswell kernel.
+for _name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(_name, None)
 import numpy as np
 import torch
 from torch import nn
