@@ -57,11 +57,38 @@ internal static unsafe class RowKernel
         RunScalar(kc, a, aStride, b, ldb, row, j, n);
     }
 
-    /// <summary>Columns <paramref name="start"/> .. <paramref name="n"/> - 1, one at a time.</summary>
+    /// <summary>
+    /// Columns <paramref name="start"/> .. <paramref name="n"/> - 1: four columns at a time so that four independent
+    /// multiply-add chains hide the latency (a 10-class output layer is all tail), then one at a time. Each column is
+    /// still summed from zero in k order, so the bits do not depend on the grouping.
+    /// </summary>
     public static void RunScalar<T>(nint kc, T* a, nint aStride, T* b, nint ldb, T* row, int start, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int j = start; j < n; j++)
+        int j = start;
+        for (; j + 4 <= n; j += 4)
+        {
+            T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
+            T* ap = a;
+            T* bp = b + j;
+            for (nint p = 0; p < kc; p++)
+            {
+                T av = *ap;
+                s0 = T.MultiplyAddEstimate(av, bp[0], s0);
+                s1 = T.MultiplyAddEstimate(av, bp[1], s1);
+                s2 = T.MultiplyAddEstimate(av, bp[2], s2);
+                s3 = T.MultiplyAddEstimate(av, bp[3], s3);
+                ap += aStride;
+                bp += ldb;
+            }
+
+            row[j] = s0;
+            row[j + 1] = s1;
+            row[j + 2] = s2;
+            row[j + 3] = s3;
+        }
+
+        for (; j < n; j++)
         {
             T sum = T.Zero;
             T* ap = a;
