@@ -143,7 +143,8 @@ internal static class ReferenceEvaluator
         return r;
     }
 
-    private static double[,] Softmax(double[,] x)
+    /// <summary>A softmax over each row.</summary>
+    public static double[,] Softmax(double[,] x)
     {
         var r = new double[x.GetLength(0), x.GetLength(1)];
         for (int i = 0; i < x.GetLength(0); i++)
