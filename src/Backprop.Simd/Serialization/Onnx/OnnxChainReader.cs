@@ -155,12 +155,10 @@ internal sealed class OnnxChainReader
                     $"The value '{value}' feeds {consumers.Count} nodes ({string.Join(", ", consumers.Select(n => n.Describe()))}); branches are not supported, only a simple chain of operators.");
             }
 
+            // No node is reached twice (no cycle): every operand but the data must be a constant, and the index
+            // has checked that each value has one producer.
             OnnxNode node = consumers[0];
-            if (!visited.Add(node))
-            {
-                throw new InvalidDataException($"In {_index.Graph.Describe()}, {node.Describe()} is reached twice: the graph has a cycle.");
-            }
-
+            visited.Add(node);
             Apply(node, value);
             value = node.Outputs[0];
         }
