@@ -28,12 +28,16 @@ namespace Backprop.Simd.Serialization.Onnx;
 /// not match the data, a non-finite weight) gives <see cref="InvalidDataException"/>; a valid model this importer
 /// cannot represent (an unsupported operator, attribute, data type, branch or shape) gives
 /// <see cref="NotSupportedException"/>. Both messages name the node and what is wrong. Every size is checked against
-/// the bytes of the file before anything is allocated for it.</para>
+/// the bytes of the file before anything is allocated for it; a graph without Gemm or MatMul, whose width only its
+/// input shape gives, may have at most 4096 features.</para>
 /// </remarks>
 public static class OnnxImporter
 {
-    /// <summary>A feature count taken from the input shape alone, with no weights to confirm it, may be at most this.</summary>
-    private const int MaxUnconfirmedFeatures = 1 << 20;
+    /// <summary>
+    /// A feature count taken from the input shape alone (a graph without Gemm or MatMul), with no weights in the file to
+    /// confirm it, may be at most this, so that a small file cannot claim buffers out of proportion to its size.
+    /// </summary>
+    private const int MaxUnconfirmedFeatures = 4096;
 
     /// <summary>Imports the model in the file <paramref name="path"/>; error messages start with the path.</summary>
     /// <typeparam name="T">float or double: the element type of the network to create.</typeparam>
