@@ -27,7 +27,12 @@ internal static class AtomicFile
         }
         catch
         {
-            File.Delete(temporary);
+            // Exists first: deleting in a folder that does not exist would throw and hide the original error.
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
             throw;
         }
     }

@@ -123,6 +123,21 @@ public sealed class OnnxImportRejectionTests
         NotSupported(model, "node 'relu0' (com.microsoft.Relu): operators of domain 'com.microsoft' are not supported");
     }
 
+    [Fact]
+    public void Feature_counts_only_the_input_shape_claims_are_bounded()
+    {
+        // No weights: the shape alone gives the width, which may be at most 4096.
+        var g = new OnnxGraphBuilder(features: 3);
+        Assert.Equal(["Tanh(3)"], OnnxImporter.Import<float>(g.Model(g.Node("Tanh", ["x"]), 3).Encode()).Network.Layers.Select(l => l.Description));
+        g = new OnnxGraphBuilder(features: 5000);
+        NotSupported(g.Model(g.Node("Tanh", ["x"]), 5000), "The input 'x' claims 5000 features, which no weights confirm; at most 4096");
+
+        // A product of dimensions that overflows is refused, not wrapped around.
+        g = new OnnxGraphBuilder(features: 1);
+        g.Graph.Inputs[0] = OnnxValueInfo.CreateTensor("x", OnnxDataType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Fixed(2), OnnxDimension.Fixed(long.MaxValue));
+        NotSupported(g.Model(g.Node("Flatten", ["x"]), 2), "more features per row than an array can hold");
+    }
+
     [Theory]
     [InlineData(6)]
     [InlineData(24)]
