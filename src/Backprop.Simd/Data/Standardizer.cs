@@ -68,6 +68,48 @@ public sealed class Standardizer<T>
         _constantColumns = [.. constant];
     }
 
+    /// <summary>
+    /// A standardizer that multiplies by <paramref name="scale"/> (the reciprocals of the standard deviations, 0 for a
+    /// constant column) instead of deriving it, so that a model file which stores the scale (ONNX Sub then Mul)
+    /// rebuilds exactly the transform that was saved. <see cref="StandardDeviation"/> becomes 1 / scale (0 where the
+    /// scale is 0).
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths differ, a value is not finite, a scale is negative, or a scale's reciprocal overflows.</exception>
+    internal static Standardizer<T> FromScale(ReadOnlySpan<T> mean, ReadOnlySpan<T> scale)
+    {
+        if (mean.Length != scale.Length)
+        {
+            throw new ArgumentException($"There are {mean.Length} means but {scale.Length} scales.", nameof(scale));
+        }
+
+        var deviation = new T[scale.Length];
+        for (int j = 0; j < scale.Length; j++)
+        {
+            if (!T.IsFinite(scale[j]) || T.IsNegative(scale[j]))
+            {
+                throw new ArgumentException($"The scale of column {j} is {scale[j]}; it must be finite and not negative.", nameof(scale));
+            }
+
+            deviation[j] = scale[j] == T.Zero ? T.Zero : T.One / scale[j];
+            if (!T.IsFinite(deviation[j]))
+            {
+                throw new ArgumentException($"The scale of column {j} is {scale[j]}, whose reciprocal overflows.", nameof(scale));
+            }
+        }
+
+        var standardizer = new Standardizer<T>(mean, deviation);
+        for (int j = 0; j < scale.Length; j++)
+        {
+            if (scale[j] != T.Zero && standardizer._scale[j] == T.Zero)
+            {
+                throw new ArgumentException($"The scale of column {j} is {scale[j]}, whose reciprocal overflows.", nameof(scale));
+            }
+        }
+
+        scale.CopyTo(standardizer._scale);
+        return standardizer;
+    }
+
     /// <summary>The number of columns.</summary>
     public int FeatureCount => _mean.Length;
 
@@ -76,6 +118,9 @@ public sealed class Standardizer<T>
 
     /// <summary>The population standard deviation of each column (0 for a constant column).</summary>
     public ReadOnlySpan<T> StandardDeviation => _standardDeviation;
+
+    /// <summary>What each column is multiplied by after subtracting the mean: 1 / <see cref="StandardDeviation"/>, or 0 for a constant column.</summary>
+    internal ReadOnlySpan<T> Scale => _scale;
 
     /// <summary>
     /// Fits the mean and population standard deviation of each column of <paramref name="features"/>, accumulating in

@@ -100,7 +100,7 @@ public sealed class OnnxMutationTests
         }
     }
 
-    private static byte[] Mutate(byte[] valid, Random random, out string description)
+    internal static byte[] Mutate(byte[] valid, Random random, out string description)
     {
         var bytes = new List<byte>(valid);
         var steps = new List<string>();

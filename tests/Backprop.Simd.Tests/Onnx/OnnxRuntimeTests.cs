@@ -69,7 +69,7 @@ public sealed class OnnxRuntimeTests
     /// With BACKPROP_ONNX_DUMP set to a folder, writes the encoded model there so that onnx.checker can be run on it by
     /// hand (python3 -c "import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)" FILE).
     /// </summary>
-    private static void DumpForChecker(string name, byte[] model)
+    internal static void DumpForChecker(string name, byte[] model)
     {
         string? folder = Environment.GetEnvironmentVariable("BACKPROP_ONNX_DUMP");
         if (!string.IsNullOrEmpty(folder))

@@ -11,21 +11,44 @@ internal static class OrtRunner
     /// </summary>
     public static (double[] Values, long[] Shape) Run(byte[] model, string inputName, string outputName, double[,] input, bool asDouble)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-        options.IntraOpNumThreads = 1;
-        using var session = new InferenceSession(model, options);
+        using var session = new OrtSession(model);
+        return session.Run(inputName, outputName, input, asDouble);
+    }
+}
+
+/// <summary>One model loaded in ONNX Runtime (CPU, one thread, no graph optimisations), to run several batches through.</summary>
+internal sealed class OrtSession : IDisposable
+{
+    private readonly SessionOptions _options;
+    private readonly InferenceSession _session;
+
+    public OrtSession(byte[] model)
+    {
+        _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, IntraOpNumThreads = 1 };
+        _session = new InferenceSession(model, _options);
+    }
+
+    /// <summary>Runs <paramref name="input"/> (rows x columns) as FLOAT or DOUBLE; returns the single output flattened, with its shape.</summary>
+    public (double[] Values, long[] Shape) Run(string inputName, string outputName, double[,] input, bool asDouble)
+    {
         long[] shape = [input.GetLength(0), input.GetLength(1)];
         double[] flat = ReferenceEvaluator.Flatten(input);
         using OrtValue value = asDouble
             ? OrtValue.CreateTensorValueFromMemory(flat, shape)
             : OrtValue.CreateTensorValueFromMemory(flat.Select(v => (float)v).ToArray(), shape);
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [inputName], [value], [outputName]);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = _session.Run(runOptions, [inputName], [value], [outputName]);
         OrtValue output = outputs[0];
         long[] outputShape = output.GetTensorTypeAndShape().Shape;
         double[] values = asDouble
             ? output.GetTensorDataAsSpan<double>().ToArray()
             : output.GetTensorDataAsSpan<float>().ToArray().Select(v => (double)v).ToArray();
         return (values, outputShape);
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _options.Dispose();
     }
 }

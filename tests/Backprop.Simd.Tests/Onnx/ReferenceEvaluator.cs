@@ -3,7 +3,7 @@ using Backprop.Simd.Serialization.Onnx;
 namespace Backprop.Simd.Tests.Onnx;
 
 /// <summary>
-/// A deliberately plain interpreter, in double precision, of the 2-D MLP operator subset (Gemm, MatMul, Add, Sub, Div,
+/// A deliberately plain interpreter, in double precision, of the 2-D MLP operator subset (Gemm, MatMul, Add, Sub, Mul, Div,
 /// Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Flatten, Identity) over a decoded graph: the oracle that hand-built models
 /// run in ONNX Runtime are compared with, and a check that decoded fixture weights reproduce the toolchain's outputs.
 /// </summary>
@@ -26,11 +26,12 @@ internal static class ReferenceEvaluator
             double[,] x = values[node.Inputs[0]];
             double[,] result = node.OpType switch
             {
-                "Gemm" => Gemm(node, x, values[node.Inputs[1]], node.Inputs.Count > 2 ? values[node.Inputs[2]] : null),
+                "Gemm" => Gemm(node, x, values[node.Inputs[1]], node.Inputs.Count > 2 && node.Inputs[2].Length != 0 ? values[node.Inputs[2]] : null),
                 "MatMul" => Gemm(x, values[node.Inputs[1]], false, false, 1, null, 0),
                 "Add" => Broadcast(x, values[node.Inputs[1]], (a, b) => a + b),
                 "Sub" => Broadcast(x, values[node.Inputs[1]], (a, b) => a - b),
                 "Div" => Broadcast(x, values[node.Inputs[1]], (a, b) => a / b),
+                "Mul" => Broadcast(x, values[node.Inputs[1]], (a, b) => a * b),
                 "Relu" => Map(x, v => Math.Max(v, 0)),
                 "Sigmoid" => Map(x, v => 1 / (1 + Math.Exp(-v))),
                 "Tanh" => Map(x, Math.Tanh),
@@ -143,7 +144,8 @@ internal static class ReferenceEvaluator
         return r;
     }
 
-    private static double[,] Softmax(double[,] x)
+    /// <summary>A softmax over each row.</summary>
+    public static double[,] Softmax(double[,] x)
     {
         var r = new double[x.GetLength(0), x.GetLength(1)];
         for (int i = 0; i < x.GetLength(0); i++)

@@ -12,7 +12,16 @@ Writes, next to this script:
                            alpha, beta), LeakyRelu, Sigmoid, Softmax, Identity; FLOAT weights in float_data (typed
                            field, not raw_data); expected outputs computed by numpy in float64.
   mlp_double.onnx / .json  the same kind of graph in DOUBLE, weights in double_data, with Flatten and Relu.
+  mlp_torch_deep.onnx / .json
+                           torch.onnx.export, opset 17, of a standardisation module (Sub and Div by buffers), then
+                           nn.Sequential(Flatten, Linear(6, 10), Tanh, Dropout, Linear(10, 8), LeakyReLU(0.2),
+                           Linear(8, 5), Sigmoid, Linear(5, 4), Softmax(dim=1)) in eval mode, on inputs [batch, 2, 3];
+                           "inputs" holds each sample flattened to 6 values; expected outputs computed by torch.
+  mlp_torch_deep_double.onnx / .json
+                           the same network in float64 (net.double()), weights DOUBLE, outputs computed by torch.
 Each .json holds the op types, the opset, every initializer (dims and values) and inputs with expected outputs.
+
+With names as arguments (e.g. mlp_torch_deep), only those fixtures are written.
 """
 import json
 import os
@@ -151,7 +160,48 @@ def make_double():
     write("mlp_double", model, x, y)
 
 
+def make_torch_deep(name, dtype):
+    import torch
+
+    class Standardize(torch.nn.Module):
+        def __init__(self, mean, std):
+            super().__init__()
+            self.register_buffer("mean", mean)
+            self.register_buffer("std", std)
+
+        def forward(self, x):
+            return (x - self.mean) / self.std
+
+    torch.manual_seed(99)
+    mean = torch.randn(2, 3) * 0.5
+    std = torch.rand(2, 3) + 0.5
+    net = torch.nn.Sequential(
+        Standardize(mean, std), torch.nn.Flatten(),
+        torch.nn.Linear(6, 10), torch.nn.Tanh(), torch.nn.Dropout(0.3),
+        torch.nn.Linear(10, 8), torch.nn.LeakyReLU(0.2),
+        torch.nn.Linear(8, 5), torch.nn.Sigmoid(),
+        torch.nn.Linear(5, 4), torch.nn.Softmax(dim=1))
+    net = net.to(dtype)
+    net.eval()
+    x = (torch.randn(5, 2, 3) * 1.5).to(dtype)
+    path = os.path.join(HERE, name + ".onnx")
+    torch.onnx.export(net, x[:2], path, opset_version=17, input_names=["features"], output_names=["probabilities"],
+                      dynamic_axes={"features": {0: "batch"}, "probabilities": {0: "batch"}})
+    with torch.no_grad():
+        y = net(x).numpy()
+    write(name, onnx.load(path), x.reshape(5, 6).numpy(), y)
+
+
+FIXTURES = {
+    "mlp_torch": make_torch,
+    "mlp_helper": make_helper,
+    "mlp_double": make_double,
+    "mlp_torch_deep": lambda: make_torch_deep("mlp_torch_deep", __import__("torch").float32),
+    "mlp_torch_deep_double": lambda: make_torch_deep("mlp_torch_deep_double", __import__("torch").float64),
+}
+
 if __name__ == "__main__":
-    make_torch()
-    make_helper()
-    make_double()
+    import sys
+
+    for fixture in sys.argv[1:] or FIXTURES:
+        FIXTURES[fixture]()

@@ -1,0 +1,227 @@
+using Backprop.Simd.Serialization.Onnx;
+
+namespace Backprop.Simd.Tests.Onnx;
+
+/// <summary>
+/// What the importer cannot represent gives <see cref="NotSupportedException"/>, and what breaks ONNX's rules gives
+/// <see cref="InvalidDataException"/>, each naming the node and what is wrong.
+/// </summary>
+[Trait("Category", "Onnx")]
+public sealed class OnnxImportRejectionTests
+{
+    [Fact]
+    public void Unknown_operator_names_the_operator_and_the_node()
+    {
+        var g = new OnnxGraphBuilder(features: 3);
+        OnnxModel model = g.Model(g.Node("Conv", ["x", g.Constant("w", [3, 2])]), 2);
+        NotSupported(model, "node 'conv0' (Conv): operator 'Conv' is not supported; supported are Gemm, MatMul");
+    }
+
+    [Fact]
+    public void Gemm_transposing_the_data_or_taking_it_as_input_b_is_not_supported()
+    {
+        var g = new OnnxGraphBuilder(features: 3);
+        OnnxModel model = g.Model(g.Node("Gemm", ["x", g.Constant("w", [3, 2])], OnnxAttribute.FromInt("transA", 1)), 2);
+        NotSupported(model, "node 'gemm0' (Gemm): transA = 1 would transpose the data");
+
+        // Gemm(W, x; transA, transB): the weight in input A's place.
+        g = new OnnxGraphBuilder(features: 3);
+        model = g.Model(g.Node("Gemm", [g.Constant("w", [3, 2]), "x"], OnnxAttribute.FromInt("transA", 1), OnnxAttribute.FromInt("transB", 1)), 2);
+        NotSupported(model, "node 'gemm0' (Gemm): the data 'x' is not input A");
+    }
+
+    [Fact]
+    public void Unsupported_attributes_and_axes_are_named()
+    {
+        var g = new OnnxGraphBuilder(features: 3);
+        OnnxModel model = g.Model(g.Node("Softmax", [g.Node("Gemm", ["x", g.Constant("w", [3, 2])])], OnnxAttribute.FromInt("axis", 0)), 2);
+        NotSupported(model, "node 'softmax1' (Softmax): axis 0 is not supported");
+
+        g = new OnnxGraphBuilder(features: 3);
+        model = g.Model(g.Node("Relu", [g.Node("Flatten", ["x"], OnnxAttribute.FromInt("axis", 0))]), 3);
+        NotSupported(model, "node 'flatten0' (Flatten): axis 0 is not supported");
+
+        g = new OnnxGraphBuilder(features: 3);
+        model = g.Model(g.Node("LeakyRelu", ["x"], OnnxAttribute.FromFloat("alpha", 0.1f), OnnxAttribute.FromFloat("beta", 2f)), 3);
+        NotSupported(model, "node 'leakyrelu0' (LeakyRelu): attribute 'beta' is not supported");
+
+        g = new OnnxGraphBuilder(features: 3);
+        model = g.Model(g.Node("LeakyRelu", ["x"], OnnxAttribute.FromFloat("alpha", 1.5f)), 3);
+        NotSupported(model, "node 'leakyrelu0' (LeakyRelu): alpha 1.5 is not supported");
+    }
+
+    [Fact]
+    public void Unsupported_data_types_are_named()
+    {
+        var g = new OnnxGraphBuilder(features: 2);
+        g.Graph.Initializers.Add(new OnnxTensor { Name = "w", DataType = OnnxDataType.Int8, Dims = [2, 2], Int32Data = [1, 2, 3, 4] });
+        OnnxModel model = g.Model(g.Node("MatMul", ["x", "w"]), 2);
+        NotSupported(model, "node 'matmul0' (MatMul): tensor 'w' has data type INT8 (3), which is not supported");
+
+        g = new OnnxGraphBuilder(features: 2, OnnxDataType.Int8);
+        model = g.Model(g.Node("Relu", ["x"]), 2);
+        NotSupported(model, "The input 'x' has data type INT8 (3), which is not supported");
+    }
+
+    [Fact]
+    public void Graphs_that_are_not_a_simple_chain_are_refused_with_the_reason()
+    {
+        var g = new OnnxGraphBuilder(features: 3);
+        string a = g.Node("Relu", ["x"]);
+        g.Node("Sigmoid", ["x"]);
+        NotSupported(g.Model(a, 3), "The value 'x' feeds 2 nodes (node 'relu0' (Relu), node 'sigmoid1' (Sigmoid)); branches are not supported");
+
+        g = new OnnxGraphBuilder(features: 3);
+        string w = g.Node("Relu", [g.Constant("w0", [3, 3])]);
+        NotSupported(g.Model(g.Node("MatMul", ["x", w]), 3), "node 'matmul1' (MatMul) reads 'relu0_out' (input 1), which is computed at run time");
+
+        g = new OnnxGraphBuilder(features: 3);
+        g.Node("Relu", [g.Constant("unused", [3])]);
+        NotSupported(g.Model(g.Node("Tanh", ["x"]), 3), "node 'relu0' (Relu) is not on the chain from the input 'x' to the output 'y'");
+
+        g = new OnnxGraphBuilder(features: 3);
+        g.Graph.Inputs.Add(OnnxValueInfo.CreateTensor("z", OnnxDataType.Float, OnnxDimension.Fixed(3)));
+        NotSupported(g.Model(g.Node("Tanh", ["x"]), 3), "has 2 inputs fed at run time ('x', 'z'); exactly one is supported");
+
+        g = new OnnxGraphBuilder(features: 3);
+        OnnxModel model = g.Model(g.Node("Tanh", ["x"]), 3);
+        model.Graph!.Outputs.Add(OnnxValueInfo.CreateTensor("x", OnnxDataType.Float));
+        NotSupported(model, "has 2 outputs ('y', 'x'); exactly one is supported");
+    }
+
+    [Fact]
+    public void Operators_out_of_their_place_are_refused()
+    {
+        var g = new OnnxGraphBuilder(features: 3);
+        NotSupported(g.Model(g.Node("Add", ["x", g.Constant("c", [3])]), 3), "node 'add0' (Add): Add is supported only right after a MatMul or Gemm");
+
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(
+            g.Model(g.Node("Sub", [g.Node("Gemm", ["x", g.Constant("w", [3, 3])]), g.Constant("m", [3])]), 3),
+            "node 'sub1' (Sub): Sub is supported only at the input, before any layer");
+
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(g.Model(g.Node("Sub", [g.Constant("m", [3]), "x"]), 3), "node 'sub0' (Sub): the data 'x' is the second operand");
+
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(
+            g.Model(g.Node("Gemm", ["x", g.Constant("w", [3, 2]), g.Constant("b", [4, 2])]), 2),
+            "node 'gemm0' (Gemm): tensor 'b' has dims [4, 2], applied to data [batch x 2]; only constants the same for every sample are supported");
+
+        g = new OnnxGraphBuilder(features: 3);
+        g.Graph.Inputs[0] = OnnxValueInfo.CreateTensor("x", OnnxDataType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Fixed(1), OnnxDimension.Fixed(3));
+        NotSupported(g.Model(g.Node("Relu", ["x"]), 3), "node 'relu0' (Relu): its data has rank 3");
+
+        g = new OnnxGraphBuilder(features: 2);
+        NotSupported(
+            g.Model(g.Node("MatMul", [g.Node("Mul", ["x", g.Constant("s", [2], values: [1, -2])]), g.Constant("w", [2, 2])]), 2),
+            "node 'mul0' (Mul): tensor 's' has -2 for column 1; a standardisation multiplies by positive values only");
+
+        g = new OnnxGraphBuilder(features: 2);
+        OnnxModel model = g.Model(g.Node("Relu", ["x"]), 2);
+        model.Graph!.Nodes[0].Domain = "com.microsoft";
+        NotSupported(model, "node 'relu0' (com.microsoft.Relu): operators of domain 'com.microsoft' are not supported");
+    }
+
+    [Fact]
+    public void Feature_counts_only_the_input_shape_claims_are_bounded()
+    {
+        // No weights: the shape alone gives the width, which may be at most 4096.
+        var g = new OnnxGraphBuilder(features: 3);
+        Assert.Equal(["Tanh(3)"], OnnxImporter.Import<float>(g.Model(g.Node("Tanh", ["x"]), 3).Encode()).Network.Layers.Select(l => l.Description));
+        g = new OnnxGraphBuilder(features: 5000);
+        NotSupported(g.Model(g.Node("Tanh", ["x"]), 5000), "The input 'x' claims 5000 features, which no weights confirm; at most 4096");
+
+        // A product of dimensions that overflows is refused, not wrapped around.
+        g = new OnnxGraphBuilder(features: 1);
+        g.Graph.Inputs[0] = OnnxValueInfo.CreateTensor("x", OnnxDataType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Fixed(2), OnnxDimension.Fixed(long.MaxValue));
+        NotSupported(g.Model(g.Node("Flatten", ["x"]), 2), "more features per row than an array can hold");
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(24)]
+    public void Opsets_outside_7_to_23_are_refused(long opset)
+    {
+        var g = new OnnxGraphBuilder(features: 2);
+        NotSupported(g.Model(g.Node("Relu", ["x"]), 2, opset), $"The model uses opset {opset} of the default ONNX domain; opsets 7 to 23 are supported.");
+    }
+
+    [Fact]
+    public void A_double_weight_beyond_float_range_cannot_be_imported_as_float()
+    {
+        var g = new OnnxGraphBuilder(features: 2, OnnxDataType.Double);
+        OnnxModel model = g.Model(g.Node("MatMul", ["x", g.Constant("w", [2, 1], values: [1, 1e300])]), 1);
+        Assert.Equal(1e300, OnnxImporter.Import<double>(model.Encode()).Network.Parameters[1]);
+        var e = Assert.Throws<NotSupportedException>(() => OnnxImporter.Import<float>(model.Encode()));
+        Assert.Contains("node 'matmul0' (MatMul): weight value 1E+300 at index 1 is beyond the range of Single", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Graphs_that_break_onnx_rules_are_invalid_data()
+    {
+        var g = new OnnxGraphBuilder(features: 4);
+        Invalid(g.Model(g.Node("MatMul", ["x", g.Constant("w", [5, 2])]), 2), "node 'matmul0' (MatMul): the weights take 5 features but the data reaching it has 4");
+
+        g = new OnnxGraphBuilder(features: 4);
+        Invalid(
+            g.Model(g.Node("Gemm", ["x", g.Constant("w", [4, 3]), g.Constant("b", [5])]), 3),
+            "node 'gemm0' (Gemm): tensor 'b' has dims [5], which do not broadcast to the data [batch x 3] it applies to");
+
+        g = new OnnxGraphBuilder(features: 2);
+        Invalid(g.Model(g.Node("MatMul", ["x", g.Constant("w", [2, 1], values: [1, double.NaN])]), 1), "node 'matmul0' (MatMul): tensor 'w' holds NaN at index 1");
+
+        g = new OnnxGraphBuilder(features: 2);
+        Invalid(
+            g.Model(g.Node("MatMul", [g.Node("Div", ["x", g.Constant("s", [2], values: [1, 0])]), g.Constant("w", [2, 2])]), 2),
+            "node 'div0' (Div): tensor 's' divides column 1 by 0");
+
+        g = new OnnxGraphBuilder(features: 2);
+        g.Graph.Initializers.Add(OnnxTensor.Create("w", [2, 2], [1.0, 2, 3, 4]));
+        Invalid(g.Model(g.Node("MatMul", ["x", "w"]), 2), "node 'matmul0' (MatMul): tensor 'w' holds DOUBLE (11) values but the graph input is FLOAT (1)");
+
+        g = new OnnxGraphBuilder(features: 2);
+        Invalid(g.Model(g.Node("MatMul", ["x", "missing"]), 2), "node 'matmul0' (MatMul) reads 'missing' (input 1), which no node, input or initializer");
+
+        g = new OnnxGraphBuilder(features: 2);
+        Invalid(g.Model(g.Node("Relu", ["x"]), 3), "The output 'y' is declared with shape [N, 3] but the graph computes [batch x 2]");
+
+        g = new OnnxGraphBuilder(features: 2);
+        OnnxModel model = g.Model(g.Node("Relu", ["x"]), 2);
+        model.Graph!.Outputs[0].Name = "elsewhere";
+        Invalid(model, "the value 'y' feeds no node and is not the output 'elsewhere'");
+    }
+
+    [Fact]
+    public void Errors_of_a_file_start_with_its_path()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"backprop-onnx-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            var g = new OnnxGraphBuilder(features: 3);
+            g.Model(g.Node("Conv", ["x"]), 3).Save(path);
+            var e = Assert.Throws<NotSupportedException>(() => OnnxImporter.Import<float>(path));
+            Assert.StartsWith($"{path}: node 'conv0' (Conv)", e.Message, StringComparison.Ordinal);
+
+            File.WriteAllBytes(path, [0x3A, 0x05]);
+            var invalid = Assert.Throws<InvalidDataException>(() => OnnxImporter.Import<float>(path));
+            Assert.StartsWith($"{path}: ", invalid.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static void NotSupported(OnnxModel model, string expected)
+    {
+        var e = Assert.Throws<NotSupportedException>(() => OnnxImporter.Import<double>(model.Encode()));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    private static void Invalid(OnnxModel model, string expected)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => OnnxImporter.Import<double>(model.Encode()));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+}
