@@ -126,11 +126,6 @@ public sealed class MlpClassifier<T>
         Matrix<T> targets = OneHot(labels, features.Rows, nameof(labels));
         Matrix<T>? validationTargets = validationFeatures is null ? null : OneHot(validationLabels, validationFeatures.Rows, nameof(validationLabels));
         _trainer ??= new Trainer<T>(_network, CreateLoss(), CreateOptimizer(), _options.ToTrainingOptions());
-        if (validationFeatures is null && _options.ValidationFraction > 0)
-        {
-            return _trainer.Fit(features, targets, progress, cancellationToken);
-        }
-
         return _trainer.Fit(features, targets, validationFeatures, validationTargets, progress, batchProgress, cancellationToken);
     }
 

@@ -46,15 +46,18 @@ internal sealed class LayerStack<T>
         }
     }
 
-    /// <summary>The forward pass; <paramref name="randomKey"/> seeds stochastic layers in training mode.</summary>
-    public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training, ulong randomKey = 0)
+    /// <summary>
+    /// The forward pass. In training mode a <paramref name="randomKey"/> (the trainer's, per step and shard) keys the
+    /// stochastic layers; without one they draw from their own seeded streams, which advance with every pass.
+    /// </summary>
+    public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training, ulong? randomKey = null)
     {
         ReadOnlyMatrixSpan<T> x = input;
         for (int i = 0; i < _layers.Length; i++)
         {
-            if (training)
+            if (training && randomKey is ulong key)
             {
-                _layers[i].SetRandomKey(StreamKey.Mix(randomKey, (ulong)i));
+                _layers[i].SetRandomKey(StreamKey.Mix(key, (ulong)i));
             }
 
             if (_fusedWithNext[i])
@@ -81,11 +84,11 @@ internal sealed class LayerStack<T>
     /// Forward in training mode, the loss, and backward: adds this batch's parameter gradients to
     /// <see cref="Gradients"/> and returns the sum of the per-sample losses.
     /// </summary>
-    public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong randomKey) =>
+    public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong? randomKey) =>
         ComputeGradients(input, target, loss, gradientScale, randomKey, inputGradient: false, out _);
 
     /// <summary>As above; with <paramref name="inputGradient"/> also the gradient with respect to the network's input.</summary>
-    public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong randomKey, bool inputGradient, out ReadOnlyMatrixSpan<T> inputGradientValues)
+    public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong? randomKey, bool inputGradient, out ReadOnlyMatrixSpan<T> inputGradientValues)
     {
         ReadOnlyMatrixSpan<T> output = Forward(input, training: true, randomKey);
         MatrixSpan<T> gradient = _lossGradient.Rows(output.Rows);

@@ -134,7 +134,7 @@ public sealed class Network<T>
 
     /// <summary>The forward pass on the network's own buffers (not thread-safe; see <c>Predict</c> for that).</summary>
     /// <param name="input">The inputs, [batch x <see cref="InputSize"/>].</param>
-    /// <param name="training">Training mode: dropout active, activations kept for <see cref="Backward"/>.</param>
+    /// <param name="training">Training mode: dropout active (a fresh mask at every pass, drawn from the layer's seeded stream), activations kept for <see cref="Backward"/>.</param>
     /// <returns>The outputs, [batch x <see cref="OutputSize"/>], valid until the next call.</returns>
     public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training = false) => _stack.Forward(input, training);
 
@@ -158,7 +158,7 @@ public sealed class Network<T>
         ArgumentNullException.ThrowIfNull(loss);
         int rows = input.Rows;
         T scale = reduction == Reduction.Mean && rows > 0 ? T.One / T.CreateChecked(rows) : T.One;
-        double sum = _stack.ComputeGradients(input, target, loss, scale, 0);
+        double sum = _stack.ComputeGradients(input, target, loss, scale, randomKey: null);
         return reduction == Reduction.Mean && rows > 0 ? sum / rows : sum;
     }
 

@@ -146,28 +146,13 @@ public sealed class Trainer<T>
     /// <param name="progress">Receives each epoch's metrics.</param>
     /// <param name="cancellationToken">Stops training after the current minibatch, leaving a consistent model, and throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>The history, all epochs so far.</returns>
-    public TrainingHistory Fit(Matrix<T> inputs, Matrix<T> targets, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(targets);
-        int validation = (int)(inputs.Rows * _options.ValidationFraction);
-        if (validation == 0)
-        {
-            return Fit(inputs, targets, null, null, progress, null, cancellationToken);
-        }
+    public TrainingHistory Fit(Matrix<T> inputs, Matrix<T> targets, IProgress<EpochMetrics>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(inputs, targets, null, null, progress, null, cancellationToken);
 
-        int training = inputs.Rows - validation;
-        return Fit(
-            inputs.GetRows(0, training),
-            targets.GetRows(0, Math.Min(training, targets.Rows)),
-            inputs.GetRows(training, validation),
-            targets.GetRows(Math.Min(training, targets.Rows), Math.Max(0, targets.Rows - training)),
-            progress,
-            null,
-            cancellationToken);
-    }
-
-    /// <summary>Trains for <see cref="TrainingOptions.Epochs"/> epochs with an explicit validation set.</summary>
+    /// <summary>
+    /// Trains for <see cref="TrainingOptions.Epochs"/> epochs with an explicit validation set or, when none is given,
+    /// holding out <see cref="TrainingOptions.ValidationFraction"/> of the rows (the last ones) when that is positive.
+    /// </summary>
     /// <param name="inputs">The inputs, [samples x input size].</param>
     /// <param name="targets">The targets, [samples x output size].</param>
     /// <param name="validationInputs">Validation inputs, or null.</param>
@@ -176,7 +161,7 @@ public sealed class Trainer<T>
     /// <param name="batchProgress">Receives progress after each minibatch.</param>
     /// <param name="cancellationToken">Stops training after the current minibatch and throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>The history, all epochs so far.</returns>
-    /// <exception cref="ArgumentException">The shapes do not match the network or each other.</exception>
+    /// <exception cref="ArgumentException">The shapes do not match the network or each other, or there are no training rows.</exception>
     /// <exception cref="TrainingDivergedException">A loss or gradient became non-finite; the weights are those of the last finite step.</exception>
     public TrainingHistory Fit(
         Matrix<T> inputs,
@@ -188,10 +173,19 @@ public sealed class Trainer<T>
         CancellationToken cancellationToken = default)
     {
         CheckData(inputs, targets, "inputs", "targets");
+        ThrowIfEmpty(inputs, "inputs");
         bool validate = validationInputs is not null || validationTargets is not null;
+        int heldOut = validate ? 0 : (int)(inputs.Rows * _options.ValidationFraction);
         if (validate)
         {
             CheckData(validationInputs!, validationTargets!, "validationInputs", "validationTargets");
+        }
+        else if (heldOut > 0)
+        {
+            int training = inputs.Rows - heldOut;
+            (validationInputs, validationTargets) = (inputs.GetRows(training, heldOut), targets.GetRows(training, heldOut));
+            (inputs, targets) = (inputs.GetRows(0, training), targets.GetRows(0, training));
+            validate = true;
         }
 
         int samples = inputs.Rows;
@@ -280,10 +274,12 @@ public sealed class Trainer<T>
     /// <param name="inputs">The batch inputs, [batch x input size].</param>
     /// <param name="targets">The batch targets, [batch x output size].</param>
     /// <returns>The step's objective: the reduced loss plus the penalty.</returns>
+    /// <exception cref="ArgumentException">The shapes do not match the network or each other, or the batch has no rows.</exception>
     /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; the step was not applied.</exception>
     public double TrainStep(Matrix<T> inputs, Matrix<T> targets)
     {
         CheckData(inputs, targets, nameof(inputs), nameof(targets));
+        ThrowIfEmpty(inputs, nameof(inputs));
         return Step(inputs.Array, inputs.Offset, targets.Array, targets.Offset, inputs.Rows, _optimizer.LearningRate * _options.Schedule.Factor(_epochs), _epochs + 1, 1).Objective;
     }
 
@@ -386,6 +382,15 @@ public sealed class Trainer<T>
             throw new ArgumentException(
                 $"{targetsName} is [{targets.Rows} x {targets.Columns}] but must be [{inputs.Rows} x {_network.OutputSize}] to match {inputsName} and the network's outputs.",
                 targetsName);
+        }
+    }
+
+    /// <summary>A step needs rows: without any the mean is 0/0 and the minibatch plan divides by zero.</summary>
+    private static void ThrowIfEmpty(Matrix<T> inputs, string name)
+    {
+        if (inputs.Rows == 0)
+        {
+            throw new ArgumentException($"There is nothing to train on: {name} is [0 x {inputs.Columns}].", name);
         }
     }
 

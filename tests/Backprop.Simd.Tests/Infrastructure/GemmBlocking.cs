@@ -28,4 +28,21 @@ internal readonly record struct GemmBlocking(int Mr, int Nr, int Kc, int Mc, int
     /// <summary>Multiply-adds below which one GEMM stays on one thread whatever the requested parallelism.</summary>
     public static long MinWorkPerThread<T>()
         where T : unmanaged, IFloatingPointIeee754<T> => GemmEngine<T>.MinWorkPerThread;
+
+    /// <summary>
+    /// The number of blocks of C the engine plans for an m x n x k product on this path when asked for
+    /// <paramref name="threads"/> threads (after its Cᵀ rewrite): the premise of the thread-count determinism tests,
+    /// which are only meaningful when this equals the requested count.
+    /// </summary>
+    public int PlannedPartitions<T>(int m, int n, int k, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (IsSwapped<T>(m, n))
+        {
+            (m, n) = (n, m);
+        }
+
+        (int tm, int tn) = GemmEngine<T>.Plan(m, n, k, Mr, Nr, threads);
+        return tm * tn;
+    }
 }

@@ -31,9 +31,7 @@ internal static unsafe class GemmEngine<T>
             problem = problem.Swapped();
         }
 
-        long work = (long)problem.M * problem.N * problem.K;
-        threads = (int)Math.Clamp(work / MinWorkPerThread, 1, threads);
-        (int tm, int tn) = problem.M == 1 ? (1, Math.Min(threads, (problem.N + nr - 1) / nr)) : ChooseGrid(problem.M, problem.N, problem.K, mr, nr, threads);
+        (int tm, int tn) = Plan(problem.M, problem.N, problem.K, mr, nr, threads);
         if (tm * tn == 1)
         {
             GemmScratch scratch = GemmScratch.Pool.Rent();
@@ -59,6 +57,16 @@ internal static unsafe class GemmEngine<T>
         {
             job.InUse = false;
         }
+    }
+
+    /// <summary>
+    /// The thread grid of an m x n x k product (after any Cᵀ rewrite): no more threads than the work supports at
+    /// <see cref="MinWorkPerThread"/> each; a single row splits only its columns.
+    /// </summary>
+    internal static (int Tm, int Tn) Plan(int m, int n, int k, int mr, int nr, int threads)
+    {
+        threads = (int)Math.Clamp((long)m * n * k / MinWorkPerThread, 1, threads);
+        return m == 1 ? (1, Math.Min(threads, (n + nr - 1) / nr)) : ChooseGrid(m, n, k, mr, nr, threads);
     }
 
     internal static (int Mr, int Nr) TileShape(GemmKernelKind kind) => kind switch

@@ -1,0 +1,81 @@
+using Backprop.Simd.Losses;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Optimizers;
+using Backprop.Simd.Tests.Infrastructure;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Tests.Training;
+
+/// <summary>
+/// A non-finite loss or gradient raises <see cref="TrainingDivergedException"/> naming the epoch and the minibatch,
+/// and the diverged step is not applied: the weights and the optimizer state are those of the last finite step.
+/// </summary>
+public sealed class DivergenceTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_nan_input_stops_training_at_its_batch_with_the_weights_of_the_step_before(int threads)
+    {
+        LabelledData<float> data = SyntheticData.Blobs<float>(25, 6, 3, seed: 1);
+        Network<float> network = SyntheticData.Mlp<float>(6, 10, 3, seed: 2);
+        var trainer = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Adam<float>(0.01), new TrainingOptions
+        {
+            Epochs = 1,
+            BatchSize = 5,
+            Shuffle = false,
+            MaxDegreeOfParallelism = threads,
+        });
+        trainer.Fit(data.Inputs, data.Targets);
+
+        // Row 13 is in the third minibatch (rows 10..14) of the second epoch.
+        data.Inputs[13, 4] = float.NaN;
+        float[]? lastFinite = null;
+        var batches = new RecordingProgress<BatchProgress>(_ => lastFinite = network.Parameters.ToArray());
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data.Inputs, data.Targets, null, null, null, batches));
+
+        Assert.Equal((2, 3), (ex.Epoch, ex.Batch));
+        Assert.Contains("epoch 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("minibatch 3", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, batches.Reports.Count);
+        FloatAssert.SameBits<float>(network.Parameters, lastFinite, "weights after divergence against those after the last finite step");
+        Assert.All(lastFinite!, w => Assert.True(float.IsFinite(w)));
+        Assert.Equal(5 + 2, trainer.StepsCompleted);
+        Assert.Equal(5 + 2, trainer.Optimizer.StepCount);
+    }
+
+    [Fact]
+    public void A_huge_learning_rate_diverges_and_keeps_the_last_finite_weights()
+    {
+        LabelledData<float> data = SyntheticData.Blobs<float>(40, 6, 3, seed: 3);
+        Network<float> network = SyntheticData.Mlp<float>(6, 10, 3, seed: 4);
+        var trainer = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Sgd<float>(1e30), new TrainingOptions { Epochs = 3, BatchSize = 8 });
+        float[] lastFinite = network.Parameters.ToArray();
+        var batches = new RecordingProgress<BatchProgress>(_ => lastFinite = network.Parameters.ToArray());
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data.Inputs, data.Targets, null, null, null, batches));
+
+        Assert.Equal(1, ex.Epoch);
+        Assert.Equal(batches.Reports.Count + 1, ex.Batch);
+        Assert.True(ex.Batch > 1, "one step of a huge rate is finite; the next one diverges");
+        FloatAssert.SameBits<float>(network.Parameters, lastFinite, "weights after divergence");
+        Assert.All(lastFinite, w => Assert.True(float.IsFinite(w)));
+    }
+
+    [Fact]
+    public void A_diverging_train_step_changes_nothing()
+    {
+        LabelledData<double> data = SyntheticData.Blobs<double>(6, 3, 2, seed: 5);
+        Network<double> network = SyntheticData.Mlp<double>(3, 4, 2, seed: 6);
+        var trainer = new Trainer<double>(network, new MeanSquaredError<double>(), new Sgd<double>(0.1, momentum: 0.9));
+        trainer.TrainStep(data.Inputs, data.Targets);
+        double[] weights = network.Parameters.ToArray();
+        double[] state = trainer.Optimizer.State.ToArray();
+
+        data.Targets[2, 1] = double.PositiveInfinity;
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep(data.Inputs, data.Targets));
+        Assert.Equal((1, 1), (ex.Epoch, ex.Batch));
+        FloatAssert.SameBits<double>(network.Parameters, weights, "weights");
+        FloatAssert.SameBits(trainer.Optimizer.State, state, "momentum");
+        Assert.Equal(1, trainer.Optimizer.StepCount);
+    }
+}
