@@ -65,7 +65,7 @@ public sealed class OnnxImportFixtureTests
         Assert.Equal(expected.Initializers["0.std"].Values, model.Normalization.StandardDeviation.ToArray());
 
         // Gemm(transB = 1) weights [out x in] become [in x out].
-        var first = (Layers.Dense<double>)model.Network.Layers[0];
+        var first = (Backprop.Simd.Layers.Dense<double>)model.Network.Layers[0];
         double[] torchWeights = expected.Initializers["2.weight"].Values;
         Assert.Equal(torchWeights[(3 * 6) + 5], first.Weights.Value[5, 3]);
         Assert.Equal(expected.Initializers["2.bias"].Values, first.Bias.Value.AsSpan().ToArray());
@@ -87,11 +87,11 @@ public sealed class OnnxImportFixtureTests
         OnnxImportResult<double> model = OnnxImporter.Import<double>(path);
         Assert.Equal("make_fixture.py", model.ProducerName);
         Assert.Equal(["x", "y"], [model.InputName, model.OutputName]);
-        var second = (Layers.Dense<double>)model.Network.Layers[2];
+        var second = (Backprop.Simd.Layers.Dense<double>)model.Network.Layers[2];
         // dense2 = Gemm(transB = 1, alpha = 0.5, beta = 2): W' = 0.5 w2^T, b' = 2 b2.
         Assert.Equal(0.5 * expected.Initializers["w2"].Values[(4 * 6) + 1], second.Weights.Value[1, 4]);
         Assert.Equal(expected.Initializers["b2"].Values.Select(v => 2 * v), second.Bias.Value.AsSpan().ToArray());
-        Assert.Equal(0.1, ((Layers.LeakyRelu<double>)model.Network.Layers[3]).Slope);
+        Assert.Equal(0.1, ((Backprop.Simd.Layers.LeakyRelu<double>)model.Network.Layers[3]).Slope);
     }
 
     private static double[] Predict<T>(OnnxImportResult<T> model, double[][] rows)

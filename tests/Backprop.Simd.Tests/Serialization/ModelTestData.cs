@@ -21,7 +21,7 @@ internal static class ModelTestData
     public static Network<T> Network<T>(string architecture, ulong seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        NetworkBuilder<T> builder = Networks.Network<T>.Create(Features, seed);
+        NetworkBuilder<T> builder = Backprop.Simd.Networks.Network<T>.Create(Features, seed);
         return architecture switch
         {
             "tanh-softmax" => builder.Dense(6, Activation.Tanh).Dense(3).Softmax().Build(),
