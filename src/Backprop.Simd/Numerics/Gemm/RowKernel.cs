@@ -17,6 +17,36 @@ internal static unsafe class RowKernel
     {
         int w = TSimd.Count;
         int j = 0;
+        for (; j + (8 * w) <= n; j += 8 * w)
+        {
+            TVector c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            T* ap = a;
+            T* bp = b + j;
+            for (nint p = 0; p < kc; p++)
+            {
+                TVector av = TSimd.Broadcast(*ap);
+                c0 = TSimd.MultiplyAdd(av, TSimd.Load(bp), c0);
+                c1 = TSimd.MultiplyAdd(av, TSimd.Load(bp + w), c1);
+                c2 = TSimd.MultiplyAdd(av, TSimd.Load(bp + (2 * w)), c2);
+                c3 = TSimd.MultiplyAdd(av, TSimd.Load(bp + (3 * w)), c3);
+                c4 = TSimd.MultiplyAdd(av, TSimd.Load(bp + (4 * w)), c4);
+                c5 = TSimd.MultiplyAdd(av, TSimd.Load(bp + (5 * w)), c5);
+                c6 = TSimd.MultiplyAdd(av, TSimd.Load(bp + (6 * w)), c6);
+                c7 = TSimd.MultiplyAdd(av, TSimd.Load(bp + (7 * w)), c7);
+                ap += aStride;
+                bp += ldb;
+            }
+
+            TSimd.Store(c0, row + j);
+            TSimd.Store(c1, row + j + w);
+            TSimd.Store(c2, row + j + (2 * w));
+            TSimd.Store(c3, row + j + (3 * w));
+            TSimd.Store(c4, row + j + (4 * w));
+            TSimd.Store(c5, row + j + (5 * w));
+            TSimd.Store(c6, row + j + (6 * w));
+            TSimd.Store(c7, row + j + (7 * w));
+        }
+
         for (; j + (4 * w) <= n; j += 4 * w)
         {
             TVector c0 = default, c1 = default, c2 = default, c3 = default;
