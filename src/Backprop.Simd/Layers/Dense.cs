@@ -84,7 +84,10 @@ public sealed class Dense<T> : Layer<T>
     public override IReadOnlyList<Parameter<T>> Parameters => _parameters;
 
     /// <inheritdoc/>
-    public override string Description => $"Dense({InputSize} → {OutputSize})";
+    public override string Description => Describe(InputSize, OutputSize);
+
+    /// <summary>The <see cref="Description"/> of a dense layer of these sizes, for a model file's summary without building the layer.</summary>
+    internal static string Describe(int inputSize, int outputSize) => $"Dense({inputSize} → {outputSize})";
 
     /// <inheritdoc/>
     public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training)

@@ -48,6 +48,9 @@ public sealed class Dropout<T> : Layer<T>
     /// <summary>The probability of dropping an element.</summary>
     public double Rate { get; }
 
+    /// <summary>The key of the next mask (what the <c>seed</c> argument of the constructor sets), so a model file can store it.</summary>
+    internal ulong Key => _key;
+
     /// <inheritdoc/>
     public override string Description => $"Dropout({InputSize}, rate {Rate})";
 

@@ -43,7 +43,8 @@ public abstract class LearningRateSchedule
         public override double Factor(int epoch) => 1;
     }
 
-    private sealed class StepSchedule : LearningRateSchedule
+    /// <summary>Internal (not private) so that a model file can record the schedule of a training checkpoint.</summary>
+    internal sealed class StepSchedule : LearningRateSchedule
     {
         private readonly int _stepEpochs;
         private readonly double _gamma;
@@ -60,6 +61,10 @@ public abstract class LearningRateSchedule
             _gamma = gamma;
         }
 
+        public int StepEpochs => _stepEpochs;
+
+        public double Gamma => _gamma;
+
         public override string Description => _stepEpochs == 1
             ? string.Create(CultureInfo.InvariantCulture, $"exponential(gamma {_gamma})")
             : string.Create(CultureInfo.InvariantCulture, $"step(every {_stepEpochs}, gamma {_gamma})");
@@ -67,7 +72,8 @@ public abstract class LearningRateSchedule
         public override double Factor(int epoch) => Math.Pow(_gamma, epoch / _stepEpochs);
     }
 
-    private sealed class CosineSchedule : LearningRateSchedule
+    /// <summary>Internal (not private) so that a model file can record the schedule of a training checkpoint.</summary>
+    internal sealed class CosineSchedule : LearningRateSchedule
     {
         private readonly int _epochs;
         private readonly double _minimum;
@@ -83,6 +89,10 @@ public abstract class LearningRateSchedule
             _epochs = epochs;
             _minimum = minimum;
         }
+
+        public int Epochs => _epochs;
+
+        public double MinimumFactor => _minimum;
 
         public override string Description => string.Create(CultureInfo.InvariantCulture, $"cosine({_epochs} epochs, min {_minimum})");
 

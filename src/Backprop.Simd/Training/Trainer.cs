@@ -17,7 +17,9 @@ namespace Backprop.Simd.Training;
 /// </summary>
 /// <remarks>
 /// Calling <c>Fit</c> again continues from the current weights, optimizer state, epoch count and shuffling sequence;
-/// change <see cref="Optimizer{T}.LearningRate"/> in between to warm-start with another rate.
+/// change <see cref="Optimizer{T}.LearningRate"/> in between to warm-start with another rate. The same continuation
+/// works across processes: <see cref="CreateCheckpoint"/> captures the trainer's state, a model file stores it with the
+/// weights, and <see cref="Resume"/> builds a trainer that carries on bitwise as this one would have.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Trainer<T>
@@ -27,7 +29,7 @@ public sealed class Trainer<T>
     private readonly Loss<T> _loss;
     private readonly Optimizer<T> _optimizer;
     private readonly TrainingOptions _options;
-    private readonly SeededRandom _shuffle;
+    private SeededRandom _shuffle;
     private readonly ShardedStep<T> _shards;
     private readonly GradientReduction<T> _reduction;
     private readonly OptimizerStep<T> _optimizerStep;
@@ -60,6 +62,46 @@ public sealed class Trainer<T>
         _optimizerStep = new OptimizerStep<T>(network.ParameterArray, network.GradientArray);
     }
 
+    /// <summary>
+    /// Creates a trainer that continues from <paramref name="checkpoint"/>: its optimizer (rebuilt with the saved
+    /// hyperparameters, state and step count), epoch and step counts, shuffling generator, sample order and history.
+    /// Given the network with the checkpoint's weights, the same loss and the same options, training on gives bitwise
+    /// the same weights as if training had never stopped.
+    /// </summary>
+    /// <param name="network">The network holding the weights saved with the checkpoint (for example a loaded <see cref="Serialization.SavedModel{T}.Network"/>).</param>
+    /// <param name="loss">The loss; the one used before, for an exact continuation.</param>
+    /// <param name="checkpoint">The checkpoint, from <see cref="CreateCheckpoint"/> or a model file.</param>
+    /// <param name="options">
+    /// The options; null for the checkpoint's own. Changing <see cref="TrainingOptions.Epochs"/> (per <c>Fit</c> call) or
+    /// <see cref="TrainingOptions.MaxDegreeOfParallelism"/> keeps the continuation exact; other changes warm-start with new settings.
+    /// </param>
+    /// <returns>The trainer.</returns>
+    /// <exception cref="ArgumentException">The checkpoint's optimizer state was saved for a different parameter count than the network's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
+    public static Trainer<T> Resume(Network<T> network, Loss<T> loss, TrainingCheckpoint checkpoint, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        Optimizer<T> optimizer = checkpoint.CreateOptimizer<T>();
+        int expected = optimizer.StatePerParameter * network.ParameterCount;
+        if (optimizer.State.Length != 0 && optimizer.State.Length != expected)
+        {
+            throw new ArgumentException(
+                $"The checkpoint's optimizer state holds {optimizer.State.Length} values but {optimizer.Description} needs {expected} for the network's {network.ParameterCount} parameters.",
+                nameof(checkpoint));
+        }
+
+        var trainer = new Trainer<T>(network, loss, optimizer, options ?? checkpoint.Options)
+        {
+            _epochs = checkpoint.EpochsCompleted,
+            _steps = checkpoint.StepsCompleted,
+            _shuffle = new SeededRandom(checkpoint.ShuffleState),
+            _order = checkpoint.SampleOrder.ToArray(),
+        };
+        trainer.History.CopyFrom(checkpoint.History);
+        return trainer;
+    }
+
     /// <summary>The network being trained.</summary>
     public Network<T> Network => _network;
 
@@ -80,6 +122,18 @@ public sealed class Trainer<T>
 
     /// <summary>Minibatch steps applied so far.</summary>
     public long StepsCompleted => _steps;
+
+    /// <summary>
+    /// Captures what training needs, besides the weights, to continue exactly from here (see <see cref="TrainingCheckpoint"/>).
+    /// Take it between <c>Fit</c> calls; the early-stopping best weights of a finished <c>Fit</c> are already in the network.
+    /// </summary>
+    /// <returns>A snapshot, unchanged by later training.</returns>
+    public TrainingCheckpoint CreateCheckpoint()
+    {
+        var shuffleState = new ulong[SeededRandom.StateLength];
+        _shuffle.GetState(shuffleState);
+        return new TrainingCheckpoint(OptimizerSnapshot.Capture(_optimizer), _options, _epochs, _steps, shuffleState, [.. _order], History.Clone());
+    }
 
     /// <summary>
     /// Trains for <see cref="TrainingOptions.Epochs"/> epochs, holding out <see cref="TrainingOptions.ValidationFraction"/>

@@ -26,4 +26,21 @@ public sealed class TrainingHistory : IReadOnlyList<EpochMetrics>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     internal void Add(EpochMetrics metrics) => _epochs.Add(metrics);
+
+    /// <summary>A copy, for a checkpoint that must not change as training goes on.</summary>
+    internal TrainingHistory Clone()
+    {
+        var copy = new TrainingHistory { StoppedEarly = StoppedEarly, BestEpoch = BestEpoch };
+        copy._epochs.AddRange(_epochs);
+        return copy;
+    }
+
+    /// <summary>Replaces this history's contents with a copy of <paramref name="source"/>'s (a resumed trainer's).</summary>
+    internal void CopyFrom(TrainingHistory source)
+    {
+        _epochs.Clear();
+        _epochs.AddRange(source._epochs);
+        StoppedEarly = source.StoppedEarly;
+        BestEpoch = source.BestEpoch;
+    }
 }

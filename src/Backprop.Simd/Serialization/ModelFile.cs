@@ -1,0 +1,330 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace Backprop.Simd.Serialization;
+
+/// <summary>
+/// Saves and loads <see cref="SavedModel{T}"/>s in the library's versioned binary model format (layout in the
+/// remarks of the format's source, <c>ModelFormat.cs</c>): magic, format version, element type, architecture,
+/// weights, input standardisation, optional training checkpoint, metadata and a CRC-32C over everything.
+/// </summary>
+/// <remarks>
+/// <para><b>Saving to a path is atomic.</b> The file is written under a temporary name in the same directory, flushed
+/// to disk, and renamed over the target. A crash or kill at any moment leaves the old file or the new one, never a
+/// mix; a save that fails deletes its temporary file and leaves the old file untouched. The model is checked before
+/// anything is written, so a model the format cannot store (a custom layer type, a custom learning-rate schedule in
+/// its checkpoint) leaves no trace.</para>
+/// <para><b>Loading checks everything</b> before trusting it: magic, version (a newer file is refused with a message
+/// that says so), element type, file length against the declared one, each layer's size against the previous one's,
+/// every count against the bytes that remain (before allocating for it), every hyperparameter's range, the
+/// checksum, and that nothing trails the file. Any corrupt, truncated or foreign file raises
+/// <see cref="InvalidDataException"/> naming the file, the byte offset and the problem; I/O failures of the file or
+/// stream itself propagate unchanged.</para>
+/// <para>Files are little-endian, as the machines .NET runs this library on are.</para>
+/// </remarks>
+public static class ModelFile
+{
+    /// <summary>The format version this library writes, and the newest it reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Saves <paramref name="model"/> to <paramref name="path"/> atomically (see the remarks of <see cref="ModelFile"/>).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="path">The file; its directory must exist. An existing file is replaced only once the new one is complete.</param>
+    /// <param name="model">The model.</param>
+    /// <exception cref="ArgumentException">The model holds something the format cannot store (the message says what).</exception>
+    /// <exception cref="IOException">The file cannot be written; the old file, if any, is unchanged.</exception>
+    public static void Save<T>(string path, SavedModel<T> model)
+        where T : unmanaged, IFloatingPointIeee754<T> => Save(path, model, static stream => stream);
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/> at its current position (not atomic: a failure leaves what was written).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="stream">A writable stream; left open.</param>
+    /// <param name="model">The model.</param>
+    /// <exception cref="ArgumentException">The stream is not writable, or the model holds something the format cannot store; nothing was written.</exception>
+    public static void Save<T>(Stream stream, SavedModel<T> model)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(model);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
+
+        Write(stream, model, Measure(model));
+    }
+
+    /// <summary>Loads a model file whose element type is <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">float or double: the file's element type (see <see cref="ReadInfo(string)"/>).</typeparam>
+    /// <param name="path">The file.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">The file is not a valid model file of <typeparamref name="T"/>, is corrupt, truncated, or from a newer version.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read.</exception>
+    public static SavedModel<T> Load<T>(string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using FileStream file = OpenRead(path);
+        return Load<T>(file, $"model file '{path}'");
+    }
+
+    /// <summary>Loads a model from <paramref name="stream"/>, from its current position to its end.</summary>
+    /// <typeparam name="T">float or double: the model's element type.</typeparam>
+    /// <param name="stream">A readable stream; left open. One that cannot seek is first buffered in memory, up to the length its header declares.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">The stream does not hold a valid model of <typeparamref name="T"/>.</exception>
+    public static SavedModel<T> Load<T>(Stream stream)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckReadable(stream);
+        return Load<T>(stream, "model stream");
+    }
+
+    /// <summary>Reads a model file's summary (version, element type, sizes, layers, metadata) and verifies its checksum, without loading the weights.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The summary.</returns>
+    /// <exception cref="InvalidDataException">The file is not a valid model file, is corrupt, truncated, or from a newer version.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read.</exception>
+    public static ModelFileInfo ReadInfo(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using FileStream file = OpenRead(path);
+        return ReadInfo(file, $"model file '{path}'");
+    }
+
+    /// <summary>The summary of the model in <paramref name="stream"/>; <paramref name="what"/> names it in messages.</summary>
+    internal static ModelFileInfo ReadInfo(Stream stream, string what)
+    {
+        CheckReadable(stream);
+        (ModelReader reader, uint elementCode, long length) = Open(stream, what);
+        return elementCode == ModelFormat.SingleCode
+            ? ModelCodec.Read<float>(reader, length, materialize: false).Info
+            : ModelCodec.Read<double>(reader, length, materialize: false).Info;
+    }
+
+    /// <summary>The atomic save, with a hook that wraps the temporary file's stream (tests inject failures through it).</summary>
+    internal static void Save<T>(string path, SavedModel<T> model, Func<Stream, Stream> wrap)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        string target = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
+
+        // Checked and measured first: a model the format cannot store fails here, before any file exists.
+        long length = Measure(model);
+
+        // Same directory, so the rename cannot cross file systems and stays atomic; a leading dot hides it from listings.
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Stream stream = wrap(file);
+                Write(stream, model, length);
+                stream.Flush();
+
+                // Data on the disk before the rename, so a power cut cannot leave the new name on unwritten blocks.
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            DeleteQuietly(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Removes a failed save's temporary file without hiding the failure that the caller is about to rethrow.</summary>
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>The file length, found by encoding into a counter; this pass also finds what the format cannot store.</summary>
+    private static long Measure<T>(SavedModel<T> model)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var counter = new ModelWriter(null);
+        try
+        {
+            ModelCodec.Write(counter, model, fileLength: 0);
+        }
+        catch (ArgumentException e) when (e.ParamName is null)
+        {
+            throw new ArgumentException(e.Message, nameof(model), e);
+        }
+
+        return counter.Position;
+    }
+
+    private static void Write<T>(Stream stream, SavedModel<T> model, long length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var writer = new ModelWriter(stream);
+        ModelCodec.Write(writer, model, length);
+        if (writer.Position != length)
+        {
+            throw new InvalidOperationException($"The model changed while it was being saved: it measured {length} bytes but {writer.Position} were written.");
+        }
+    }
+
+    private static SavedModel<T> Load<T>(Stream stream, string what)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (ModelReader reader, uint elementCode, long length) = Open(stream, what);
+        if (elementCode != ModelFormat.ElementCode<T>())
+        {
+            Type stored = ModelFormat.ElementType(elementCode)!;
+            throw ModelReader.Fail(what, 12, $"the model's element type is {stored.Name} but it was loaded as {typeof(T).Name} (Load<{typeof(T).Name}>); call Load<{stored.Name}>, or read ModelFile.ReadInfo(path).ElementType to choose");
+        }
+
+        return ModelCodec.Read<T>(reader, length, materialize: true).Model!;
+    }
+
+    private static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+    private static void CheckReadable(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
+        }
+    }
+
+    /// <summary>
+    /// Reads and checks the header (magic, version, element type, declared length against the real one) and returns a
+    /// reader for the rest. A stream that cannot seek is buffered first, never beyond its declared length plus one byte.
+    /// </summary>
+    private static (ModelReader Reader, uint ElementCode, long Length) Open(Stream stream, string what)
+    {
+        byte[] header = new byte[ModelFormat.HeaderLength];
+        int got = ReadAtMost(stream, header);
+        CheckMagicAndVersion(header.AsSpan(0, got), what);
+        if (got < ModelFormat.HeaderLength)
+        {
+            throw ModelReader.Fail(what, got, $"the file is truncated: it ends inside the {ModelFormat.HeaderLength}-byte header");
+        }
+
+        uint elementCode = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(12));
+        if (ModelFormat.ElementType(elementCode) is null)
+        {
+            throw ModelReader.Fail(what, 12, $"the element type code is {elementCode}; format version {FormatVersion} defines 4 (float) and 8 (double)");
+        }
+
+        long length = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(16));
+        if (length < ModelFormat.HeaderLength + ModelFormat.ChecksumLength)
+        {
+            throw ModelReader.Fail(what, 16, $"the declared file length {length} is shorter than a header and a checksum");
+        }
+
+        Stream body = stream;
+        long available;
+        if (stream.CanSeek)
+        {
+            available = ModelFormat.HeaderLength + (stream.Length - stream.Position);
+        }
+        else
+        {
+            byte[] rest = ReadBounded(stream, length - ModelFormat.HeaderLength, what);
+            available = ModelFormat.HeaderLength + rest.Length;
+            body = new MemoryStream(rest, writable: false);
+        }
+
+        if (available < length)
+        {
+            throw ModelReader.Fail(what, available, $"the file is truncated: its header declares {length} bytes but it ends after {available}");
+        }
+
+        if (available > length)
+        {
+            throw ModelReader.Fail(what, length, $"{available - length} bytes of trailing data follow the end of the model that its header declares");
+        }
+
+        return (new ModelReader(body, what, length, header), elementCode, length);
+    }
+
+    private static void CheckMagicAndVersion(ReadOnlySpan<byte> header, string what)
+    {
+        if (header.IsEmpty)
+        {
+            throw ModelReader.Fail(what, 0, $"the file is empty; a model file starts with the magic {Convert.ToHexString(ModelFormat.Magic)}");
+        }
+
+        ReadOnlySpan<byte> magic = header[..Math.Min(header.Length, ModelFormat.Magic.Length)];
+        if (!magic.SequenceEqual(ModelFormat.Magic[..magic.Length]))
+        {
+            throw ModelReader.Fail(what, 0, $"this is not a Backprop.Simd model file: it starts with {Convert.ToHexString(magic)}, not the magic {Convert.ToHexString(ModelFormat.Magic)}");
+        }
+
+        if (header.Length < 12)
+        {
+            throw ModelReader.Fail(what, header.Length, $"the file is truncated: it ends inside the {ModelFormat.HeaderLength}-byte header");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (version == 0)
+        {
+            throw ModelReader.Fail(what, 8, "the format version is 0, which no model file has");
+        }
+
+        if (version > FormatVersion)
+        {
+            throw ModelReader.Fail(what, 8, $"model file format version {version} is newer than the supported version {FormatVersion}; update Backprop.Simd");
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="length"/> bytes and probes one more, into a buffer that grows only with the bytes that arrive.</summary>
+    private static byte[] ReadBounded(Stream stream, long length, string what)
+    {
+        if (length >= Array.MaxLength)
+        {
+            throw ModelReader.Fail(what, 16, $"the declared file length {length + ModelFormat.HeaderLength} is more than a stream that cannot seek can be buffered in");
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[(int)Math.Min(length + 1, 1 << 16)];
+        while (buffer.Length <= length)
+        {
+            int n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, length + 1 - buffer.Length));
+            if (n == 0)
+            {
+                break;
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static int ReadAtMost(Stream stream, Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = stream.Read(buffer[total..]);
+            if (n == 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+}
