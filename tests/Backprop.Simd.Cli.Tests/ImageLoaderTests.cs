@@ -54,7 +54,7 @@ public sealed class ImageLoaderTests
             File.WriteAllBytes(path, png.ToArray());
         }
 
-        (byte[] pixels, bool inverted) = ImageLoader.Load(path, 28);
+        (byte[] pixels, bool inverted) = ImageLoader.Load(path, 28, 28);
 
         Assert.True(inverted);
         Assert.Equal(28 * 28, pixels.Length);
@@ -69,7 +69,7 @@ public sealed class ImageLoaderTests
         string path = directory["notes.png"];
         File.WriteAllText(path, "hello");
 
-        var error = Assert.Throws<InvalidDataException>(() => ImageLoader.Load(path, 28));
+        var error = Assert.Throws<InvalidDataException>(() => ImageLoader.Load(path, 28, 28));
         Assert.Contains("is not an image this tool reads", error.Message, StringComparison.Ordinal);
     }
 }

@@ -32,6 +32,9 @@ internal sealed class DataOptions
     /// <summary>Whether the user named any data (else a command may fall back to what a model file records).</summary>
     public bool IsGiven(ParseResult result) => result.GetValue(Dataset) is not null || result.GetValue(Data) is not null;
 
+    /// <summary>Whether --limit was given (else a command on a model uses the limit it was trained with).</summary>
+    public bool LimitGiven(ParseResult result) => result.GetResult(Limit) is { Implicit: false };
+
     /// <summary>The checked request.</summary>
     public DataRequest Read(ParseResult result) => DataRequest.Create(result.GetValue(Dataset), result.GetValue(Data), result.GetValue(Limit));
 }

@@ -28,6 +28,9 @@ internal sealed class TrainCommand
     private readonly Option<int> _earlyStopping = OptionFactory.Integer("--early-stopping", "Stop after this many epochs without a lower validation loss and keep the best weights; needs --validation-fraction. 0: off.", 0, 0);
     private readonly Option<string> _dtype = OptionFactory.ElementType();
     private readonly Option<bool> _json = OptionFactory.Json("one object per epoch (epoch, loss, seconds, test_accuracy, ...)");
+    private readonly Option<string?> _out = new("--out") { Description = "Save the model (weights, standardiser, a checkpoint to resume from, metadata) to this file at the end; written atomically.", HelpName = "PATH" };
+    private readonly Option<int> _checkpointEvery = OptionFactory.Integer("--checkpoint-every", "Also save to --out after every N epochs. Ctrl+C saves too.", 0, 0);
+    private readonly Option<string?> _resume = new("--resume") { Description = "Continue training the model in this file from its checkpoint for --epochs more epochs; its architecture, optimizer, standardiser and (unless --dataset, --data or --limit say otherwise) data set and limit are used, and it is saved back to itself unless --out names another file.", HelpName = "PATH" };
 
     public Command Create(CliConsole console)
     {
@@ -53,12 +56,13 @@ internal sealed class TrainCommand
         command.Add(_earlyStopping);
         command.Add(_dtype);
         command.Add(_json);
+        command.Add(_out);
+        command.Add(_checkpointEvery);
+        command.Add(_resume);
         command.SetAction((result, cancellationToken) =>
         {
             TrainSettings settings = Read(result);
-            return Task.FromResult(settings.Double
-                ? TrainRunner.Run<double>(settings, console, cancellationToken)
-                : TrainRunner.Run<float>(settings, console, cancellationToken));
+            return Task.FromResult(TrainRunner.Run(settings, console, cancellationToken));
         });
         return command;
     }
@@ -66,6 +70,8 @@ internal sealed class TrainCommand
     private TrainSettings Read(ParseResult result) => new()
     {
         Data = _data.Read(result),
+        DataGiven = _data.IsGiven(result),
+        LimitGiven = _data.LimitGiven(result),
         Standardize = result.GetValue(_standardize),
         Layers = LayerList.Parse(result.GetValue(_layers)!),
         Activation = ActivationNames.Parse(result.GetValue(_activation)!),
@@ -92,5 +98,8 @@ internal sealed class TrainCommand
         EarlyStoppingPatience = result.GetValue(_earlyStopping),
         Json = result.GetValue(_json),
         Double = result.GetValue(_dtype) == "f64",
+        ModelPath = result.GetValue(_out),
+        CheckpointEvery = result.GetValue(_checkpointEvery),
+        ResumePath = result.GetValue(_resume),
     };
 }

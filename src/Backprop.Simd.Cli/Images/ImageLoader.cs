@@ -4,7 +4,7 @@ using SkiaSharp;
 namespace Backprop.Simd.Cli.Images;
 
 /// <summary>
-/// Turns an image file into the pixels of an MNIST-style input: grey, resized to the model's side, ink bright on a
+/// Turns an image file into the pixels of an MNIST-style input: grey, resized to the model's image shape, ink bright on a
 /// dark background. PGM (P2, P5) is read by <see cref="PgmReader"/>; PNG and the other formats SkiaSharp decodes
 /// (JPEG, BMP, WebP, GIF) by SkiaSharp. A picture with a light background (the mean of its border is above
 /// mid-grey: dark ink on paper) is inverted.
@@ -13,11 +13,12 @@ internal static class ImageLoader
 {
     /// <summary>Loads, converts and resizes an image.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="side">The side of the square result, such as 28.</param>
-    /// <returns>side x side bytes, 0 background, 255 ink, and whether the picture was inverted.</returns>
+    /// <param name="rows">The height of the result, such as 28.</param>
+    /// <param name="columns">The width of the result.</param>
+    /// <returns>rows x columns bytes, 0 background, 255 ink, and whether the picture was inverted.</returns>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">The file is not an image SkiaSharp or the PGM reader understands, or it is too large.</exception>
-    public static (byte[] Pixels, bool Inverted) Load(string path, int side)
+    public static (byte[] Pixels, bool Inverted) Load(string path, int rows, int columns)
     {
         if (!File.Exists(path))
         {
@@ -26,7 +27,7 @@ internal static class ImageLoader
 
         byte[] bytes = File.ReadAllBytes(path);
         GreyImage image = PgmReader.IsPgm(bytes) ? PgmReader.Read(path, bytes) : Decode(path, bytes);
-        byte[] pixels = Resize(image, side);
+        byte[] pixels = Resize(image, rows, columns);
         bool inverted = BorderMean(image) > 127;
         if (inverted)
         {
@@ -74,13 +75,13 @@ internal static class ImageLoader
         return new GreyImage(info.Width, info.Height, grey);
     }
 
-    private static byte[] Resize(GreyImage image, int side)
+    private static byte[] Resize(GreyImage image, int rows, int columns)
     {
         var source = new SKImageInfo(image.Width, image.Height, SKColorType.Gray8, SKAlphaType.Opaque);
         using var bitmap = new SKBitmap(source);
         image.Pixels.CopyTo(bitmap.GetPixelSpan());
-        using SKBitmap resized = bitmap.Resize(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-            ?? throw new InvalidDataException($"SkiaSharp could not resize a {image.Width}x{image.Height} image to {side}x{side}.");
+        using SKBitmap resized = bitmap.Resize(new SKImageInfo(columns, rows, SKColorType.Gray8, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
+            ?? throw new InvalidDataException($"SkiaSharp could not resize a {image.Width}x{image.Height} image to {columns}x{rows}.");
         return resized.GetPixelSpan().ToArray();
     }
 

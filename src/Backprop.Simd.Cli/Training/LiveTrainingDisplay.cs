@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Training;
@@ -11,8 +12,12 @@ namespace Backprop.Simd.Cli.Training;
 /// </summary>
 internal sealed class LiveTrainingDisplay(IAnsiConsole console, int firstEpoch, int epochs) : TrainingDisplay
 {
+    /// <summary>The display redraws ten times a second; updating the task more often only costs the training time.</summary>
+    private static readonly TimeSpan s_updateInterval = TimeSpan.FromMilliseconds(100);
+
     private ProgressTask? _task;
     private double _accuracy = double.NaN;
+    private long _lastUpdate;
 
     public override void Run(Action train)
     {
@@ -30,10 +35,13 @@ internal sealed class LiveTrainingDisplay(IAnsiConsole console, int firstEpoch, 
 
     public override void OnBatch(BatchProgress progress)
     {
-        if (_task is null)
+        bool last = progress.Batch == progress.BatchCount;
+        if (_task is null || (!last && Stopwatch.GetElapsedTime(_lastUpdate) < s_updateInterval))
         {
             return;
         }
+
+        _lastUpdate = Stopwatch.GetTimestamp();
 
         // The ETA column works on the whole run: one unit per minibatch of every epoch.
         _task.MaxValue = (double)epochs * progress.BatchCount;

@@ -9,6 +9,12 @@ internal sealed record TrainSettings
 {
     public required DataRequest Data { get; init; }
 
+    /// <summary>Whether --dataset or --data was given (a resumed model otherwise trains on its own data set).</summary>
+    public required bool DataGiven { get; init; }
+
+    /// <summary>Whether --limit was given (a resumed model otherwise uses the limit it was trained with).</summary>
+    public required bool LimitGiven { get; init; }
+
     public required bool Standardize { get; init; }
 
     public required IReadOnlyList<int> Layers { get; init; }
@@ -48,6 +54,15 @@ internal sealed record TrainSettings
     public required bool Json { get; init; }
 
     public required bool Double { get; init; }
+
+    /// <summary>Where to save the model (--out); on --resume, the resumed file unless --out names another.</summary>
+    public required string? ModelPath { get; init; }
+
+    /// <summary>Save the model with its checkpoint every this many epochs; 0 only at the end.</summary>
+    public required int CheckpointEvery { get; init; }
+
+    /// <summary>The model file to continue training from (--resume).</summary>
+    public required string? ResumePath { get; init; }
 
     /// <summary>The library's options. The validation split is made by the tool (so that batch progress is reported), hence no fraction here.</summary>
     public MlpClassifierOptions ToClassifierOptions() => new()
