@@ -125,7 +125,9 @@ public sealed class Trainer<T>
 
     /// <summary>
     /// Captures what training needs, besides the weights, to continue exactly from here (see <see cref="TrainingCheckpoint"/>).
-    /// Take it between <c>Fit</c> calls; the early-stopping best weights of a finished <c>Fit</c> are already in the network.
+    /// Take it between <c>Fit</c> calls or from an epoch's progress report (to save every epoch); resuming from a report
+    /// continues as the running <c>Fit</c> does, except for early stopping, whose count of epochs without improvement
+    /// starts again.
     /// </summary>
     /// <returns>A snapshot, unchanged by later training.</returns>
     public TrainingCheckpoint CreateCheckpoint()

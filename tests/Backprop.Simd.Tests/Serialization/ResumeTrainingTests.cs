@@ -72,6 +72,29 @@ public sealed class ResumeTrainingTests
         Assert.Throws<ArgumentException>(() => new SavedModel<float>(other) { Checkpoint = checkpoint });
     }
 
+    [Fact]
+    public void A_checkpoint_saved_from_an_epoch_report_resumes_exactly()
+    {
+        (Network<float> straight, _) = TrainStraight<float>("adam");
+        Network<float> network = Build<float>();
+        var trainer = new Trainer<float>(network, Loss<float>(), CreateOptimizer<float>("adam"), Options(FirstEpochs + MoreEpochs));
+        byte[]? saved = null;
+        trainer.Fit(Inputs<float>(), Targets<float>(), new OnTheSpot<EpochMetrics>(metrics =>
+        {
+            // What a command-line trainer does to survive being killed: save after every epoch.
+            if (metrics.Epoch == FirstEpochs)
+            {
+                saved = ModelTestData.Encode(new SavedModel<float>(network) { Checkpoint = trainer.CreateCheckpoint() });
+            }
+        }));
+
+        SavedModel<float> loaded = ModelTestData.Decode<float>(saved!);
+        TrainingOptions options = loaded.Checkpoint!.Options;
+        options.Epochs = MoreEpochs;
+        Trainer<float>.Resume(loaded.Network, Loss<float>(), loaded.Checkpoint, options).Fit(Inputs<float>(), Targets<float>());
+        FloatAssert.SameBits<float>(loaded.Network.Parameters, straight.Parameters, "weights after resuming from a report");
+    }
+
     private static void ResumeMatchesStraightRun<T>(string optimizer)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -140,6 +163,12 @@ public sealed class ResumeTrainingTests
             "adamw" => new Adam<T>(0.01, beta1: 0.85, beta2: 0.99, epsilon: 1e-7, weightDecay: 0.01),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown optimizer."),
         };
+
+    /// <summary>Reports on the training thread, at once (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class OnTheSpot<TValue>(Action<TValue> action) : IProgress<TValue>
+    {
+        public void Report(TValue value) => action(value);
+    }
 
     /// <summary>A schedule the format does not know: halves the rate every epoch.</summary>
     private sealed class HalvingSchedule : LearningRateSchedule
