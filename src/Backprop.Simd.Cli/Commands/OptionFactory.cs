@@ -24,6 +24,7 @@ internal static class OptionFactory
     public static Option<int> Integer(string name, string description, int defaultValue, int minimum) => new(name)
     {
         Description = description,
+        HelpName = "N",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result => Parse(result, defaultValue, (string text, out int value) =>
             int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) ? value >= minimum ? null : $"{name} must be at least {minimum}, not {value}."
@@ -37,6 +38,7 @@ internal static class OptionFactory
         return new(name)
         {
             Description = description,
+            HelpName = "X",
             DefaultValueFactory = _ => defaultValue,
             CustomParser = result => Parse(result, defaultValue, (string text, out double value) =>
             {

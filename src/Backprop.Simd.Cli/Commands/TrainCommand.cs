@@ -16,7 +16,7 @@ internal sealed class TrainCommand
     private readonly Option<double> _momentum = OptionFactory.Number("--momentum", "Momentum of sgd and nesterov; 0 for plain SGD.", 0.9, 0, 1);
     private readonly Option<double> _weightDecay = OptionFactory.Number("--weight-decay", "Decoupled weight decay of adamw.", 0.01, 0);
     private readonly Option<double> _learningRate = OptionFactory.Number("--lr", "The learning rate.", 0.001, 0, exclusiveMinimum: true);
-    private readonly Option<string> _schedule = new("--schedule") { Description = "The learning-rate schedule.", DefaultValueFactory = _ => "constant", HelpName = ScheduleParser.Syntax };
+    private readonly Option<string> _schedule = new("--schedule") { Description = $"The learning-rate schedule: {ScheduleParser.Syntax}.", DefaultValueFactory = _ => "constant", HelpName = "SCHEDULE" };
     private readonly Option<int> _batchSize = OptionFactory.Integer("--batch-size", "Samples per minibatch.", 32, 1);
     private readonly Option<int> _batchCount = OptionFactory.Integer("--batch-count", "Split each epoch into this many equal minibatches instead (the notebook's n_batches); overrides --batch-size.", 0, 0);
     private readonly Option<int> _epochs = OptionFactory.Integer("--epochs", "Epochs to train.", 10, 1);

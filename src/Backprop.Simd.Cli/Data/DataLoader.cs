@@ -7,6 +7,9 @@ namespace Backprop.Simd.Cli.Data;
 /// <summary>Loads what a <see cref="DataRequest"/> names, with the library's readers.</summary>
 internal static class DataLoader
 {
+    /// <summary>Fashion-MNIST's images are 28 x 28, as MNIST's.</summary>
+    private const int FashionMnistSide = 28;
+
     /// <summary>Loads the training and test sets.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="request">The data asked for.</param>
@@ -52,8 +55,8 @@ internal static class DataLoader
             FashionMnist.LoadTest<T>(location, scaling),
             $"fashion-mnist in {location.Directory}",
             FashionMnist.ClassNames,
-            EmbeddedDigits.Side,
-            EmbeddedDigits.Side);
+            FashionMnistSide,
+            FashionMnistSide);
     }
 
     private static LoadedData<T> LoadDirectory<T>(string directory, PixelScaling scaling)
@@ -74,7 +77,8 @@ internal static class DataLoader
             throw new InvalidDataException($"The test images '{test!.Value.Images}' have {testImages.ItemLength} pixels each but the training images '{trainImages}' have {images.ItemLength}.");
         }
 
-        (int rows, int columns) = images.Rank == 3 ? (images.Dimensions[1], images.Dimensions[2]) : (1, images.ItemLength);
+        // ReadImages accepts only [count x rows x columns] arrays.
+        (int rows, int columns) = (images.Dimensions[1], images.Dimensions[2]);
         string[] names = [.. Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture))];
         return new LoadedData<T>(train, testSet, $"IDX files in {Path.GetFullPath(directory)}", names, rows, columns);
     }
