@@ -69,7 +69,7 @@ internal sealed class DataCommand
 
         foreach (DatasetFile file in FashionMnist.Manifest.Files)
         {
-            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Path.GetFileName(location.GetPath(file.Name))}: {file.Length:N0} bytes, SHA-256 {file.Sha256[..16]}… verified"));
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Path.GetFileName(location.GetPath(file.Name))}: {file.Length:N0} bytes decompressed, SHA-256 {file.Sha256[..16]}… verified"));
         }
 
         console.Out.WriteLine($"{FashionMnist.Name} is ready in {location.Directory}");
