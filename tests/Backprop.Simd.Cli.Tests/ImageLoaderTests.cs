@@ -32,6 +32,8 @@ public sealed class ImageLoaderTests
     [InlineData("P2\n2 x\n255\n", "expected the height (a decimal number) at byte offset 5")]
     [InlineData("P2\n99999 2\n255\n", "the width at byte offset 3 is more than 16384")]
     [InlineData("P2\n1 1\n7\n9\n", "the sample 9 at byte offset 9 exceeds the maximum value 7")]
+    [InlineData("P2\n4096 4096\n255\n0 1 2\n", "a 4096x4096 P2 image needs at least 33554431 bytes of samples from offset 16 but the file has 7")]
+    [InlineData("P5\n16384 16384\n255\n", "is 16384x16384 pixels; images up to 16384 pixels a side and 16,777,216 pixels in all are accepted")]
     public void A_malformed_pgm_names_the_offset(string content, string expected)
     {
         var error = Assert.Throws<InvalidDataException>(() => PgmReader.Read("bad.pgm", Encoding.Latin1.GetBytes(content)));

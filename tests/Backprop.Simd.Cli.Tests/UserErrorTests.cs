@@ -21,6 +21,8 @@ public sealed class UserErrorTests
         { ["demo", "--threads", "-1"], "--threads must be at least 0, not -1." },
         { ["gradcheck", "--batch", "0"], "--batch must be at least 1, not 0." },
         { ["bench", "--sizes", "0"], "--sizes '0': '0' is not a positive integer" },
+        { ["bench", "--sizes", "100000"], "bench measures GEMM sizes up to 4096" },
+        { ["gradcheck", "--inputs", "1000", "--layers", "100"], "100,403 parameters and a batch of 4 is more than the 20,000 parameters" },
         { ["data", "fetch", "mnist"], "Argument 'mnist' not recognized. Must be one of: 'fashion-mnist'" },
         { ["data", "fetch", "fashion-mnist", "--url", "ftp://example.org/"], "--url 'ftp://example.org/' is not an absolute http or https address." },
     };

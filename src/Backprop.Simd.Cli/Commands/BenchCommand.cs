@@ -24,10 +24,16 @@ internal sealed class BenchCommand
 
     private const int BatchSize = 128;
 
+    /// <summary>The largest GEMM size: three 4096 x 4096 double matrices take 384 MiB.</summary>
+    private const int MaxSize = 4096;
+
+    /// <summary>The most synthetic samples: 100,000 x 784 doubles take 600 MiB.</summary>
+    private const int MaxSamples = 100_000;
+
     private static readonly int[] s_network = [784, 256, 128, 10];
 
-    private readonly Option<string> _sizes = new("--sizes") { Description = "Square GEMM sizes m = n = k, separated by commas.", DefaultValueFactory = _ => "128,256,512,1024", HelpName = "N1,N2,..." };
-    private readonly Option<int> _samples = OptionFactory.Integer("--samples", "Synthetic samples in the training epoch.", 10_000, 1);
+    private readonly Option<string> _sizes = new("--sizes") { Description = $"Square GEMM sizes m = n = k, separated by commas (at most {MaxSize}).", DefaultValueFactory = _ => "128,256,512,1024", HelpName = "N1,N2,..." };
+    private readonly Option<int> _samples = OptionFactory.Integer("--samples", $"Synthetic samples in the training epoch (at most {MaxSamples:N0}).", 10_000, 1);
     private readonly Option<string> _dtype = OptionFactory.ElementType();
     private readonly Option<int> _threads = OptionFactory.Threads();
     private readonly Option<bool> _json = OptionFactory.Json("one object per measurement");
@@ -43,6 +49,11 @@ internal sealed class BenchCommand
         command.SetAction((result, cancellationToken) =>
         {
             int[] sizes = LayerList.Parse(result.GetValue(_sizes)!, "--sizes");
+            if (sizes.Any(n => n > MaxSize) || result.GetValue(_samples) > MaxSamples)
+            {
+                throw new ArgumentException($"bench measures GEMM sizes up to {MaxSize} and up to {MaxSamples:N0} samples, so that it fits in memory.");
+            }
+
             var settings = new Settings(sizes, result.GetValue(_samples), result.GetValue(_threads), result.GetValue(_json), result.GetValue(_dtype)!);
             return Task.FromResult(settings.DType == "f64" ? Run<double>(console, settings, cancellationToken) : Run<float>(console, settings, cancellationToken));
         });

@@ -15,6 +15,9 @@ namespace Backprop.Simd.Cli.Commands;
 /// </summary>
 internal sealed class GradCheckCommand
 {
+    /// <summary>Finite differences evaluate the loss four times per parameter: beyond this many the check would run for minutes.</summary>
+    private const long MaxParameters = 20_000;
+
     private readonly Option<int> _inputs = OptionFactory.Integer("--inputs", "Input features.", 6, 1);
     private readonly Option<string> _layers = new("--layers") { Description = "Hidden layer widths, separated by commas, or none.", DefaultValueFactory = _ => "5,4", HelpName = "W1,W2,..." };
     private readonly Option<int> _outputs = OptionFactory.Integer("--outputs", "Outputs (classes).", 3, 1);
@@ -47,6 +50,13 @@ internal sealed class GradCheckCommand
         Activation activation = ActivationNames.Parse(result.GetValue(_activation)!);
         NetworkBuilder<double> builder = Network<double>.Create(inputs, seed);
         int[] widths = LayerList.Parse(result.GetValue(_layers)!);
+        int[] shape = [inputs, .. widths, outputs];
+        long parameters = Enumerable.Range(1, shape.Length - 1).Sum(i => ((long)shape[i - 1] * shape[i]) + shape[i]);
+        if (parameters > MaxParameters || batch > 1000)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"gradcheck perturbs every parameter, four loss evaluations each: {parameters:N0} parameters and a batch of {batch} is more than the {MaxParameters:N0} parameters and 1,000 samples it checks."));
+        }
+
         foreach (int width in widths)
         {
             builder.Dense(width, activation);
@@ -97,7 +107,7 @@ internal sealed class GradCheckCommand
         }
         else
         {
-            console.Out.WriteLine($"gradient check in double: {string.Join('-', [inputs, .. widths, outputs])} ({ActivationNames.Name(activation)} hidden), {loss.Name}, batch {batch}, {network.ParameterCount} parameters");
+            console.Out.WriteLine($"gradient check in double: {string.Join('-', shape)} ({ActivationNames.Name(activation)} hidden), {loss.Name}, batch {batch}, {network.ParameterCount} parameters");
             var table = TextTable.Create("tensor", "elements", "skipped", "max relative error", "max absolute error", "result");
             foreach (TensorGradientError t in report.Tensors)
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SkiaSharp;
 
 namespace Backprop.Simd.Cli.Images;
@@ -25,6 +24,12 @@ internal static class ImageLoader
             throw new FileNotFoundException($"The image '{path}' does not exist.", path);
         }
 
+        long length = new FileInfo(path).Length;
+        if (length > GreyImage.MaxFileBytes)
+        {
+            throw new InvalidDataException($"'{path}' has {length:N0} bytes; image files up to {GreyImage.MaxFileBytes:N0} bytes are read.");
+        }
+
         byte[] bytes = File.ReadAllBytes(path);
         GreyImage image = PgmReader.IsPgm(bytes) ? PgmReader.Read(path, bytes) : Decode(path, bytes);
         byte[] pixels = Resize(image, rows, columns);
@@ -49,10 +54,7 @@ internal static class ImageLoader
             throw new InvalidDataException($"'{path}' is not an image this tool reads (PNG, JPEG, BMP, WebP, GIF or PGM P2/P5).");
         }
 
-        if (codec.Info.Width > GreyImage.MaxSide || codec.Info.Height > GreyImage.MaxSide)
-        {
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"'{path}' is {codec.Info.Width}x{codec.Info.Height} pixels; images up to {GreyImage.MaxSide} pixels a side are accepted."));
-        }
+        GreyImage.CheckSize(path, codec.Info.Width, codec.Info.Height);
 
         // Decode as premultiplied-free RGBA and lay transparent pixels on white paper before taking the luminance.
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);

@@ -21,18 +21,21 @@ internal static class PgmReader
         int width = reader.ReadHeaderNumber("width", 1, GreyImage.MaxSide);
         int height = reader.ReadHeaderNumber("height", 1, GreyImage.MaxSide);
         int maximum = reader.ReadHeaderNumber("maximum value", 1, ushort.MaxValue);
-        var pixels = new byte[checked(width * height)];
+        GreyImage.CheckSize(path, width, height);
+
+        // Exactly one whitespace byte separates a P5 header from the samples. Every sample takes at least one byte
+        // (two in P5 above 255, one digit and a separator in P2): the file must be long enough before anything is allocated.
+        reader.Position += binary ? 1 : 0;
+        int sampleBytes = binary && maximum > 255 ? 2 : 1;
+        long needed = (long)width * height * sampleBytes * (binary ? 1 : 2) - (binary ? 0 : 1);
+        if (bytes.Length - reader.Position < needed)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"'{path}': a {width}x{height} {(binary ? "P5" : "P2")} image needs {(binary ? string.Empty : "at least ")}{needed} bytes of samples from offset {reader.Position} but the file has {Math.Max(0, bytes.Length - reader.Position)}."));
+        }
+
+        var pixels = new byte[width * height];
         if (binary)
         {
-            // Exactly one whitespace byte separates the header from the samples.
-            reader.Position++;
-            int sampleBytes = maximum < 256 ? 1 : 2;
-            long needed = (long)pixels.Length * sampleBytes;
-            if (bytes.Length - reader.Position < needed)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"'{path}': a {width}x{height} P5 image needs {needed} bytes of samples from offset {reader.Position} but the file has {Math.Max(0, bytes.Length - reader.Position)}."));
-            }
-
             for (int i = 0; i < pixels.Length; i++)
             {
                 int offset = reader.Position + (i * sampleBytes);

@@ -31,6 +31,4 @@ internal static class LayerList
         return widths;
     }
 
-    /// <summary>The widths as --layers spells them.</summary>
-    public static string Format(IReadOnlyList<int> widths) => widths.Count == 0 ? "none" : string.Join(',', widths);
 }
