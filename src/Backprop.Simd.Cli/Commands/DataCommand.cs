@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using Backprop.Simd.Cli.Output;
+using Backprop.Simd.Data;
+using Spectre.Console;
+
+namespace Backprop.Simd.Cli.Commands;
+
+/// <summary><c>backprop data fetch fashion-mnist [--cache DIR] [--url BASE]</c>: downloads and verifies a data set with the library's <see cref="DatasetFetcher"/>.</summary>
+internal sealed class DataCommand
+{
+    private readonly Argument<string> _dataset = new("dataset") { Description = "The data set to download." };
+    private readonly Option<string?> _cache = new("--cache") { Description = "The directory to download into (default: $XDG_CACHE_HOME/backprop/NAME or ~/.cache/backprop/NAME, where train finds it).", HelpName = "DIR" };
+    private readonly Option<string?> _url = new("--url") { Description = "The address the file names are appended to (default: the data set's official site).", HelpName = "BASE" };
+
+    public Command Create(CliConsole console)
+    {
+        _dataset.AcceptOnlyFromAmong(FashionMnist.Name);
+        var fetch = new Command("fetch", "Download a data set into the cache (or --cache DIR) and verify the SHA-256 of each file's decompressed content; valid files already there are kept.");
+        fetch.Add(_dataset);
+        fetch.Add(_cache);
+        fetch.Add(_url);
+        fetch.SetAction((result, cancellationToken) => FetchAsync(console, result.GetValue(_cache), result.GetValue(_url), cancellationToken));
+        var data = new Command("data", "Manage data sets.");
+        data.Add(fetch);
+        return data;
+    }
+
+    private static async Task<int> FetchAsync(CliConsole console, string? cache, string? url, CancellationToken cancellationToken)
+    {
+        Uri baseAddress = FashionMnist.DefaultBaseAddress;
+        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out baseAddress!) || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw new ArgumentException($"--url '{url}' is not an absolute http or https address.");
+        }
+
+        string directory = Path.GetFullPath(cache ?? DatasetFetcher.GetDefaultCacheDirectory(FashionMnist.Manifest));
+        console.Out.WriteLine($"fetching {FashionMnist.Name} from {baseAddress} into {directory}");
+        using var fetcher = new DatasetFetcher();
+        DatasetLocation location;
+        if (console.IsTerminal)
+        {
+            location = await console.Spectre.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                .StartAsync(async context =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                    var progress = new CallbackProgress<DownloadProgress>(p =>
+                    {
+                        lock (tasks)
+                        {
+                            if (!tasks.TryGetValue(p.FileName, out ProgressTask? task))
+                            {
+                                task = context.AddTask(Markup.Escape(p.FileName), maxValue: p.TotalBytes ?? 1);
+                                task.IsIndeterminate = p.TotalBytes is null;
+                                tasks.Add(p.FileName, task);
+                            }
+
+                            task.Value = p.BytesReceived;
+                        }
+                    });
+                    return await fetcher.FetchAsync(FashionMnist.Manifest, baseAddress, directory, progress, cancellationToken).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+        }
+        else
+        {
+            location = await fetcher.FetchAsync(FashionMnist.Manifest, baseAddress, directory, progress: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (DatasetFile file in FashionMnist.Manifest.Files)
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Path.GetFileName(location.GetPath(file.Name))}: {file.Length:N0} bytes decompressed, SHA-256 {file.Sha256[..16]}… verified"));
+        }
+
+        console.Out.WriteLine($"{FashionMnist.Name} is ready in {location.Directory}");
+        return ExitCodes.Success;
+    }
+}

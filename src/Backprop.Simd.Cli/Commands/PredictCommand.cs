@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using Backprop.Simd.Cli.Data;
+using Backprop.Simd.Cli.Images;
+using Backprop.Simd.Cli.Models;
+using Backprop.Simd.Cli.Output;
+using Backprop.Simd.Data;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Numerics.Kernels;
+using Spectre.Console;
+
+namespace Backprop.Simd.Cli.Commands;
+
+/// <summary>
+/// <c>backprop predict --model M --index N | --image FILE</c>: the class probabilities of one test sample or one
+/// picture (the network's logits through softmax).
+/// </summary>
+internal sealed class PredictCommand
+{
+    private readonly Option<string> _model = new("--model") { Description = "The model file written by backprop train.", Required = true, HelpName = "PATH" };
+    private readonly Option<int?> _index = new("--index") { Description = "Predict this sample of the test set (from 0) of the model's data set, or of --dataset/--data.", HelpName = "N" };
+    private readonly Option<string?> _image = new("--image") { Description = "Predict a picture: PNG (or JPEG, BMP, WebP, GIF) or PGM (P2/P5), turned grey, resized to the model's image size, inverted if its background is light.", HelpName = "FILE" };
+    private readonly DataOptions _data = new();
+    private readonly Option<bool> _json = OptionFactory.Json("the prediction");
+
+    public Command Create(CliConsole console)
+    {
+        var command = new Command("predict", "Print the class probabilities a model gives one test sample (--index) or one image file (--image).");
+        command.Add(_model);
+        command.Add(_index);
+        command.Add(_image);
+        _data.AddTo(command);
+        command.Add(_json);
+        command.SetAction(result =>
+        {
+            int? index = result.GetValue(_index);
+            string? image = result.GetValue(_image);
+            if ((index is null) == (image is null))
+            {
+                throw new ArgumentException("predict needs exactly one of --index N (a test sample) or --image FILE.");
+            }
+
+            var input = new Input(index, image, _data.Read(result), _data.IsGiven(result), _data.LimitGiven(result), result.GetValue(_json));
+            return ModelLoader.Run(result.GetValue(_model)!, m => Predict(console, m, input), m => Predict(console, m, input));
+        });
+        return command;
+    }
+
+    private static int Predict<T>(CliConsole console, LoadedModel<T> model, Input input)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (T[] features, int label, string what) = input.Image is null ? FromDataSet(model, input) : FromImage(model, input.Image);
+        Matrix<T> output = model.Model.Predict(new Matrix<T>(1, features.Length, features));
+        var probabilities = new T[output.Columns];
+        Kernels.Softmax<T>(output.Row(0), probabilities);
+        int predicted = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(probabilities);
+        double[] p = [.. probabilities.Select(double.CreateTruncating)];
+
+        if (input.Json)
+        {
+            JsonLines.Write(console.Out, w =>
+            {
+                w.WriteString("input", what);
+                w.WriteNumber("predicted", predicted);
+                w.WriteString("class", model.Metadata.ClassNames[predicted]);
+                if (label >= 0)
+                {
+                    w.WriteNumber("label", label);
+                }
+
+                w.WriteStartArray("probabilities");
+                foreach (double value in p)
+                {
+                    w.WriteNumberValue(value);
+                }
+
+                w.WriteEndArray();
+            });
+            return ExitCodes.Success;
+        }
+
+        console.Out.WriteLine(model.Describe());
+        console.Out.WriteLine($"input: {what}");
+        var chart = new BarChart().Width(72).WithMaxValue(1);
+        for (int c = 0; c < p.Length; c++)
+        {
+            chart.AddItem(Markup.Escape(model.Metadata.Label(c)), Math.Round(p[c], 4), c == predicted ? Color.Green : Color.Grey);
+        }
+
+        console.Spectre.Write(chart);
+        string verdict = label < 0 ? string.Empty : label == predicted ? " (right)" : $" (wrong: the label is {model.Metadata.Label(label)})";
+        console.Out.WriteLine($"predicted: {model.Metadata.Label(predicted)}, probability {Format.Percent(p[predicted])}{verdict}");
+        return ExitCodes.Success;
+    }
+
+    private static (T[] Features, int Label, string What) FromDataSet<T>(LoadedModel<T> model, Input input)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        LoadedData<T> data = DataLoader.Load<T>(model.Metadata.Resolve(input.Data, input.DataGiven, input.LimitGiven), PixelScaling.UnitInterval);
+        (Dataset<T> set, string which) = data.Test is null ? (data.Train, "training") : (data.Test, "test");
+        ModelChecks.CheckFits(model.Model.Network, set, model.Path);
+        int index = input.Index!.Value;
+        if ((uint)index >= (uint)set.Count)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--index {index} is outside the {which} set of {set.Count:N0} samples (0 to {set.Count - 1})."));
+        }
+
+        return (set.Features.Row(index).ToArray(), set.Labels[index], $"{which} sample {index} of {data.Description}, label {model.Metadata.Label(set.Labels[index])}");
+    }
+
+    private static (T[] Features, int Label, string What) FromImage<T>(LoadedModel<T> model, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = model.Metadata.ImageRows, columns = model.Metadata.ImageColumns;
+        if (rows * columns != model.Model.Network.InputSize)
+        {
+            throw new NotSupportedException($"The model '{model.Path}' takes {model.Model.Network.InputSize} features, not the {rows}x{columns} image its metadata names.");
+        }
+
+        (byte[] pixels, bool inverted) = ImageLoader.Load(path, rows, columns);
+        T[] features = [.. pixels.Select(b => T.CreateChecked(b) / T.CreateChecked(255))];
+        return (features, -1, $"{path}, grey, resized to {columns}x{rows}{(inverted ? ", inverted (dark ink on a light background)" : string.Empty)}");
+    }
+
+    private sealed record Input(int? Index, string? Image, DataRequest Data, bool DataGiven, bool LimitGiven, bool Json);
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Backprop.Simd.Cli.Training;
+using Backprop.Simd.Models;
+
+namespace Backprop.Simd.Cli.Commands;
+
+/// <summary><c>backprop train</c>: trains a classifier on a data set and reports every epoch.</summary>
+internal sealed class TrainCommand
+{
+    private readonly DataOptions _data = new();
+    private readonly Option<bool> _standardize = OptionFactory.Flag("--standardize", "Standardise each pixel (mean 0, deviation 1 on the training set) instead of scaling to [0, 1]; the standardiser is saved in the model.");
+    private readonly Option<string> _layers = new("--layers") { Description = "Hidden layer widths, separated by commas, or none.", DefaultValueFactory = _ => "100", HelpName = "W1,W2,..." };
+    private readonly Option<string> _activation = OptionFactory.Choice("--activation", "The hidden layers' activation.", "relu", ActivationNames.Names);
+    private readonly Option<string> _loss = OptionFactory.Choice("--loss", "softmax: softmax cross-entropy; sigmoid: one sigmoid per class with binary cross-entropy (the notebook's).", "softmax", "softmax", "sigmoid");
+    private readonly Option<string> _optimizer = OptionFactory.Choice("--optimizer", "The optimizer.", "adam", "sgd", "nesterov", "adam", "adamw");
+    private readonly Option<double> _momentum = OptionFactory.Number("--momentum", "Momentum of sgd and nesterov; 0 for plain SGD.", 0.9, 0, 1);
+    private readonly Option<double> _weightDecay = OptionFactory.Number("--weight-decay", "Decoupled weight decay of adamw.", 0.01, 0);
+    private readonly Option<double> _learningRate = OptionFactory.Number("--lr", "The learning rate.", 0.001, 0, exclusiveMinimum: true);
+    private readonly Option<string> _schedule = new("--schedule") { Description = $"The learning-rate schedule: {ScheduleParser.Syntax}.", DefaultValueFactory = _ => "constant", HelpName = "SCHEDULE" };
+    private readonly Option<int> _batchSize = OptionFactory.Integer("--batch-size", "Samples per minibatch.", 32, 1);
+    private readonly Option<int> _batchCount = OptionFactory.Integer("--batch-count", "Split each epoch into this many equal minibatches instead (the notebook's n_batches); overrides --batch-size.", 0, 0);
+    private readonly Option<int> _epochs = OptionFactory.Integer("--epochs", "Epochs to train.", 10, 1);
+    private readonly Option<double> _l1 = OptionFactory.Number("--l1", "L1 penalty on the weights.", 0, 0);
+    private readonly Option<double> _l2 = OptionFactory.Number("--l2", "L2 penalty (λ/2)Σw² on the weights.", 0, 0);
+    private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of initialisation and shuffling; the same seed gives the same weights on any thread count.", DefaultValueFactory = _ => 42 };
+    private readonly Option<int> _threads = OptionFactory.Threads();
+    private readonly Option<double> _validation = OptionFactory.Number("--validation-fraction", "Hold out this fraction of the training set (its last rows) for validation.", 0, 0, 1);
+    private readonly Option<int> _earlyStopping = OptionFactory.Integer("--early-stopping", "Stop after this many epochs without a lower validation loss and keep the best weights; needs --validation-fraction. 0: off.", 0, 0);
+    private readonly Option<string> _dtype = OptionFactory.ElementType();
+    private readonly Option<bool> _json = OptionFactory.Json("one object per epoch (epoch, loss, seconds, test_accuracy, ...)");
+    private readonly Option<string?> _out = new("--out") { Description = "Save the model (weights, standardiser, a checkpoint to resume from, metadata) to this file at the end; written atomically.", HelpName = "PATH" };
+    private readonly Option<int> _checkpointEvery = OptionFactory.Integer("--checkpoint-every", "Also save to --out after every N epochs. Ctrl+C saves too.", 0, 0);
+    private readonly Option<string?> _resume = new("--resume") { Description = "Continue training the model in this file from its checkpoint for --epochs more epochs; its architecture, optimizer, standardiser and (unless --dataset, --data or --limit say otherwise) data set and limit are used, and it is saved back to itself unless --out names another file.", HelpName = "PATH" };
+
+    public Command Create(CliConsole console)
+    {
+        var command = new Command("train", "Train a classifier (default: the embedded digits, 500 held out as the test set) and report every epoch.");
+        _data.AddTo(command);
+        command.Add(_standardize);
+        command.Add(_layers);
+        command.Add(_activation);
+        command.Add(_loss);
+        command.Add(_optimizer);
+        command.Add(_momentum);
+        command.Add(_weightDecay);
+        command.Add(_learningRate);
+        command.Add(_schedule);
+        command.Add(_batchSize);
+        command.Add(_batchCount);
+        command.Add(_epochs);
+        command.Add(_l1);
+        command.Add(_l2);
+        command.Add(_seed);
+        command.Add(_threads);
+        command.Add(_validation);
+        command.Add(_earlyStopping);
+        command.Add(_dtype);
+        command.Add(_json);
+        command.Add(_out);
+        command.Add(_checkpointEvery);
+        command.Add(_resume);
+        command.SetAction((result, cancellationToken) =>
+        {
+            TrainSettings settings = Read(result);
+            return Task.FromResult(TrainRunner.Run(settings, console, cancellationToken));
+        });
+        return command;
+    }
+
+    private TrainSettings Read(ParseResult result) => new()
+    {
+        Data = _data.Read(result),
+        DataGiven = _data.IsGiven(result),
+        LimitGiven = _data.LimitGiven(result),
+        Standardize = result.GetValue(_standardize),
+        Layers = LayerList.Parse(result.GetValue(_layers)!),
+        Activation = ActivationNames.Parse(result.GetValue(_activation)!),
+        Output = result.GetValue(_loss) == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax,
+        Optimizer = result.GetValue(_optimizer) switch
+        {
+            "sgd" => OptimizerKind.Sgd,
+            "nesterov" => OptimizerKind.Nesterov,
+            "adamw" => OptimizerKind.AdamW,
+            _ => OptimizerKind.Adam,
+        },
+        Momentum = result.GetValue(_momentum),
+        WeightDecay = result.GetValue(_weightDecay),
+        LearningRate = result.GetValue(_learningRate),
+        Schedule = result.GetValue(_schedule)!,
+        BatchSize = result.GetValue(_batchSize),
+        BatchCount = result.GetValue(_batchCount),
+        Epochs = result.GetValue(_epochs),
+        L1 = result.GetValue(_l1),
+        L2 = result.GetValue(_l2),
+        Seed = result.GetValue(_seed),
+        Threads = result.GetValue(_threads),
+        ValidationFraction = result.GetValue(_validation),
+        EarlyStoppingPatience = result.GetValue(_earlyStopping),
+        Json = result.GetValue(_json),
+        Double = result.GetValue(_dtype) == "f64",
+        ModelPath = result.GetValue(_out),
+        CheckpointEvery = result.GetValue(_checkpointEvery),
+        ResumePath = result.GetValue(_resume),
+    };
+}

@@ -1,0 +1,27 @@
+using Backprop.Simd.Serialization;
+
+namespace Backprop.Simd.Cli.Models;
+
+/// <summary>Opens a model file with the element type it was saved in and hands it to a float or a double continuation.</summary>
+internal static class ModelLoader
+{
+    /// <summary>Reads the summary, checks the metadata, loads the model as float or double and calls the matching continuation.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a valid model file (the message names the byte offset).</exception>
+    /// <exception cref="NotSupportedException">Not a model written by <c>backprop train</c>.</exception>
+    public static int Run(string path, Func<LoadedModel<float>, int> single, Func<LoadedModel<double>, int> @double)
+    {
+        ArgumentNullException.ThrowIfNull(single);
+        ArgumentNullException.ThrowIfNull(@double);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+        }
+
+        ModelFileInfo info = ModelFile.ReadInfo(path);
+        ModelMetadata metadata = ModelMetadata.Read(info.Metadata, path, info.OutputSize);
+        return info.ElementType == typeof(double)
+            ? @double(new LoadedModel<double>(path, ModelFile.Load<double>(path), info, metadata))
+            : single(new LoadedModel<float>(path, ModelFile.Load<float>(path), info, metadata));
+    }
+}

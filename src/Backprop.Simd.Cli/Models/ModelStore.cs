@@ -1,0 +1,33 @@
+using System.Numerics;
+using Backprop.Simd.Data;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Serialization;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Cli.Models;
+
+/// <summary>Model files as the tool writes them: the library's format (saved atomically) with the tool's metadata.</summary>
+internal static class ModelStore
+{
+    /// <summary>Saves the network, its input standardisation, a checkpoint to resume from, and the metadata.</summary>
+    public static void Save<T>(string path, Network<T> network, Standardizer<T>? normalization, TrainingCheckpoint? checkpoint, ModelMetadata metadata)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var model = new SavedModel<T>(network, normalization) { Checkpoint = checkpoint };
+        metadata.WriteTo(model.Metadata);
+        ModelFile.Save(path, model);
+    }
+
+    /// <summary>Fails before any work when the file could not be written later: its directory must exist.</summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    public static void CheckDirectory(string path, string option)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is null || !Directory.Exists(directory) || Directory.Exists(path))
+        {
+            throw new DirectoryNotFoundException(Directory.Exists(path)
+                ? $"{option} '{path}' is a directory; name a file, such as {Path.Combine(path, "model.bpm")}."
+                : $"The directory of {option} '{path}' does not exist.");
+        }
+    }
+}

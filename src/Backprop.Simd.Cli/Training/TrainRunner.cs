@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Numerics;
+using Backprop.Simd.Cli.Commands;
+using Backprop.Simd.Cli.Data;
+using Backprop.Simd.Cli.Models;
+using Backprop.Simd.Cli.Output;
+using Backprop.Simd.Data;
+using Backprop.Simd.Models;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Serialization;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Cli.Training;
+
+/// <summary>Runs <c>train</c>: load, scale, split, fit (new or resumed) with progress and checkpoints, save, summarise.</summary>
+internal static class TrainRunner
+{
+    public static int Run(TrainSettings settings, CliConsole console, CancellationToken cancellationToken)
+    {
+        if (settings.EarlyStoppingPatience > 0 && settings.ValidationFraction == 0)
+        {
+            throw new ArgumentException("--early-stopping needs a validation set: add --validation-fraction, for example 0.1.");
+        }
+
+        string? modelPath = settings.ModelPath ?? settings.ResumePath;
+        if (settings.CheckpointEvery > 0 && modelPath is null)
+        {
+            throw new ArgumentException("--checkpoint-every needs --out PATH, the model file to save the checkpoints to.");
+        }
+
+        if (settings.ModelPath is not null)
+        {
+            ModelStore.CheckDirectory(settings.ModelPath, "--out");
+        }
+
+        if (settings.ResumePath is null)
+        {
+            return settings.Double ? Start<double>(settings, console, modelPath, cancellationToken) : Start<float>(settings, console, modelPath, cancellationToken);
+        }
+
+        ModelFileInfo info = ModelFile.ReadInfo(settings.ResumePath);
+        return info.ElementType == typeof(double)
+            ? Resume<double>(settings, info, console, modelPath!, cancellationToken)
+            : Resume<float>(settings, info, console, modelPath!, cancellationToken);
+    }
+
+    private static int Start<T>(TrainSettings settings, CliConsole console, string? modelPath, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        MlpClassifierOptions options = settings.ToClassifierOptions();
+        LoadedData<T> data = DataLoader.Load<T>(settings.Data, PixelScaling.UnitInterval);
+        Standardizer<T>? standardizer = settings.Standardize ? Standardizer<T>.Fit(data.Train.Features) : null;
+        string loss = settings.Output == OutputLayer.Sigmoid ? "sigmoid" : "softmax";
+        string widths = string.Join('-', [data.Train.FeatureCount, .. settings.Layers, data.Train.ClassCount]);
+        string batches = settings.BatchCount > 0 ? $"{settings.BatchCount} batches per epoch" : $"batches of {settings.BatchSize}";
+        string description = string.Create(
+            CultureInfo.InvariantCulture,
+            $"network: {widths} {ElementName<T>()}, {ActivationNames.Name(settings.Activation)} hidden, {loss} output; {settings.Optimizer.ToString().ToLowerInvariant()} lr {settings.LearningRate} ({settings.Schedule}), {batches}, {settings.Epochs} epochs, seed {settings.Seed}");
+        ModelMetadata Metadata(Network<T> network) =>
+            new(settings.Data.Name, settings.Data.Directory, settings.Data.Limit, ClassNames(data.ClassNames, network.OutputSize), data.ImageRows, data.ImageColumns, loss);
+        return Train(settings, console, data, standardizer, TrainingSession<T>.Create(options), Metadata, modelPath, description, cancellationToken);
+    }
+
+    private static int Resume<T>(TrainSettings settings, ModelFileInfo info, CliConsole console, string modelPath, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string path = settings.ResumePath!;
+        ModelMetadata saved = ModelMetadata.Read(info.Metadata, path, info.OutputSize);
+        SavedModel<T> model = ModelFile.Load<T>(path);
+        DataRequest request = saved.Resolve(settings.Data, settings.DataGiven, settings.LimitGiven);
+        LoadedData<T> data = DataLoader.Load<T>(request, PixelScaling.UnitInterval);
+        ModelChecks.CheckFits(model.Network, data.Train, path);
+        TrainingSession<T> session = TrainingSession<T>.Resume(model, path, saved.Loss == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax, settings.Epochs, settings.Threads);
+        string description = string.Create(
+            CultureInfo.InvariantCulture,
+            $"resuming {path}: {info.InputSize} → {info.OutputSize} {ElementName<T>()}, {info.ParameterCount:N0} parameters, {info.EpochsCompleted} epochs done, {info.OptimizerDescription}; {settings.Epochs} more epochs");
+        ModelMetadata Metadata(Network<T> network) => saved with { Dataset = request.Name, DataDirectory = request.Directory, Limit = request.Limit };
+        return Train(settings, console, data, model.Normalization, session, Metadata, modelPath, description, cancellationToken);
+    }
+
+    private static int Train<T>(
+        TrainSettings settings,
+        CliConsole console,
+        LoadedData<T> data,
+        Standardizer<T>? standardizer,
+        TrainingSession<T> session,
+        Func<Network<T>, ModelMetadata> metadata,
+        string? modelPath,
+        string description,
+        CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Matrix<T> features = standardizer is null ? data.Train.Features : standardizer.Transform(data.Train.Features);
+        Matrix<T>? testFeatures = data.Test is null ? null : standardizer is null ? data.Test.Features : standardizer.Transform(data.Test.Features);
+
+        // The last rows become the validation set, as the library's ValidationFraction does; split here so that the
+        // explicit-validation Fit reports every minibatch.
+        int validation = (int)(features.Rows * settings.ValidationFraction);
+        int training = features.Rows - validation;
+        if (training == 0 || (settings.ValidationFraction > 0 && validation == 0))
+        {
+            throw new ArgumentException($"--validation-fraction {settings.ValidationFraction.ToString(CultureInfo.InvariantCulture)} of {features.Rows} samples leaves {training} for training and {validation} for validation; both need at least one.");
+        }
+
+        Matrix<T> trainFeatures = features.GetRows(0, training);
+        int[] trainLabels = data.Train.Labels[..training];
+        Matrix<T>? validationFeatures = validation > 0 ? features.GetRows(training, validation) : null;
+        int[] validationLabels = data.Train.Labels[training..];
+
+        int lastEpoch = session.EpochsBefore + settings.Epochs;
+        TrainingDisplay display = settings.Json ? new JsonTrainingDisplay(console.Out)
+            : console.IsTerminal ? new LiveTrainingDisplay(console.Spectre, session.EpochsBefore + 1, settings.Epochs)
+            : new PlainTrainingDisplay(console.Out);
+        string held = validation > 0 ? string.Create(CultureInfo.InvariantCulture, $", {validation:N0} of the training samples held out for validation") : string.Empty;
+        display.Note($"data: {data.Description}; {DataLoader.DescribeSizes(data)}{held}");
+        display.Note(description);
+
+        void Save(string reason)
+        {
+            ModelStore.Save(modelPath!, session.Network, standardizer, session.CreateCheckpoint(), metadata(session.Network));
+            display.Note($"saved {modelPath} ({reason})");
+        }
+
+        var epochProgress = new CallbackProgress<EpochMetrics>(metrics =>
+        {
+            double accuracy = testFeatures is null ? double.NaN : session.Score(testFeatures, data.Test!.Labels);
+            display.OnEpoch(new EpochReport(metrics, lastEpoch, validationFeatures is not null, accuracy));
+            if (settings.CheckpointEvery > 0 && metrics.Epoch % settings.CheckpointEvery == 0 && metrics.Epoch < lastEpoch)
+            {
+                Save($"checkpoint after epoch {metrics.Epoch}");
+            }
+        });
+        var batchProgress = new CallbackProgress<BatchProgress>(display.OnBatch);
+        try
+        {
+            display.Run(() => session.Fit(trainFeatures, trainLabels, validationFeatures, validationLabels, epochProgress, batchProgress, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Stopped(console, session, modelPath, standardizer, metadata);
+        }
+
+        TrainingHistory history = session.History;
+        if (history.StoppedEarly)
+        {
+            display.Note($"stopped early after epoch {history[^1].Epoch}: no lower validation loss for {settings.EarlyStoppingPatience} epochs; kept the weights of epoch {history.BestEpoch}.");
+        }
+
+        if (testFeatures is not null)
+        {
+            display.Note(string.Create(CultureInfo.InvariantCulture, $"test accuracy {Format.Percent(session.Score(testFeatures, data.Test!.Labels))} on {testFeatures.Rows:N0} samples after {history.Count} epochs ({history.Sum(m => m.Seconds):F1} s training)"));
+        }
+
+        if (modelPath is not null)
+        {
+            Save(string.Create(CultureInfo.InvariantCulture, $"{history.Count} epochs; continue with --resume {modelPath}"));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Ctrl+C: the trainer stopped after a minibatch with consistent weights; save them with a checkpoint if there is somewhere to.</summary>
+    private static int Stopped<T>(CliConsole console, TrainingSession<T> session, string? modelPath, Standardizer<T>? standardizer, Func<Network<T>, ModelMetadata> metadata)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int epochs = session.History.Count;
+        if (modelPath is null || !session.HasNetwork)
+        {
+            console.Error.WriteLine($"backprop: stopped by Ctrl+C after {epochs} epochs; nothing saved (no --out).");
+            return ExitCodes.Cancelled;
+        }
+
+        ModelStore.Save(modelPath, session.Network, standardizer, session.CreateCheckpoint(), metadata(session.Network));
+        console.Error.WriteLine($"backprop: stopped by Ctrl+C after {epochs} epochs (and part of the next); saved the model and a checkpoint to {modelPath}; continue with --resume {modelPath}");
+        return ExitCodes.Cancelled;
+    }
+
+    /// <summary>The class names for the network's outputs: the data set's, numbered beyond them.</summary>
+    private static string[] ClassNames(IReadOnlyList<string> names, int outputs) =>
+        [.. Enumerable.Range(0, outputs).Select(c => c < names.Count ? names[c] : c.ToString(CultureInfo.InvariantCulture))];
+
+    private static string ElementName<T>() => typeof(T) == typeof(double) ? "f64" : "f32";
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Backprop.Simd.Cli.Tests;
+
+/// <summary><c>data fetch</c> against a server on 127.0.0.1 that this test runs; nothing leaves the machine.</summary>
+public sealed class DataFetchCommandTests
+{
+    [Fact]
+    public async Task A_download_that_fails_verification_is_a_user_error_and_leaves_nothing_behind()
+    {
+        using var cache = new TemporaryDirectory();
+        using var server = new LocalServer(HttpStatusCode.OK, "not the fashion-mnist file"u8.ToArray());
+
+        CliRun run = await CliRun.RunAsync("data", "fetch", "fashion-mnist", "--cache", cache.Path, "--url", server.BaseAddress);
+
+        run.AssertUserError("train-images-idx3-ubyte.gz");
+        Assert.Empty(Directory.GetFileSystemEntries(cache.Path));
+    }
+
+    [Fact]
+    public async Task A_server_error_exits_with_1_naming_the_url()
+    {
+        using var cache = new TemporaryDirectory();
+        using var server = new LocalServer(HttpStatusCode.NotFound, []);
+
+        CliRun run = await CliRun.RunAsync("data", "fetch", "fashion-mnist", "--cache", cache.Path, "--url", server.BaseAddress);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        string line = Assert.Single(run.ErrorLines);
+        Assert.Contains(server.BaseAddress + "train-images-idx3-ubyte.gz", line, StringComparison.Ordinal);
+        Assert.Contains("404", line, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(cache.Path));
+    }
+
+    /// <summary>Answers every request with one status and body, on a free loopback port.</summary>
+    private sealed class LocalServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Task _loop;
+
+        public LocalServer(HttpStatusCode status, byte[] body)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            BaseAddress = $"http://127.0.0.1:{port}/";
+            _listener.Prefixes.Add(BaseAddress);
+            _listener.Start();
+            _loop = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try
+                    {
+                        context = await _listener.GetContextAsync();
+                    }
+                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                    {
+                        return;
+                    }
+
+                    context.Response.StatusCode = (int)status;
+                    context.Response.ContentLength64 = body.Length;
+                    await context.Response.OutputStream.WriteAsync(body);
+                    context.Response.Close();
+                }
+            });
+        }
+
+        public string BaseAddress { get; }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _listener.Close();
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Serialization;
+using SkiaSharp;
+
+namespace Backprop.Simd.Cli.Tests;
+
+/// <summary>train --out, eval, predict and --resume on small synthetic IDX data sets.</summary>
+public sealed class ModelCommandTests : IDisposable
+{
+    private readonly TemporaryDirectory _directory = new();
+
+    public ModelCommandTests()
+    {
+        SyntheticIdx.Write(_directory.Path, trainCount: 600, testCount: 150);
+        Model = _directory["model.bpm"];
+    }
+
+    private string Model { get; }
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Eval_of_a_saved_model_reproduces_the_test_accuracy_train_reported()
+    {
+        CliRun train = await Train("--epochs", "3", "--standardize", "--out", Model, "--json");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        double reported = train.JsonLines()[^1].GetProperty("test_accuracy").GetDouble();
+
+        CliRun eval = await CliRun.RunAsync("eval", "--model", Model, "--json");
+
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        JsonElement result = Assert.Single(eval.JsonLines());
+        Assert.Equal(reported, result.GetProperty("accuracy").GetDouble());
+        Assert.Equal(150, result.GetProperty("samples").GetInt32());
+        int[][] confusion = [.. result.GetProperty("confusion").EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetInt32()).ToArray())];
+        Assert.Equal(150, confusion.Sum(row => row.Sum()));
+        Assert.Equal(reported, (double)Enumerable.Range(0, 3).Sum(c => confusion[c][c]) / 150);
+        Assert.Equal(["0", "1", "2"], result.GetProperty("classes").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Eval_prints_the_confusion_matrix_and_per_class_precision_and_recall()
+    {
+        Assert.Equal(0, (await Train("--epochs", "2", "--out", Model)).ExitCode);
+
+        CliRun eval = await CliRun.RunAsync("eval", "--model", Model);
+
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.Contains(eval.OutputLines, l => l.StartsWith("accuracy ", StringComparison.Ordinal) && l.EndsWith(" of 150)", StringComparison.Ordinal));
+        Assert.Contains(eval.OutputLines, l => l.StartsWith("│ true \\ predicted │ 0", StringComparison.Ordinal));
+        Assert.Contains(eval.OutputLines, l => l.StartsWith("│ class │ precision │ recall", StringComparison.Ordinal) && l.Contains("│ support │", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Predict_gives_softmax_probabilities_of_a_test_sample()
+    {
+        Assert.Equal(0, (await Train("--epochs", "3", "--out", Model)).ExitCode);
+
+        CliRun run = await CliRun.RunAsync("predict", "--model", Model, "--index", "5", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        JsonElement result = Assert.Single(run.JsonLines());
+        double[] probabilities = [.. result.GetProperty("probabilities").EnumerateArray().Select(p => p.GetDouble())];
+        Assert.Equal(3, probabilities.Length);
+        Assert.All(probabilities, p => Assert.InRange(p, 0, 1));
+        Assert.Equal(1, probabilities.Sum(), 5);
+        Assert.Equal(Array.IndexOf(probabilities, probabilities.Max()), result.GetProperty("predicted").GetInt32());
+        Assert.InRange(result.GetProperty("label").GetInt32(), 0, 2);
+    }
+
+    [Fact]
+    public async Task Predict_reads_a_png_of_dark_ink_on_white_paper_like_the_training_images()
+    {
+        Assert.Equal(0, (await Train("--epochs", "4", "--out", Model)).ExitCode);
+        string picture = _directory["bar.png"];
+        using (var bitmap = new SKBitmap(64, 64))
+        {
+            // A dark bar across rows 24-39 of 64: rows 3-4 of the model's 8x8 images, where class 1 has its bar.
+            using var canvas = new SKCanvas(bitmap);
+            canvas.Clear(SKColors.White);
+            using var ink = new SKPaint { Color = SKColors.Black };
+            canvas.DrawRect(new SKRect(0, 24, 64, 40), ink);
+            using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(picture, png.ToArray());
+        }
+
+        CliRun run = await CliRun.RunAsync("predict", "--model", Model, "--image", picture, "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        JsonElement result = Assert.Single(run.JsonLines());
+        Assert.Equal(1, result.GetProperty("predicted").GetInt32());
+        Assert.Contains("inverted", result.GetProperty("input").GetString(), StringComparison.Ordinal);
+        Assert.False(result.TryGetProperty("label", out _));
+    }
+
+    [Fact]
+    public async Task Resuming_a_checkpoint_continues_exactly_where_training_stopped()
+    {
+        CliRun straight = await Train("--epochs", "4", "--json");
+        string checkpoints = _directory["checkpoints.bpm"];
+        CliRun first = await Train("--epochs", "2", "--out", checkpoints, "--checkpoint-every", "1", "--json");
+        CliRun resumed = await CliRun.RunAsync("train", "--resume", checkpoints, "--epochs", "2", "--json");
+
+        Assert.True(first.ExitCode == 0 && resumed.ExitCode == 0, first + "\n" + resumed);
+        Assert.Equal([3, 4], resumed.JsonLines().Select(e => e.GetProperty("epoch").GetInt32()));
+        double[] Losses(CliRun run) => [.. run.JsonLines().Select(e => e.GetProperty("loss").GetDouble())];
+        double[] continued = [.. Losses(first), .. Losses(resumed)];
+        Assert.Equal(Losses(straight), continued);
+        Assert.Equal(4, ModelFile.ReadInfo(checkpoints).EpochsCompleted);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_after_a_minibatch_and_saves_a_checkpoint_to_resume_from()
+    {
+        using var cancellation = new CancellationTokenSource();
+        using var output = new CancellingWriter(cancellation, "\"epoch\":1,");
+        using var error = new StringWriter();
+
+        int code = await Program.RunAsync(
+            ["train", "--data", _directory.Path, "--layers", "16", "--batch-size", "16", "--epochs", "50", "--out", Model, "--json"],
+            output,
+            error,
+            cancellation.Token);
+
+        Assert.True(code == ExitCodes.Cancelled, $"exit {code}: {error}");
+        string line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("backprop: stopped by Ctrl+C after 1 epochs", line, StringComparison.Ordinal);
+        Assert.Equal(1, ModelFile.ReadInfo(Model).EpochsCompleted);
+
+        CliRun resumed = await CliRun.RunAsync("train", "--resume", Model, "--epochs", "1", "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(2, Assert.Single(resumed.JsonLines()).GetProperty("epoch").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_model_of_another_shape_is_a_user_error()
+    {
+        Assert.Equal(0, (await Train("--epochs", "1", "--out", Model)).ExitCode);
+
+        CliRun run = await CliRun.RunAsync("eval", "--model", Model, "--dataset", "mnist10k");
+
+        run.AssertUserError("takes 64 features per sample but the data has 784");
+    }
+
+    [Fact]
+    public async Task A_model_file_not_written_by_train_is_a_user_error()
+    {
+        Network<float> network = Network<float>.Create(4).Dense(2).Build();
+        ModelFile.Save(Model, new SavedModel<float>(network));
+
+        CliRun run = await CliRun.RunAsync("predict", "--model", Model, "--index", "0");
+
+        run.AssertUserError("has no 'output' metadata");
+    }
+
+    [Fact]
+    public async Task A_truncated_model_file_is_malformed_data_with_its_offset()
+    {
+        Assert.Equal(0, (await Train("--epochs", "1", "--out", Model)).ExitCode);
+        byte[] bytes = File.ReadAllBytes(Model);
+        File.WriteAllBytes(Model, bytes[..100]);
+
+        CliRun run = await CliRun.RunAsync("eval", "--model", Model);
+
+        run.AssertUserError("at offset 100: the file is truncated");
+    }
+
+    [Theory]
+    [InlineData(new[] { "predict", "--model", "MODEL" }, "predict needs exactly one of --index N")]
+    [InlineData(new[] { "predict", "--model", "MODEL", "--index", "150" }, "--index 150 is outside the test set of 150 samples (0 to 149)")]
+    [InlineData(new[] { "predict", "--model", "MODEL", "--image", "/nonexistent/digit.png" }, "The image '/nonexistent/digit.png' does not exist.")]
+    [InlineData(new[] { "eval", "--model", "/nonexistent/model.bpm" }, "The model file '/nonexistent/model.bpm' does not exist.")]
+    [InlineData(new[] { "eval" }, "Option '--model' is required.")]
+    [InlineData(new[] { "train", "--out", "/nonexistent/dir/model.bpm" }, "The directory of --out '/nonexistent/dir/model.bpm' does not exist.")]
+    [InlineData(new[] { "train", "--checkpoint-every", "1" }, "--checkpoint-every needs --out PATH")]
+    public async Task Model_command_mistakes_are_user_errors(string[] args, string expected)
+    {
+        Assert.Equal(0, (await Train("--epochs", "1", "--out", Model)).ExitCode);
+
+        CliRun run = await CliRun.RunAsync([.. args.Select(a => a == "MODEL" ? Model : a)]);
+
+        run.AssertUserError(expected);
+    }
+
+    private Task<CliRun> Train(params string[] options) =>
+        CliRun.RunAsync(["train", "--data", _directory.Path, "--layers", "16", "--batch-size", "16", "--lr", "0.01", .. options]);
+
+    /// <summary>Cancels, as Ctrl+C does, once a line containing <c>trigger</c> has been written.</summary>
+    private sealed class CancellingWriter(CancellationTokenSource cancellation, string trigger) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(trigger, StringComparison.Ordinal) == true)
+            {
+                cancellation.Cancel();
+            }
+        }
+    }
+}

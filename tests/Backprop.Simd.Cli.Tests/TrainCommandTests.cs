@@ -1,0 +1,87 @@
+using System.Text.Json;
+
+namespace Backprop.Simd.Cli.Tests;
+
+public sealed class TrainCommandTests
+{
+    /// <summary>The command line scripts depend on, verbatim, on a directory of IDX files.</summary>
+    private static string[] ScriptedCommand(string directory, int threads) =>
+        ["train", "--data", directory, "--layers", "256,128", "--activation", "relu", "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.05", "--batch-size", "128", "--epochs", "4", "--seed", "42", "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json"];
+
+    [Fact]
+    public async Task Json_prints_one_object_per_epoch_with_loss_seconds_and_test_accuracy()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 600, testCount: 150);
+
+        CliRun run = await CliRun.RunAsync(ScriptedCommand(directory.Path, threads: 2));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.Error);
+        JsonElement[] epochs = run.JsonLines();
+        Assert.Equal(4, epochs.Length);
+        for (int i = 0; i < epochs.Length; i++)
+        {
+            Assert.Equal(i + 1, epochs[i].GetProperty("epoch").GetInt32());
+            double loss = epochs[i].GetProperty("loss").GetDouble();
+            Assert.True(double.IsFinite(loss) && loss > 0, $"epoch {i + 1}: loss {loss}");
+            Assert.True(epochs[i].GetProperty("seconds").GetDouble() >= 0);
+            double accuracy = epochs[i].GetProperty("test_accuracy").GetDouble();
+            Assert.InRange(accuracy, 0, 1);
+            Assert.False(epochs[i].TryGetProperty("validation_loss", out _), "no validation set was asked for");
+        }
+
+        // The bars are easy to tell apart: training must have learnt them (chance is 1/3).
+        Assert.True(epochs[^1].GetProperty("loss").GetDouble() < epochs[0].GetProperty("loss").GetDouble(), run.Output);
+        Assert.True(epochs[^1].GetProperty("test_accuracy").GetDouble() > 0.9, run.Output);
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_losses_on_one_thread_and_on_two()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 300, testCount: 60);
+
+        CliRun one = await CliRun.RunAsync(ScriptedCommand(directory.Path, threads: 1));
+        CliRun two = await CliRun.RunAsync(ScriptedCommand(directory.Path, threads: 2));
+
+        Assert.Equal(0, one.ExitCode);
+        Assert.Equal(0, two.ExitCode);
+        double[] Losses(CliRun run) => [.. run.JsonLines().Select(e => e.GetProperty("loss").GetDouble())];
+        Assert.Equal(Losses(one), Losses(two));
+    }
+
+    [Fact]
+    public async Task A_validation_fraction_adds_validation_metrics_and_early_stopping_keeps_the_best_epoch()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 300, testCount: 0);
+
+        CliRun run = await CliRun.RunAsync("train", "--data", directory.Path, "--layers", "8", "--epochs", "3", "--validation-fraction", "0.2", "--early-stopping", "5", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        JsonElement[] epochs = run.JsonLines();
+        Assert.Equal(3, epochs.Length);
+        foreach (JsonElement epoch in epochs)
+        {
+            Assert.InRange(epoch.GetProperty("validation_accuracy").GetDouble(), 0, 1);
+            Assert.True(epoch.GetProperty("validation_loss").GetDouble() > 0);
+            Assert.False(epoch.TryGetProperty("test_accuracy", out _), "the directory has no t10k files");
+        }
+    }
+
+    [Fact]
+    public async Task Without_json_the_redirected_output_is_plain_lines_per_epoch_and_a_summary()
+    {
+        CliRun run = await CliRun.RunAsync("train", "--limit", "600", "--layers", "32", "--epochs", "2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string[] lines = run.OutputLines;
+        Assert.Contains(lines, l => l.StartsWith("data: mnist10k", StringComparison.Ordinal) && l.Contains("600 training and 500 test samples", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("network: 784-32-10 f32, relu hidden, softmax output; adam", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("epoch 1/2  loss ", StringComparison.Ordinal) && l.Contains("test accuracy", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("epoch 2/2  loss ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("test accuracy ", StringComparison.Ordinal) && l.Contains("on 500 samples after 2 epochs", StringComparison.Ordinal));
+        Assert.DoesNotContain('\u001b', run.Output);
+    }
+}

@@ -1,0 +1,80 @@
+namespace Backprop.Simd.Cli.Tests;
+
+/// <summary>Every user error ends in exit code 2 and one line on stderr that says what is wrong, never a stack trace.</summary>
+public sealed class UserErrorTests
+{
+    public static TheoryData<string[], string> BadArguments() => new()
+    {
+        { ["train", "--nope"], "Unrecognized command or argument '--nope'" },
+        { ["nonsense"], "Unrecognized command or argument 'nonsense'" },
+        { ["train", "--epochs", "0"], "--epochs must be at least 1, not 0." },
+        { ["train", "--lr", "fast"], "fast" },
+        { ["train", "--lr", "0"], "--lr must be a finite number in (0, ∞), not 0." },
+        { ["train", "--activation", "swish"], "swish" },
+        { ["train", "--layers", "256,-1"], "--layers '256,-1': '-1' is not a positive integer" },
+        { ["train", "--schedule", "step:x"], "--schedule 'step:x' is not one of" },
+        { ["train", "--dataset", "idx"], "--dataset idx needs --data DIR" },
+        { ["train", "--dataset", "mnist10k", "--data", "."], "mnist10k is embedded" },
+        { ["train", "--early-stopping", "2"], "--early-stopping needs a validation set" },
+        { ["train", "--data", "/nonexistent/backprop-data"], "The data directory '/nonexistent/backprop-data' does not exist." },
+        { ["train", "--dataset", "fashion-mnist", "--data", "/nonexistent/backprop-data"], "The data set 'fashion-mnist' was not found." },
+        { ["demo", "--threads", "-1"], "--threads must be at least 0, not -1." },
+        { ["gradcheck", "--batch", "0"], "--batch must be at least 1, not 0." },
+        { ["bench", "--sizes", "0"], "--sizes '0': '0' is not a positive integer" },
+        { ["bench", "--sizes", "100000"], "bench measures GEMM sizes up to 4096" },
+        { ["gradcheck", "--inputs", "1000", "--layers", "100"], "100,403 parameters and a batch of 4 is more than the 20,000 parameters" },
+        { ["data", "fetch", "mnist"], "Argument 'mnist' not recognized. Must be one of: 'fashion-mnist'" },
+        { ["data", "fetch", "fashion-mnist", "--url", "ftp://example.org/"], "--url 'ftp://example.org/' is not an absolute http or https address." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadArguments))]
+    public async Task Bad_arguments_exit_with_2_and_one_line(string[] args, string expected)
+    {
+        CliRun run = await CliRun.RunAsync(args);
+
+        run.AssertUserError(expected);
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task A_directory_without_training_labels_is_a_missing_file()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 20, testCount: 0);
+        File.Delete(directory["train-labels-idx1-ubyte.gz"]);
+
+        CliRun run = await CliRun.RunAsync("train", "--data", directory.Path);
+
+        run.AssertUserError("No train-labels* file in");
+    }
+
+    [Fact]
+    public async Task A_corrupt_image_file_is_malformed_data_named_with_its_path()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 20, testCount: 0);
+        string images = directory["train-images-idx3-ubyte.gz"];
+        File.WriteAllBytes(images, [0, 0, 8, 3, 0, 0, 0, 20, 0, 0, 0, 8]);
+
+        CliRun run = await CliRun.RunAsync("train", "--data", directory.Path);
+
+        run.AssertUserError(images);
+    }
+
+    [Fact]
+    public async Task Images_and_labels_of_different_counts_are_malformed_data()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 20, testCount: 0);
+        using (var other = new TemporaryDirectory())
+        {
+            SyntheticIdx.Write(other.Path, trainCount: 21, testCount: 0);
+            File.Copy(other["train-labels-idx1-ubyte.gz"], directory["train-labels-idx1-ubyte.gz"], overwrite: true);
+        }
+
+        CliRun run = await CliRun.RunAsync("train", "--data", directory.Path);
+
+        run.AssertUserError("holds 20 images but");
+    }
+}
