@@ -1,4 +1,10 @@
 using Backprop.Simd.Data;
+using Backprop.Simd.Diagnostics;
+using Backprop.Simd.Layers;
+using Backprop.Simd.Losses;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Optimizers;
 using Backprop.Simd.Models;
 using Backprop.Simd.Serialization;
 using Backprop.Simd.Tests.Data;
@@ -51,6 +57,26 @@ public sealed class ReadmeExampleTests
         {
             File.Delete(modelPath);
         }
+    }
+
+    [Fact]
+    public void Xor_and_gradient_check_example()
+    {
+        var xor = new Matrix<double>(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
+        var targets = new Matrix<double>(new double[,] { { 0 }, { 1 }, { 1 }, { 0 } });
+        Network<double> net = Network<double>.Create(inputSize: 2, seed: 1)
+            .Dense(3, Activation.Sigmoid, WeightInitialization.UniformUnit)
+            .Dense(1, Activation.Sigmoid, WeightInitialization.UniformUnit)
+            .Build();
+        var trainer = new Trainer<double>(net, new BinaryCrossEntropy<double>(), new Sgd<double>(0.5, momentum: 0.9),
+            new TrainingOptions { Epochs = 2000, BatchSize = 4, Shuffle = false, Reduction = Reduction.Sum });
+        trainer.Fit(xor, targets);
+        Matrix<double> predictions = net.Predict(xor);
+        GradientCheckReport report = GradientCheck.Check(net, new BinaryCrossEntropy<double>(), xor, targets);
+
+        Assert.Equal([false, true, true, false], Enumerable.Range(0, 4).Select(i => predictions[i, 0] > 0.5));
+        Assert.True(report.MaxRelativeError < 1e-6, report.ToString());
+        Assert.False(string.IsNullOrWhiteSpace(report.ToString()));
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, so its order is not defined).</summary>
