@@ -7,9 +7,9 @@ using Backprop.Simd.Training;
 namespace Backprop.Simd.Benchmarks;
 
 /// <summary>
-/// <c>train [--recipe mlp|deep] [--samples N] [--epochs E] [--threads T] [--shards S] [--batch B] [--dtype f32|f64] [--optimizer sgd|adam]</c>:
+/// <c>train [--recipe mlp|deep|one50] [--samples N] [--epochs E] [--threads T] [--shards S] [--batch B] [--dtype f32|f64] [--optimizer sgd|adam]</c>:
 /// times epochs of 784-256-128-10 (ReLU, softmax cross-entropy, batch 128; <c>mlp</c>) or of the notebook's deep
-/// recipe (<c>deep</c>) on synthetic data of MNIST's shape and prints one JSON line per epoch.
+/// recipe (<c>deep</c>, [250, 50, 10]) or one-hidden-layer recipe (<c>one50</c>) on synthetic data of MNIST's shape and prints one JSON line per epoch.
 /// </summary>
 internal static class QuickTrain
 {
@@ -22,14 +22,15 @@ internal static class QuickTrain
     private static int Run<T>(CommandLine options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool deep = options.Get("recipe", "mlp") == "deep";
-        int samples = options.GetInt("samples", deep ? 59_500 : 60_000);
+        string recipe = options.Get("recipe", "mlp");
+        bool notebook = recipe is "deep" or "one50";
+        int samples = options.GetInt("samples", notebook ? 59_500 : 60_000);
         int epochs = options.GetInt("epochs", 3);
         int threads = options.GetInt("threads", 0);
         int shards = options.GetInt("shards", 2);
         (Matrix<T> x, Matrix<T> y) = Workloads.SyntheticMnist<T>(samples);
-        Trainer<T> trainer = deep
-            ? Workloads.NotebookDeep<T>(threads, shards)
+        Trainer<T> trainer = notebook
+            ? Workloads.Notebook<T>(recipe == "deep" ? [250, 50, 10] : [50], threads, shards)
             : Workloads.Mlp<T>(threads, shards, options.GetInt("batch", 128), options.Get("optimizer", "sgd") == "adam");
         for (int e = 0; e < epochs; e++)
         {
@@ -40,7 +41,7 @@ internal static class QuickTrain
             long allocated = GC.GetTotalAllocatedBytes(true) - before;
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["recipe"] = deep ? "deep" : "mlp",
+                ["recipe"] = recipe,
                 ["dtype"] = typeof(T) == typeof(float) ? "f32" : "f64",
                 ["threads"] = threads,
                 ["epoch"] = e + 1,

@@ -39,8 +39,8 @@ public class TrainingBenchmarks
         _batchX = _x32.GetRows(0, 128);
         _batchY = _y32.GetRows(0, 128);
         _mlp = Workloads.Mlp<float>(Threads);
-        _deep32 = Workloads.NotebookDeep<float>(Threads);
-        _deep64 = Workloads.NotebookDeep<double>(Threads);
+        _deep32 = Workloads.Notebook<float>([250, 50, 10], Threads);
+        _deep64 = Workloads.Notebook<double>([250, 50, 10], Threads);
     }
 
     /// <summary>One minibatch of 128: forward, backward, reduction, SGD momentum update.</summary>

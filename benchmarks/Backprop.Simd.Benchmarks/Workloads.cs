@@ -46,24 +46,27 @@ internal static class Workloads
     }
 
     /// <summary>
-    /// The notebook's deep recipe: 784-250-50-10-10, sigmoid everywhere, weights uniform(-1, 1), binary cross-entropy on
-    /// sigmoid outputs, gradients summed over 25 batches per epoch (about 2,380 samples each on 59,500), plain SGD, no shuffle.
+    /// The notebook's recipes: 784-hidden…-10, sigmoid everywhere, weights uniform(-1, 1), binary cross-entropy on
+    /// sigmoid outputs, L2 0.5, gradients summed over 25 batches per epoch (about 2,380 samples each on 59,500), plain
+    /// SGD, no shuffle. Hidden [50] is its one-hidden-layer classifier, [250, 50, 10] its deep one.
     /// </summary>
-    public static Trainer<T> NotebookDeep<T>(int threads, int shards = 2)
+    public static Trainer<T> Notebook<T>(int[] hidden, int threads, int shards = 2)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Network<T> network = Network<T>.Create(784, 1)
-            .Dense(250, Activation.Sigmoid, WeightInitialization.UniformUnit)
-            .Dense(50, Activation.Sigmoid, WeightInitialization.UniformUnit)
-            .Dense(10, Activation.Sigmoid, WeightInitialization.UniformUnit)
-            .Dense(10, Activation.Sigmoid, WeightInitialization.UniformUnit)
-            .Build();
-        return new Trainer<T>(network, new BinaryCrossEntropy<T>(), new Sgd<T>(0.0001), new TrainingOptions
+        NetworkBuilder<T> builder = Network<T>.Create(784, 1);
+        foreach (int width in hidden)
+        {
+            builder.Dense(width, Activation.Sigmoid, WeightInitialization.UniformUnit);
+        }
+
+        Network<T> network = builder.Dense(10, Activation.Sigmoid, WeightInitialization.UniformUnit).Build();
+        return new Trainer<T>(network, new BinaryCrossEntropy<T>(), new Sgd<T>(0.001), new TrainingOptions
         {
             Epochs = 1,
             BatchCount = 25,
             Shuffle = false,
             Reduction = Reduction.Sum,
+            L2 = 0.5,
             Shards = shards,
             MaxDegreeOfParallelism = threads,
         });
