@@ -14,7 +14,7 @@ namespace Backprop.Simd.Cli.Commands;
 
 /// <summary>
 /// <c>backprop predict --model M --index N | --image FILE</c>: the class probabilities of one test sample or one
-/// picture (the network's logits through softmax).
+/// picture (the network's logits through softmax, or the network's own output when it ends in a softmax).
 /// </summary>
 internal sealed class PredictCommand
 {
@@ -53,7 +53,15 @@ internal sealed class PredictCommand
         (T[] features, int label, string what) = input.Image is null ? FromDataSet(model, input) : FromImage(model, input.Image);
         Matrix<T> output = model.Model.Predict(new Matrix<T>(1, features.Length, features));
         var probabilities = new T[output.Columns];
-        Kernels.Softmax<T>(output.Row(0), probabilities);
+        if (model.Metadata.Output == ModelMetadata.ProbabilitiesOutput)
+        {
+            output.Row(0).CopyTo(probabilities);
+        }
+        else
+        {
+            Kernels.Softmax<T>(output.Row(0), probabilities);
+        }
+
         int predicted = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(probabilities);
         double[] p = [.. probabilities.Select(double.CreateTruncating)];
 
