@@ -17,9 +17,12 @@ internal sealed class ExportCommand
     private const int OldestOpset = 13;
     private const int NewestOpset = 23;
 
+    /// <summary>The library's default opset (17), so that the tool writes what OnnxExporter writes unless told otherwise.</summary>
+    private static readonly int s_defaultOpset = new OnnxExportOptions<float>().OpsetVersion;
+
     private readonly Option<string> _model = new("--model") { Description = "The model file written by backprop train or backprop import.", Required = true, HelpName = "PATH" };
     private readonly Option<string> _onnx = new("--onnx") { Description = "The ONNX file to write; replaced atomically.", Required = true, HelpName = "OUT.onnx" };
-    private readonly Option<int> _opset = OptionFactory.Integer("--opset", $"The ONNX operator set version to declare, {OldestOpset} to {NewestOpset}.", 17, OldestOpset, NewestOpset);
+    private readonly Option<int> _opset = OptionFactory.Integer("--opset", $"The ONNX operator set version to declare, {OldestOpset} to {NewestOpset}.", s_defaultOpset, OldestOpset, NewestOpset);
     private readonly Option<bool> _noSoftmax = OptionFactory.Flag("--no-softmax", "Leave a classifier's output as logits instead of appending a Softmax that makes it class probabilities.");
 
     public Command Create(CliConsole console)

@@ -17,7 +17,7 @@ namespace Backprop.Simd.Cli.Commands;
 /// </summary>
 internal sealed class ImportCommand
 {
-    private readonly Argument<string> _onnx = new("onnx") { Description = "The ONNX model: a chain of Gemm or MatMul+Add, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Flatten and Identity, optionally after a Sub/Div standardisation.", HelpName = "ONNX" };
+    private readonly Argument<string> _onnx = new("onnx") { Description = "The ONNX model: a chain of Gemm or MatMul+Add, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Flatten and Identity, optionally after a Sub/Div standardisation." };
     private readonly Option<string> _out = new("--out") { Description = "The model file to write; replaced atomically.", Required = true, HelpName = "PATH" };
     private readonly Option<string> _dtype = OptionFactory.ElementType();
     private readonly Option<string?> _imageShape = new("--image-shape") { Description = "The image each input row is, for predict --image: ROWSxCOLUMNS, their product the model's input size. Default: a square when the input size is one (784: 28x28), else 1xINPUTS.", HelpName = "ROWSxCOLUMNS" };

@@ -18,7 +18,7 @@ namespace Backprop.Simd.Cli.Commands;
 /// </summary>
 internal sealed class PredictCommand
 {
-    private readonly Option<string> _model = new("--model") { Description = "The model file written by backprop train.", Required = true, HelpName = "PATH" };
+    private readonly Option<string> _model = new("--model") { Description = "The model file written by backprop train or backprop import.", Required = true, HelpName = "PATH" };
     private readonly Option<int?> _index = new("--index") { Description = "Predict this sample of the test set (from 0) of the model's data set, or of --dataset/--data.", HelpName = "N" };
     private readonly Option<string?> _image = new("--image") { Description = "Predict a picture: PNG (or JPEG, BMP, WebP, GIF) or PGM (P2/P5), turned grey, resized to the model's image size, inverted if its background is light.", HelpName = "FILE" };
     private readonly DataOptions _data = new();

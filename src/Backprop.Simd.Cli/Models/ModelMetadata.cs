@@ -84,13 +84,13 @@ internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int 
     /// <param name="metadata">The file's metadata.</param>
     /// <param name="path">The file, for messages.</param>
     /// <param name="outputs">The network's output count: the number of classes.</param>
-    /// <exception cref="NotSupportedException">The model was not written by <c>backprop train</c> or has an output kind or scaling the tool does not know.</exception>
+    /// <exception cref="NotSupportedException">The model was not written by <c>backprop train</c> or <c>backprop import</c>, or has an output kind or scaling the tool does not know.</exception>
     public static ModelMetadata Read(IReadOnlyDictionary<string, string> metadata, string path, int outputs)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         string Get(string key) => metadata.TryGetValue(key, out string? value)
             ? value
-            : throw new NotSupportedException($"The model file '{path}' has no '{key}' metadata: eval, predict and --resume read models written by backprop train.");
+            : throw new NotSupportedException($"The model file '{path}' has no '{key}' metadata: eval, predict and export read models written by backprop train or backprop import, --resume those of train.");
 
         string output = Get(OutputKey);
         if (output is not (LogitsOutput or ProbabilitiesOutput))
