@@ -13,6 +13,8 @@ internal static class CliApplication
         root.Add(new TrainCommand().Create(console));
         root.Add(new EvalCommand().Create(console));
         root.Add(new PredictCommand().Create(console));
+        root.Add(new ExportCommand().Create(console));
+        root.Add(new ImportCommand().Create(console));
         root.Add(new GradCheckCommand().Create(console));
         root.Add(new BenchCommand().Create(console));
         root.Add(new DataCommand().Create(console));

@@ -13,7 +13,7 @@ namespace Backprop.Simd.Cli.Commands;
 /// <summary><c>backprop eval --model M</c>: accuracy, confusion matrix and per-class precision and recall on a test set.</summary>
 internal sealed class EvalCommand
 {
-    private readonly Option<string> _model = new("--model") { Description = "The model file written by backprop train.", Required = true, HelpName = "PATH" };
+    private readonly Option<string> _model = new("--model") { Description = "The model file written by backprop train or backprop import.", Required = true, HelpName = "PATH" };
     private readonly DataOptions _data = new();
     private readonly Option<bool> _json = OptionFactory.Json("the accuracy, confusion matrix and per-class figures in one object");
 

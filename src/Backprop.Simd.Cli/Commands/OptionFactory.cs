@@ -20,15 +20,17 @@ internal static class OptionFactory
         return option;
     }
 
-    /// <summary>An integer option that must be at least <paramref name="minimum"/>.</summary>
-    public static Option<int> Integer(string name, string description, int defaultValue, int minimum) => new(name)
+    /// <summary>An integer option that must be at least <paramref name="minimum"/> and at most <paramref name="maximum"/>.</summary>
+    public static Option<int> Integer(string name, string description, int defaultValue, int minimum, int maximum = int.MaxValue) => new(name)
     {
         Description = description,
         HelpName = "N",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result => Parse(result, defaultValue, (string text, out int value) =>
-            int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) ? value >= minimum ? null : $"{name} must be at least {minimum}, not {value}."
-            : $"{name} must be an integer, not '{text}'."),
+            !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) ? $"{name} must be an integer, not '{text}'."
+            : value < minimum ? $"{name} must be at least {minimum}, not {value}."
+            : value > maximum ? $"{name} must be at most {maximum}, not {value}."
+            : null),
     };
 
     /// <summary>A finite number option in [<paramref name="minimum"/>, <paramref name="maximum"/>), or (minimum, maximum) when <paramref name="exclusiveMinimum"/>.</summary>

@@ -14,11 +14,11 @@ namespace Backprop.Simd.Cli.Commands;
 
 /// <summary>
 /// <c>backprop predict --model M --index N | --image FILE</c>: the class probabilities of one test sample or one
-/// picture (the network's logits through softmax).
+/// picture (the network's logits through softmax, or the network's own output when it ends in a softmax).
 /// </summary>
 internal sealed class PredictCommand
 {
-    private readonly Option<string> _model = new("--model") { Description = "The model file written by backprop train.", Required = true, HelpName = "PATH" };
+    private readonly Option<string> _model = new("--model") { Description = "The model file written by backprop train or backprop import.", Required = true, HelpName = "PATH" };
     private readonly Option<int?> _index = new("--index") { Description = "Predict this sample of the test set (from 0) of the model's data set, or of --dataset/--data.", HelpName = "N" };
     private readonly Option<string?> _image = new("--image") { Description = "Predict a picture: PNG (or JPEG, BMP, WebP, GIF) or PGM (P2/P5), turned grey, resized to the model's image size, inverted if its background is light.", HelpName = "FILE" };
     private readonly DataOptions _data = new();
@@ -53,7 +53,15 @@ internal sealed class PredictCommand
         (T[] features, int label, string what) = input.Image is null ? FromDataSet(model, input) : FromImage(model, input.Image);
         Matrix<T> output = model.Model.Predict(new Matrix<T>(1, features.Length, features));
         var probabilities = new T[output.Columns];
-        Kernels.Softmax<T>(output.Row(0), probabilities);
+        if (model.Metadata.Output == ModelMetadata.ProbabilitiesOutput)
+        {
+            output.Row(0).CopyTo(probabilities);
+        }
+        else
+        {
+            Kernels.Softmax<T>(output.Row(0), probabilities);
+        }
+
         int predicted = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(probabilities);
         double[] p = [.. probabilities.Select(double.CreateTruncating)];
 

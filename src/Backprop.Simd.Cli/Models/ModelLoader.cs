@@ -8,7 +8,7 @@ internal static class ModelLoader
     /// <summary>Reads the summary, checks the metadata, loads the model as float or double and calls the matching continuation.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Not a valid model file (the message names the byte offset).</exception>
-    /// <exception cref="NotSupportedException">Not a model written by <c>backprop train</c>.</exception>
+    /// <exception cref="NotSupportedException">Not a model written by <c>backprop train</c> or <c>backprop import</c>.</exception>
     public static int Run(string path, Func<LoadedModel<float>, int> single, Func<LoadedModel<double>, int> @double)
     {
         ArgumentNullException.ThrowIfNull(single);

@@ -6,7 +6,8 @@ namespace Backprop.Simd.Cli.Models;
 /// <summary>
 /// What <c>train</c> records in a model file's metadata so that <c>eval</c>, <c>predict</c> and <c>--resume</c> treat
 /// the model as it was trained: the data set, the class names, the pixel scaling, the image shape, the loss, and
-/// the output kind (the classifier's network ends in logits; <c>predict</c> applies softmax).
+/// the output kind (a trained classifier's network ends in logits, to which <c>predict</c> applies softmax; a model
+/// imported from ONNX may end in a softmax of its own and give probabilities).
 /// </summary>
 /// <param name="Dataset">The data set's name (mnist10k, fashion-mnist, idx).</param>
 /// <param name="DataDirectory">The --data directory it was read from, if any.</param>
@@ -15,10 +16,14 @@ namespace Backprop.Simd.Cli.Models;
 /// <param name="ImageRows">The height of an input image.</param>
 /// <param name="ImageColumns">The width of an input image.</param>
 /// <param name="Loss">softmax or sigmoid: the output layer the network was trained with.</param>
-internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int Limit, IReadOnlyList<string> ClassNames, int ImageRows, int ImageColumns, string Loss)
+/// <param name="Output">What the network outputs: <see cref="LogitsOutput"/> or <see cref="ProbabilitiesOutput"/>.</param>
+internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int Limit, IReadOnlyList<string> ClassNames, int ImageRows, int ImageColumns, string Loss, string Output = ModelMetadata.LogitsOutput)
 {
-    /// <summary>The only output kind the tool writes and reads: raw scores, turned into probabilities by softmax.</summary>
+    /// <summary>Raw scores, turned into probabilities by softmax: what train's networks output.</summary>
     public const string LogitsOutput = "logits";
+
+    /// <summary>Class probabilities: the network ends in a softmax layer (an imported model's may), so nothing is applied on top.</summary>
+    public const string ProbabilitiesOutput = "probabilities";
 
     /// <summary>Pixels divided by 255, before the model's standardisation if it has one.</summary>
     public const string UnitScaling = "pixel/255";
@@ -70,7 +75,7 @@ internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int 
         metadata[ClassesKey] = string.Join('\n', ClassNames);
         metadata[ImageShapeKey] = string.Create(CultureInfo.InvariantCulture, $"{ImageRows}x{ImageColumns}");
         metadata[LossKey] = Loss;
-        metadata[OutputKey] = LogitsOutput;
+        metadata[OutputKey] = Output;
         metadata[ScalingKey] = UnitScaling;
         metadata[ToolKey] = "backprop " + typeof(ModelMetadata).Assembly.GetName().Version?.ToString(3);
     }
@@ -79,18 +84,18 @@ internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int 
     /// <param name="metadata">The file's metadata.</param>
     /// <param name="path">The file, for messages.</param>
     /// <param name="outputs">The network's output count: the number of classes.</param>
-    /// <exception cref="NotSupportedException">The model was not written by <c>backprop train</c> or has an output kind or scaling the tool does not know.</exception>
+    /// <exception cref="NotSupportedException">The model was not written by <c>backprop train</c> or <c>backprop import</c>, or has an output kind or scaling the tool does not know.</exception>
     public static ModelMetadata Read(IReadOnlyDictionary<string, string> metadata, string path, int outputs)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         string Get(string key) => metadata.TryGetValue(key, out string? value)
             ? value
-            : throw new NotSupportedException($"The model file '{path}' has no '{key}' metadata: eval, predict and --resume read models written by backprop train.");
+            : throw new NotSupportedException($"The model file '{path}' has no '{key}' metadata: eval, predict and export read models written by backprop train or backprop import, --resume those of train.");
 
         string output = Get(OutputKey);
-        if (output != LogitsOutput)
+        if (output is not (LogitsOutput or ProbabilitiesOutput))
         {
-            throw new NotSupportedException($"The model file '{path}' has output kind '{output}'; backprop reads classifiers whose network ends in '{LogitsOutput}'.");
+            throw new NotSupportedException($"The model file '{path}' has output kind '{output}'; backprop reads classifiers whose network ends in '{LogitsOutput}' or '{ProbabilitiesOutput}'.");
         }
 
         string scaling = Get(ScalingKey);
@@ -117,6 +122,6 @@ internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int 
             throw new NotSupportedException($"The model file '{path}' has data limit '{limitText}'; expected a positive number.");
         }
 
-        return new ModelMetadata(Get(DatasetKey), metadata.GetValueOrDefault(DataDirectoryKey), limit, classes, rows, columns, Get(LossKey));
+        return new ModelMetadata(Get(DatasetKey), metadata.GetValueOrDefault(DataDirectoryKey), limit, classes, rows, columns, Get(LossKey), output);
     }
 }

@@ -30,4 +30,14 @@ internal static class ModelStore
                 : $"The directory of {option} '{path}' does not exist.");
         }
     }
+
+    /// <summary>Fails before any work when writing <paramref name="path"/> would replace the file the command reads.</summary>
+    /// <exception cref="ArgumentException">Both name the same file.</exception>
+    public static void CheckNotInput(string path, string option, string input)
+    {
+        if (Path.GetFullPath(path) == Path.GetFullPath(input))
+        {
+            throw new ArgumentException($"{option} '{path}' is the file being read; name another file.");
+        }
+    }
 }
