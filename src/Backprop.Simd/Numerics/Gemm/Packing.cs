@@ -16,19 +16,15 @@ internal static unsafe class Packing
     public static void PackA<T>(in GemmProblem<T> problem, int i0, int mc, int p0, int kc, int mr, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (problem.TransA)
+        {
+            PackRowPanels(problem.AAt(i0, p0), problem.Lda, kc, mc, mr, destination);
+            return;
+        }
+
         for (int ir = 0; ir < mc; ir += mr)
         {
-            int valid = Math.Min(mr, mc - ir);
-            T* source = problem.AAt(i0 + ir, p0);
-            T* panel = destination + ((nint)ir * kc);
-            if (problem.TransA)
-            {
-                PackRows(source, problem.Lda, kc, mr, valid, panel);
-            }
-            else
-            {
-                PackColumns(source, problem.Lda, kc, mr, valid, panel);
-            }
+            PackColumns(problem.AAt(i0 + ir, p0), problem.Lda, kc, mr, Math.Min(mr, mc - ir), destination + ((nint)ir * kc));
         }
     }
 
@@ -36,32 +32,39 @@ internal static unsafe class Packing
     public static void PackB<T>(in GemmProblem<T> problem, int p0, int kc, int j0, int nc, int nr, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!problem.TransB)
+        {
+            PackRowPanels(problem.BAt(p0, j0), problem.Ldb, kc, nc, nr, destination);
+            return;
+        }
+
         for (int jr = 0; jr < nc; jr += nr)
         {
-            int valid = Math.Min(nr, nc - jr);
-            T* source = problem.BAt(p0, j0 + jr);
-            T* panel = destination + ((nint)jr * kc);
-            if (problem.TransB)
-            {
-                PackColumns(source, problem.Ldb, kc, nr, valid, panel);
-            }
-            else
-            {
-                PackRows(source, problem.Ldb, kc, nr, valid, panel);
-            }
+            PackColumns(problem.BAt(p0, j0 + jr), problem.Ldb, kc, nr, Math.Min(nr, nc - jr), destination + ((nint)jr * kc));
         }
     }
 
-    /// <summary>destination[p * width + j] = source[p * ld + j] for j &lt; valid, 0 up to width: a strided copy of kc rows.</summary>
-    public static void PackRows<T>(T* source, nint ld, int kc, int width, int valid, T* destination)
+    /// <summary>
+    /// Panels of <paramref name="width"/> columns from kc rows that are already laid out along the panels (op(A) = Aᵀ,
+    /// op(B) = B): panel q holds destination[q * width * kc + p * width + j] = source[p * ld + q * width + j], zero past
+    /// <paramref name="count"/>. Row by row across all panels, so each source row segment is read once, front to back;
+    /// panel by panel would touch every row once per panel and, for a tall K, stream the source from L3 many times.
+    /// </summary>
+    public static void PackRowPanels<T>(T* source, nint ld, int kc, int count, int width, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int p = 0; p < kc; p++)
         {
-            CopyRow(source + (p * ld), destination + ((nint)p * width), valid);
-            for (int j = valid; j < width; j++)
+            T* row = source + (p * ld);
+            for (int q = 0; q < count; q += width)
             {
-                destination[((nint)p * width) + j] = T.Zero;
+                int valid = Math.Min(width, count - q);
+                T* panelRow = destination + ((nint)q * kc) + ((nint)p * width);
+                CopyRow(row + q, panelRow, valid);
+                for (int j = valid; j < width; j++)
+                {
+                    panelRow[j] = T.Zero;
+                }
             }
         }
     }
