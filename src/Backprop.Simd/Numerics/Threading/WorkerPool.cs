@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 
@@ -15,9 +16,12 @@ namespace Backprop.Simd.Numerics.Threading;
 [SuppressMessage("Design", "CA1001", Justification = "A process-lifetime pool: its threads and events live as long as the process.")]
 internal sealed class WorkerPool
 {
-    // Spin about 20-50 µs before blocking: back-to-back jobs (GEMM after GEMM, layer after layer) then hand off
-    // without a kernel wake-up, while an idle pool stops burning CPU almost at once.
-    private const int SpinCount = 2000;
+    // Before blocking, a waiting thread spins on the event's flag for up to SpinTime with pause instructions only:
+    // back-to-back jobs (GEMM after GEMM, layer after layer, step after step) then hand off without a kernel wake-up,
+    // and an idle pool stops burning CPU after 0.2 ms. The events' own spinning is off (SpinCount 1) because its
+    // back-off yields and sleeps, which on a 2-vCPU VM stalled hand-offs by a millisecond or more.
+    private const int SpinCount = 1;
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 5000;
 
     private readonly Worker[] _workers;
     private readonly ManualResetEventSlim _done = new(false, SpinCount);
@@ -75,7 +79,7 @@ internal sealed class WorkerPool
             }
 
             ExecuteItems();
-            _done.Wait();
+            WaitFor(_done);
             _work = null;
             if (_failure is not null)
             {
@@ -86,6 +90,18 @@ internal sealed class WorkerPool
         {
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    /// <summary>Spins on the flag for up to <see cref="s_spinTicks"/>, then blocks until it is set.</summary>
+    private static void WaitFor(ManualResetEventSlim signal)
+    {
+        long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
+        while (!signal.IsSet && Stopwatch.GetTimestamp() < deadline)
+        {
+            Thread.SpinWait(16);
+        }
+
+        signal.Wait();
     }
 
     private void ExecuteItems()
@@ -136,7 +152,7 @@ internal sealed class WorkerPool
         {
             while (true)
             {
-                _start.Wait();
+                WaitFor(_start);
                 _start.Reset();
                 _pool.ExecuteItems();
                 _pool.WorkerFinished();
