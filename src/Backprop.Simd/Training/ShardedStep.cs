@@ -26,6 +26,10 @@ internal sealed class ShardedStep<T> : IParallelWork
     private int _rows;
     private T _scale;
     private ulong _key;
+    private Matrix<T>? _sourceInputs;
+    private Matrix<T>? _sourceTargets;
+    private int[] _order = [];
+    private int _orderStart;
 
     public ShardedStep(Network<T> network, int shards)
     {
@@ -51,6 +55,32 @@ internal sealed class ShardedStep<T> : IParallelWork
     /// <summary>Computes the gradients of <paramref name="rows"/> rows (x and y row-major at the offsets) and returns the sum of the per-sample losses.</summary>
     public double Run(T[] x, int xOffset, T[] y, int yOffset, int rows, Loss<T> loss, T gradientScale, ulong key, int threads)
     {
+        _sourceInputs = null;
+        _sourceTargets = null;
+        return RunShards(x, xOffset, y, yOffset, rows, loss, gradientScale, key, threads);
+    }
+
+    /// <summary>
+    /// As <see cref="Run"/> for rows <c>order[orderStart ..]</c> of <paramref name="inputs"/> and <paramref name="targets"/>:
+    /// each shard first copies its own rows into <paramref name="x"/> and <paramref name="y"/> (from offset 0), so the
+    /// gather of a shuffled minibatch runs in parallel and on the thread that then reads those rows.
+    /// </summary>
+    public double RunGathered(Matrix<T> inputs, Matrix<T> targets, int[] order, int orderStart, T[] x, T[] y, int rows, Loss<T> loss, T gradientScale, ulong key, int threads)
+    {
+        (_sourceInputs, _sourceTargets, _order, _orderStart) = (inputs, targets, order, orderStart);
+        try
+        {
+            return RunShards(x, 0, y, 0, rows, loss, gradientScale, key, threads);
+        }
+        finally
+        {
+            _sourceInputs = null;
+            _sourceTargets = null;
+        }
+    }
+
+    private double RunShards(T[] x, int xOffset, T[] y, int yOffset, int rows, Loss<T> loss, T gradientScale, ulong key, int threads)
+    {
         (_x, _xOffset, _y, _yOffset, _rows, _loss, _scale, _key) = (x, xOffset, y, yOffset, rows, loss, gradientScale, key);
         int shards = ActiveShards(rows);
         _stacks[0].MaxDegreeOfParallelism = shards == 1 ? threads : 1;
@@ -73,6 +103,17 @@ internal sealed class ShardedStep<T> : IParallelWork
         int first = (int)((long)index * _rows / shards);
         int count = (int)((long)(index + 1) * _rows / shards) - first;
         LayerStack<T> stack = _stacks[index];
+        if (_sourceInputs is not null)
+        {
+            // x: (rows, inputs)  y: (rows, outputs), this shard's rows gathered from the sources in the minibatch's order.
+            for (int r = first; r < first + count; r++)
+            {
+                int source = _order[_orderStart + r];
+                _sourceInputs.Row(source).CopyTo(_x.AsSpan(_xOffset + (r * _inputs), _inputs));
+                _sourceTargets!.Row(source).CopyTo(_y.AsSpan(_yOffset + (r * _outputs), _outputs));
+            }
+        }
+
         Array.Clear(stack.Gradients);
         var x = new ReadOnlyMatrixSpan<T>(_x.AsSpan(_xOffset + (first * _inputs), count * _inputs), count, _inputs);
         var y = new ReadOnlyMatrixSpan<T>(_y.AsSpan(_yOffset + (first * _outputs), count * _outputs), count, _outputs);

@@ -328,24 +328,28 @@ public sealed class Trainer<T>
         return TensorPrimitives.IndexOfMax(output) == TensorPrimitives.IndexOfMax(target);
     }
 
+    /// <summary>A step on the shuffled rows <c>_order[first ..]</c>: the shards gather their rows into the batch buffers.</summary>
     private (double Objective, double Data, double Norm) StepOnRows(Matrix<T> inputs, Matrix<T> targets, int first, int rows, double learningRate, int epoch, int batch)
     {
-        int inCols = inputs.Columns, outCols = targets.Columns;
-        for (int r = 0; r < rows; r++)
-        {
-            int source = _order[first + r];
-            inputs.Row(source).CopyTo(_batchInputs.AsSpan(r * inCols, inCols));
-            targets.Row(source).CopyTo(_batchTargets.AsSpan(r * outCols, outCols));
-        }
-
-        return Step(_batchInputs, 0, _batchTargets, 0, rows, learningRate, epoch, batch);
+        int threads = WorkerPool.ResolveThreads(_options.MaxDegreeOfParallelism);
+        double lossSum = _shards.RunGathered(inputs, targets, _order, first, _batchInputs, _batchTargets, rows, _loss, GradientScale(rows), StepKey, threads);
+        return Finish(lossSum, rows, learningRate, epoch, batch, threads);
     }
 
     private (double Objective, double Data, double Norm) Step(T[] x, int xOffset, T[] y, int yOffset, int rows, double learningRate, int epoch, int batch)
     {
         int threads = WorkerPool.ResolveThreads(_options.MaxDegreeOfParallelism);
-        T scale = _options.Reduction == Reduction.Mean ? T.One / T.CreateChecked(rows) : T.One;
-        double lossSum = _shards.Run(x, xOffset, y, yOffset, rows, _loss, scale, StreamKey.Mix(_options.Seed, (ulong)_steps), threads);
+        double lossSum = _shards.Run(x, xOffset, y, yOffset, rows, _loss, GradientScale(rows), StepKey, threads);
+        return Finish(lossSum, rows, learningRate, epoch, batch, threads);
+    }
+
+    private ulong StepKey => StreamKey.Mix(_options.Seed, (ulong)_steps);
+
+    private T GradientScale(int rows) => _options.Reduction == Reduction.Mean ? T.One / T.CreateChecked(rows) : T.One;
+
+    /// <summary>After the shards: reduction, penalties, the divergence check and the optimizer update.</summary>
+    private (double Objective, double Data, double Norm) Finish(double lossSum, int rows, double learningRate, int epoch, int batch, int threads)
+    {
         (double penalty, double norm) = _reduction.Run(_shards.ActiveShards(rows), _options.L1, _options.L2, threads);
         double reduced = _options.Reduction == Reduction.Mean ? lossSum / rows : lossSum;
         double objective = reduced + penalty;
