@@ -36,7 +36,7 @@ public sealed class Dataset<T>
             throw new ArgumentException($"There are {labels.Length} labels for {features.Rows} feature rows.", nameof(labels));
         }
 
-        OneHot.CheckLabels(labels, classCount);
+        OneHot.CheckLabels(labels, classCount, nameof(labels));
         Features = features;
         Labels = labels;
         ClassCount = classCount;

@@ -13,10 +13,15 @@ public static class OneHot
     /// <returns>The one-hot matrix.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, classCount) (the message names its index and value), or <paramref name="classCount"/> is not positive.</exception>
     public static Matrix<T> Encode<T>(ReadOnlySpan<int> labels, int classCount)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Encode<T>(labels, classCount, nameof(labels));
+
+    /// <summary>As <see cref="Encode{T}(ReadOnlySpan{int}, int)"/>, naming the caller's argument in the exception.</summary>
+    internal static Matrix<T> Encode<T>(ReadOnlySpan<int> labels, int classCount, string labelsName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
-        CheckLabels(labels, classCount);
+        CheckLabels(labels, classCount, labelsName);
         var result = new Matrix<T>(labels.Length, classCount);
         for (int i = 0; i < labels.Length; i++)
         {
@@ -41,7 +46,7 @@ public static class OneHot
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(destination.Columns, nameof(destination));
-        CheckLabels(labels, destination.Columns);
+        CheckLabels(labels, destination.Columns, nameof(labels));
         for (int i = 0; i < labels.Length; i++)
         {
             Span<T> row = destination.Row(i);
@@ -50,13 +55,13 @@ public static class OneHot
         }
     }
 
-    internal static void CheckLabels(ReadOnlySpan<int> labels, int classCount)
+    internal static void CheckLabels(ReadOnlySpan<int> labels, int classCount, string labelsName)
     {
         for (int i = 0; i < labels.Length; i++)
         {
             if ((uint)labels[i] >= (uint)classCount)
             {
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {labels[i]} at index {i} is outside [0, {classCount}).");
+                throw new ArgumentOutOfRangeException(labelsName, labels[i], $"Label {labels[i]} at index {i} is outside [0, {classCount}).");
             }
         }
     }

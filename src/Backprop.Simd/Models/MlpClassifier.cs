@@ -258,18 +258,7 @@ public sealed class MlpClassifier<T>
             throw new ArgumentException($"{rows} samples but {labels.Length} labels.", name);
         }
 
-        var targets = new Matrix<T>(rows, ClassCount);
-        for (int i = 0; i < rows; i++)
-        {
-            if ((uint)labels[i] >= (uint)ClassCount)
-            {
-                throw new ArgumentOutOfRangeException(name, $"Label {labels[i]} at index {i} is outside the {ClassCount} classes 0..{ClassCount - 1}.");
-            }
-
-            targets[i, labels[i]] = T.One;
-        }
-
-        return targets;
+        return Data.OneHot.Encode<T>(labels, ClassCount, name);
     }
 
     private static int MaxLabel(ReadOnlySpan<int> labels, string name)

@@ -53,12 +53,8 @@ internal sealed class ShardedStep<T> : IParallelWork
     public T[][] ShardGradients { get; }
 
     /// <summary>Computes the gradients of <paramref name="rows"/> rows (x and y row-major at the offsets) and returns the sum of the per-sample losses.</summary>
-    public double Run(T[] x, int xOffset, T[] y, int yOffset, int rows, Loss<T> loss, T gradientScale, ulong key, int threads)
-    {
-        _sourceInputs = null;
-        _sourceTargets = null;
-        return RunShards(x, xOffset, y, yOffset, rows, loss, gradientScale, key, threads);
-    }
+    public double Run(T[] x, int xOffset, T[] y, int yOffset, int rows, Loss<T> loss, T gradientScale, ulong key, int threads) =>
+        RunShards(x, xOffset, y, yOffset, rows, loss, gradientScale, key, threads);
 
     /// <summary>
     /// As <see cref="Run"/> for rows <c>order[orderStart ..]</c> of <paramref name="inputs"/> and <paramref name="targets"/>:
@@ -74,6 +70,7 @@ internal sealed class ShardedStep<T> : IParallelWork
         }
         finally
         {
+            // Outside a gathered run the sources are null, so Run's shards read x and y as given.
             _sourceInputs = null;
             _sourceTargets = null;
         }
