@@ -21,7 +21,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
     /// <summary>Computes rows [m0, m1) and columns [n0, n1) of C.</summary>
     public static void Run(in GemmProblem<T> problem, int m0, int m1, int n0, int n1, GemmScratch scratch)
     {
-        if (problem.M == 1 && !problem.TransB && !problem.TransposedC)
+        if (GemmEngine<T>.IsRowPath(problem))
         {
             RunRow(problem, n0, n1, scratch);
             return;
@@ -72,13 +72,20 @@ internal static unsafe class BlockedGemm<T, TKernel>
         int n = n1 - n0;
         int kcMax = BalancedKc(problem.K);
         T* row = (T*)scratch.Tile.Get((nuint)(n * sizeof(T)));
-        nint aStride = problem.TransA ? problem.Lda : 1;
         for (int pc = 0; pc < problem.K; pc += kcMax)
         {
-            int kc = Math.Min(kcMax, problem.K - pc);
-            TKernel.RunRow(kc, problem.AAt(0, pc), aStride, problem.BAt(pc, n0), problem.Ldb, row, n);
+            RowBlock(problem, pc / kcMax, n0, n1, row);
             TileMerge.Run(row, n, problem.C + n0, problem.Ldc, false, 1, n, problem.Alpha, problem.Beta, pc == 0);
         }
+    }
+
+    /// <summary>K block <paramref name="block"/> of the single row's columns [n0, n1), from zero, into <paramref name="row"/> (not yet merged into C).</summary>
+    public static void RowBlock(in GemmProblem<T> problem, int block, int n0, int n1, T* row)
+    {
+        int kcMax = BalancedKc(problem.K);
+        int pc = block * kcMax;
+        nint aStride = problem.TransA ? problem.Lda : 1;
+        TKernel.RunRow(Math.Min(kcMax, problem.K - pc), problem.AAt(0, pc), aStride, problem.BAt(pc, n0), problem.Ldb, row, n1 - n0);
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

@@ -9,9 +9,13 @@ namespace Backprop.Simd.Numerics.Threading;
 /// about a microsecond, unlike a <c>Task</c> or <c>Parallel.For</c> per call.
 /// </summary>
 /// <remarks>
-/// One job runs at a time. A caller that finds the pool busy (another thread's job, or a nested call from inside a
+/// <para>Items are dealt out statically first: with P participating threads, thread t (the caller is 0) runs items t,
+/// t + P, t + 2P, …, so that an item index lands on the same core call after call and finds its data (a GEMM's slice
+/// of B, a shard's buffers, a chunk of the gradients) still in that core's cache. A thread that runs out then takes
+/// any item nobody has claimed yet, so a descheduled thread delays the job by at most the items it already holds.</para>
+/// <para>One job runs at a time. A caller that finds the pool busy (another thread's job, or a nested call from inside a
 /// job) runs its items on its own thread instead: the items produce the same results whichever thread runs them,
-/// so this changes speed, never results.
+/// so this changes speed, never results.</para>
 /// </remarks>
 [SuppressMessage("Design", "CA1001", Justification = "A process-lifetime pool: its threads and events live as long as the process.")]
 internal sealed class WorkerPool
@@ -22,13 +26,16 @@ internal sealed class WorkerPool
     // back-off yields and sleeps, which on a 2-vCPU VM stalled hand-offs by a millisecond or more.
     private const int SpinCount = 1;
     private static readonly long s_spinTicks = Stopwatch.Frequency / 5000;
+    private static readonly long s_yieldTicks = Stopwatch.Frequency / 20_000;
 
     private readonly Worker[] _workers;
     private readonly ManualResetEventSlim _done = new(false, SpinCount);
     private int _busy;
     private IParallelWork? _work;
     private int _count;
-    private int _next;
+    private int _participants;
+    private int _generation;
+    private int[] _claims = [];
     private int _pending;
     private Exception? _failure;
 
@@ -67,9 +74,15 @@ internal sealed class WorkerPool
 
         try
         {
+            if (_claims.Length < count)
+            {
+                _claims = new int[count];
+            }
+
             _work = work;
             _count = count;
-            _next = 0;
+            _participants = helpers + 1;
+            _generation++;
             _failure = null;
             _pending = helpers;
             _done.Reset();
@@ -78,7 +91,7 @@ internal sealed class WorkerPool
                 (_workers[i] ??= new Worker(this, i)).Start();
             }
 
-            ExecuteItems();
+            ExecuteItems(0);
             WaitFor(_done);
             _work = null;
             if (_failure is not null)
@@ -95,29 +108,69 @@ internal sealed class WorkerPool
     /// <summary>Spins on the flag for up to <see cref="s_spinTicks"/>, then blocks until it is set.</summary>
     private static void WaitFor(ManualResetEventSlim signal)
     {
-        long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
-        while (!signal.IsSet && Stopwatch.GetTimestamp() < deadline)
+        long start = Stopwatch.GetTimestamp();
+        long deadline = start + s_spinTicks;
+        long yieldAt = start + s_yieldTicks;
+        while (!signal.IsSet)
         {
-            Thread.SpinWait(16);
+            long now = Stopwatch.GetTimestamp();
+            if (now >= deadline)
+            {
+                break;
+            }
+
+            if (now >= yieldAt)
+            {
+                // The thread we wait for may share our processor (the scheduler woke it there); let it run.
+                Thread.Yield();
+                yieldAt = now + s_yieldTicks;
+            }
+            else
+            {
+                Thread.SpinWait(1);
+            }
         }
 
         signal.Wait();
     }
 
-    private void ExecuteItems()
+    /// <summary>The items dealt to participant <paramref name="slot"/>, then any left unclaimed.</summary>
+    private void ExecuteItems(int slot)
     {
         IParallelWork work = _work!;
-        int index;
-        while ((index = Interlocked.Increment(ref _next) - 1) < _count)
+        int count = _count;
+        int participants = _participants;
+        int generation = _generation;
+        int[] claims = _claims;
+        for (int i = slot; i < count; i += participants)
         {
-            try
+            TryExecute(work, claims, i, generation);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            if (Volatile.Read(ref claims[i]) != generation)
             {
-                work.Execute(index);
+                TryExecute(work, claims, i, generation);
             }
-            catch (Exception ex)
-            {
-                Interlocked.CompareExchange(ref _failure, ex, null);
-            }
+        }
+    }
+
+    /// <summary>Runs item <paramref name="index"/> unless another thread claimed it first in this generation.</summary>
+    private void TryExecute(IParallelWork work, int[] claims, int index, int generation)
+    {
+        if (Interlocked.Exchange(ref claims[index], generation) == generation)
+        {
+            return;
+        }
+
+        try
+        {
+            work.Execute(index);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.CompareExchange(ref _failure, ex, null);
         }
     }
 
@@ -133,11 +186,13 @@ internal sealed class WorkerPool
     private sealed class Worker
     {
         private readonly WorkerPool _pool;
+        private readonly int _slot;
         private readonly ManualResetEventSlim _start = new(false, SpinCount);
 
         public Worker(WorkerPool pool, int index)
         {
             _pool = pool;
+            _slot = index + 1;
             var thread = new Thread(Loop)
             {
                 IsBackground = true,
@@ -154,7 +209,7 @@ internal sealed class WorkerPool
             {
                 WaitFor(_start);
                 _start.Reset();
-                _pool.ExecuteItems();
+                _pool.ExecuteItems(_slot);
                 _pool.WorkerFinished();
             }
         }

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
+
+namespace Backprop.Simd.Benchmarks;
+
+/// <summary>
+/// <c>infer [--threads T] [--batch B] [--reps R]</c>: 784-256-128-10 (ReLU, float) inference, as in
+/// <see cref="InferenceBenchmarks"/>: single-sample latency (each call timed alone: median, 90th and 99th percentile)
+/// and the median time of one B-sample batch; one JSON line.
+/// </summary>
+internal static class QuickInfer
+{
+    public static int Run(string[] args)
+    {
+        var options = CommandLine.Parse(args);
+        int threads = options.GetInt("threads", 1);
+        int batch = options.GetInt("batch", 10_000);
+        int reps = options.GetInt("reps", 15);
+        Network<float> network = Network<float>.Create(784, 1).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10).Build();
+        network.MaxDegreeOfParallelism = threads;
+        (Matrix<float> inputs, _) = Workloads.SyntheticMnist<float>(batch);
+        var outputs = new Matrix<float>(batch, 10);
+        float[] sample = inputs.AsSpan()[..784].ToArray();
+        var output = new float[10];
+
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed.TotalSeconds < 1)
+        {
+            network.Predict(sample, output);
+            network.Predict(inputs, outputs);
+        }
+
+        var single = new double[50_000];
+        for (int i = 0; i < single.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            network.Predict(sample, output);
+            single[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        var batches = new double[reps];
+        for (int r = 0; r < reps; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            network.Predict(inputs, outputs);
+            batches[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        long before = GC.GetTotalAllocatedBytes(true);
+        for (int i = 0; i < 100; i++)
+        {
+            network.Predict(sample, output);
+            network.Predict(inputs, outputs);
+        }
+
+        long allocated = GC.GetTotalAllocatedBytes(true) - before;
+        Array.Sort(single);
+        Array.Sort(batches);
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["threads"] = threads,
+            ["single_us_p50"] = Math.Round(single[single.Length / 2] * 1e6, 2),
+            ["single_us_p90"] = Math.Round(single[single.Length * 9 / 10] * 1e6, 2),
+            ["single_us_p99"] = Math.Round(single[single.Length * 99 / 100] * 1e6, 2),
+            ["batch"] = batch,
+            ["batch_ms_median"] = Math.Round(batches[reps / 2] * 1e3, 3),
+            ["allocated_bytes"] = allocated,
+        }));
+        return 0;
+    }
+}

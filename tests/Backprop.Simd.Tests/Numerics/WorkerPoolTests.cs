@@ -1,0 +1,90 @@
+using Backprop.Simd.Numerics.Threading;
+
+namespace Backprop.Simd.Tests.Numerics;
+
+/// <summary>
+/// The worker pool deals items statically and lets idle threads take unclaimed ones: whatever the interleaving, every
+/// item must run exactly once per job, a failure must reach the caller, and nested or concurrent jobs must complete.
+/// </summary>
+public sealed class WorkerPoolTests
+{
+    [Fact]
+    public void Every_item_runs_exactly_once_for_any_count_and_thread_count()
+    {
+        foreach (int threads in new[] { 1, 2, 3, 5 })
+        {
+            foreach (int count in new[] { 1, 2, 3, 7, 16, 61 })
+            {
+                for (int repeat = 0; repeat < 20; repeat++)
+                {
+                    var work = new CountingWork(count);
+                    WorkerPool.Shared.Run(work, count, threads);
+                    for (int i = 0; i < count; i++)
+                    {
+                        Assert.True(work.Runs[i] == 1, $"threads={threads} count={count}: item {i} ran {work.Runs[i]} times.");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_failing_item_reaches_the_caller_and_the_pool_keeps_working()
+    {
+        var failing = new FailingWork(failAt: 3);
+        InvalidOperationException ex = Assert.Throws<InvalidOperationException>(() => WorkerPool.Shared.Run(failing, 8, 2));
+        Assert.Equal("item 3", ex.Message);
+
+        var work = new CountingWork(8);
+        WorkerPool.Shared.Run(work, 8, 2);
+        Assert.All(work.Runs, r => Assert.Equal(1, r));
+    }
+
+    [Fact]
+    public async Task Nested_and_concurrent_jobs_complete_with_every_item_once()
+    {
+        var outer = new NestedWork(inner: 5);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => WorkerPool.Shared.Run(outer, 6, 2))));
+        Assert.Equal(4 * 6, outer.OuterRuns);
+        Assert.Equal(4 * 6 * 5, outer.InnerRuns);
+    }
+
+    private sealed class CountingWork(int count) : IParallelWork
+    {
+        public int[] Runs { get; } = new int[count];
+
+        public void Execute(int index) => Interlocked.Increment(ref Runs[index]);
+    }
+
+    private sealed class FailingWork(int failAt) : IParallelWork
+    {
+        public void Execute(int index)
+        {
+            if (index == failAt)
+            {
+                throw new InvalidOperationException($"item {index}");
+            }
+        }
+    }
+
+    private sealed class NestedWork(int inner) : IParallelWork
+    {
+        private int _outerRuns;
+        private int _innerRuns;
+
+        public int OuterRuns => Volatile.Read(ref _outerRuns);
+
+        public int InnerRuns => Volatile.Read(ref _innerRuns);
+
+        public void Execute(int index)
+        {
+            Interlocked.Increment(ref _outerRuns);
+            WorkerPool.Shared.Run(new InnerWork(this), inner, 2);
+        }
+
+        private sealed class InnerWork(NestedWork owner) : IParallelWork
+        {
+            public void Execute(int index) => Interlocked.Increment(ref owner._innerRuns);
+        }
+    }
+}
