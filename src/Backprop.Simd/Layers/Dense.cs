@@ -104,8 +104,14 @@ public sealed class Dense<T> : Layer<T>
     public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool computeInputGradient = true)
     {
         // x: (B, In)  dy: (B, Out)  dW += xᵀ dy: (In, Out)  db += Σ_rows dy: (Out)  dx = dy Wᵀ: (B, In)
+        // (= instead of += when ReplaceGradients: the GEMM then writes dW without reading it)
         CheckGradient(input, outputGradient);
-        Gemm.Multiply(T.One, input, Transpose.Transposed, outputGradient, Transpose.None, T.One, _weights.Gradient.AsMatrixSpan(), MaxDegreeOfParallelism);
+        Gemm.Multiply(T.One, input, Transpose.Transposed, outputGradient, Transpose.None, ReplaceGradients ? T.Zero : T.One, _weights.Gradient.AsMatrixSpan(), MaxDegreeOfParallelism);
+        if (ReplaceGradients)
+        {
+            _bias.Gradient.AsSpan().Clear();
+        }
+
         Kernels.AddColumnSums(outputGradient, _bias.Gradient.Row(0));
         if (!computeInputGradient)
         {
@@ -123,6 +129,9 @@ public sealed class Dense<T> : Layer<T>
         CheckInput(input);
         Gemm.Multiply(T.One, input, Transpose.None, _weights.Value.AsMatrixSpan(), Transpose.None, T.Zero, output, MaxDegreeOfParallelism);
     }
+
+    /// <inheritdoc/>
+    internal override bool SupportsReplacingGradients => true;
 
     /// <inheritdoc/>
     protected internal override ReadOnlyMatrixSpan<T> LastOutput => _output.Rows(_lastRows);

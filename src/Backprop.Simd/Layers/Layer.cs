@@ -44,6 +44,16 @@ public abstract class Layer<T>
     /// <summary>Features per output row.</summary>
     public int OutputSize { get; }
 
+    /// <summary>
+    /// Whether <see cref="Backward"/> may write the parameter gradients instead of adding to them. Only layers that
+    /// support it (<see cref="Dense{T}"/>) report it in <see cref="SupportsReplacingGradients"/>; a training shard
+    /// sets it so that it need not clear its gradients before every step.
+    /// </summary>
+    internal bool ReplaceGradients { get; set; }
+
+    /// <summary>Whether the layer honours <see cref="ReplaceGradients"/>.</summary>
+    internal virtual bool SupportsReplacingGradients => false;
+
     /// <summary>A short description, for example <c>Dense(784 → 256)</c>.</summary>
     public abstract string Description { get; }
 

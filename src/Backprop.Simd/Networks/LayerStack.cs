@@ -87,6 +87,39 @@ internal sealed class LayerStack<T>
     public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong? randomKey) =>
         ComputeGradients(input, target, loss, gradientScale, randomKey, inputGradient: false, out _);
 
+    /// <summary>
+    /// As <see cref="ComputeGradients(ReadOnlyMatrixSpan{T}, ReadOnlyMatrixSpan{T}, Loss{T}, T, ulong?)"/>, but
+    /// <see cref="Gradients"/> becomes this batch's gradients (a training shard's step): layers that can write their
+    /// gradients do so (a dense layer's weight gradient GEMM with beta = 0 neither clears nor reads the old values),
+    /// the others are cleared first.
+    /// </summary>
+    public double ReplaceGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong? randomKey)
+    {
+        foreach (Layer<T> layer in _layers)
+        {
+            layer.ReplaceGradients = layer.SupportsReplacingGradients;
+            if (!layer.SupportsReplacingGradients)
+            {
+                foreach (Parameter<T> p in layer.Parameters)
+                {
+                    p.Gradient.AsSpan().Clear();
+                }
+            }
+        }
+
+        try
+        {
+            return ComputeGradients(input, target, loss, gradientScale, randomKey, inputGradient: false, out _);
+        }
+        finally
+        {
+            foreach (Layer<T> layer in _layers)
+            {
+                layer.ReplaceGradients = false;
+            }
+        }
+    }
+
     /// <summary>As above; with <paramref name="inputGradient"/> also the gradient with respect to the network's input.</summary>
     public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong? randomKey, bool inputGradient, out ReadOnlyMatrixSpan<T> inputGradientValues)
     {

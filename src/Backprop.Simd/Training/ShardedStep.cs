@@ -111,9 +111,8 @@ internal sealed class ShardedStep<T> : IParallelWork
             }
         }
 
-        Array.Clear(stack.Gradients);
         var x = new ReadOnlyMatrixSpan<T>(_x.AsSpan(_xOffset + (first * _inputs), count * _inputs), count, _inputs);
         var y = new ReadOnlyMatrixSpan<T>(_y.AsSpan(_yOffset + (first * _outputs), count * _outputs), count, _outputs);
-        _lossSums[index] = stack.ComputeGradients(x, y, _loss!, _scale, StreamKey.Mix(_key, (ulong)index));
+        _lossSums[index] = stack.ReplaceGradients(x, y, _loss!, _scale, StreamKey.Mix(_key, (ulong)index));
     }
 }
