@@ -49,7 +49,13 @@ public sealed class GradientCheckPropertyTests
         return new NetworkCase(input, widths, activations, loss, l1, l2, reduction, batch, dropout, seed);
     }
 
-    [Property(MaxTest = 120)]
+    /// <remarks>
+    /// Seeded, like the dropout property, so that every run checks the same cases: unseeded runs of 12,000 cases find
+    /// about one random ReLU-family network in 4,000–8,000 where several rows' units lie within a step of their kinks
+    /// at once and the finite differences' kink tests miss it (GradientCheck's documented limit). Run with other seeds
+    /// (or without Replay) to explore.
+    /// </remarks>
+    [Property(MaxTest = 120, Replay = "(20261129,7)")]
     public Property Backpropagation_matches_finite_differences_in_double() => Prop.ForAll(Cases(dropout: false), c =>
     {
         var (network, loss, inputs, targets) = RandomNetworks.Build<double>(c);
@@ -59,7 +65,7 @@ public sealed class GradientCheckPropertyTests
     });
 
     /// <summary>Dropout with a fixed key is a fixed mask: the network stays differentiable and must check too.</summary>
-    [Property(MaxTest = 30)]
+    [Property(MaxTest = 30, Replay = "(20261129,11)")]
     public Property Backpropagation_through_dropout_matches_finite_differences() => Prop.ForAll(Cases(dropout: true), c =>
     {
         var (network, loss, inputs, targets) = RandomNetworks.Build<double>(c);
