@@ -49,6 +49,23 @@ public sealed class WorkerPoolTests
         Assert.Equal(4 * 6 * 5, outer.InnerRuns);
     }
 
+    [Fact]
+    public void Items_still_run_once_each_when_the_job_generation_wraps_around()
+    {
+        // A private pool, so that moving its generation cannot disturb other tests' jobs on the shared one.
+        var pool = new WorkerPool(1);
+        pool.Run(new CountingWork(2), 2, 2);
+        foreach (int count in new[] { 5, 3, 7 })
+        {
+            // The next job's generation would be 0: the value that fresh (never claimed) slots hold.
+            pool.LastGeneration = -1;
+            var work = new CountingWork(count);
+            pool.Run(work, count, 2);
+            Assert.All(work.Runs, r => Assert.Equal(1, r));
+            Assert.True(pool.LastGeneration > 0);
+        }
+    }
+
     private sealed class CountingWork(int count) : IParallelWork
     {
         public int[] Runs { get; } = new int[count];

@@ -39,9 +39,17 @@ internal sealed class WorkerPool
     private int _pending;
     private Exception? _failure;
 
-    private WorkerPool(int workerCount)
+    /// <summary>A pool with its own workers (the library uses <see cref="Shared"/>; tests make private ones).</summary>
+    internal WorkerPool(int workerCount)
     {
         _workers = new Worker[workerCount];
+    }
+
+    /// <summary>The generation the next job will have minus one: lets a test bring the 2^32-job wrap-around near.</summary>
+    internal int LastGeneration
+    {
+        get => _generation;
+        set => _generation = value;
     }
 
     /// <summary>The process-wide pool: one worker per processor beyond the caller's own thread.</summary>
@@ -82,7 +90,14 @@ internal sealed class WorkerPool
             _work = work;
             _count = count;
             _participants = helpers + 1;
-            _generation++;
+            if (++_generation == 0)
+            {
+                // A claim holds the generation of the job that made it; after 2^32 jobs the values come round again,
+                // so old claims are erased then, or a stale one could match and its item be skipped.
+                Array.Clear(_claims);
+                _generation = 1;
+            }
+
             _failure = null;
             _pending = helpers;
             _done.Reset();
