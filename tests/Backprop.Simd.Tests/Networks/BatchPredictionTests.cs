@@ -1,6 +1,7 @@
 using System.Numerics;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
+using Backprop.Simd.Tests.Infrastructure;
 
 namespace Backprop.Simd.Tests.Networks;
 
@@ -37,29 +38,14 @@ public sealed class BatchPredictionTests
             network.MaxDegreeOfParallelism = threads;
             var actual = new Matrix<T>(Rows, 10);
             network.Predict(inputs, actual);
-            AssertSameBits(expected, actual, $"{threads} threads");
+            FloatAssert.SameBits<T>(actual.AsSpan(), expected.AsSpan(), $"{threads} threads against 1");
         }
 
         var sample = new T[10];
         for (int r = 0; r < Rows; r += 97)
         {
             network.Predict(inputs.Row(r), sample);
-            for (int j = 0; j < 10; j++)
-            {
-                Assert.True(expected[r, j].Equals(sample[j]), $"row {r} column {j}: alone {sample[j]}, in the batch {expected[r, j]}.");
-            }
-        }
-    }
-
-    private static void AssertSameBits<T>(Matrix<T> expected, Matrix<T> actual, string what)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < expected.Rows; i++)
-        {
-            for (int j = 0; j < expected.Columns; j++)
-            {
-                Assert.True(expected[i, j].Equals(actual[i, j]), $"{what}: [{i}, {j}] is {actual[i, j]}, on one thread {expected[i, j]}.");
-            }
+            FloatAssert.SameBits<T>(sample, expected.Row(r), $"row {r} alone against the batch");
         }
     }
 }

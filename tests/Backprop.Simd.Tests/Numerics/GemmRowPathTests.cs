@@ -61,13 +61,7 @@ public sealed class GemmRowPathTests
                 {
                     T[] row = c0.AsSpan(r * n, n).ToArray();
                     Gemm.Multiply(Transpose.None, Transpose.None, 1, n, k, alpha, a.AsSpan(r * k, k), k, w, n, beta, row, n, threads, kind);
-                    for (int j = 0; j < n; j++)
-                    {
-                        if (!batch[(r * n) + j].Equals(row[j]))
-                        {
-                            Assert.Fail($"{kind} n={n} k={k} threads={threads}: row {r} column {j} alone gives {row[j]}, in the batch {batch[(r * n) + j]}.");
-                        }
-                    }
+                    FloatAssert.SameBits<T>(row, batch.AsSpan(r * n, n), $"{kind} n={n} k={k} threads={threads}: row {r} alone against the batch");
                 }
             }
         }
@@ -96,13 +90,7 @@ public sealed class GemmRowPathTests
                 for (int r = 0; r < Rows; r++)
                 {
                     Gemm.Multiply(Transpose.None, Transpose.None, 1, n, k, T.One, a.AsSpan(r * k, k), k, w, n, T.Zero, row, n, 1, kind);
-                    for (int j = 0; j < n; j++)
-                    {
-                        if (!batch[(r * n) + j].Equals(row[j]))
-                        {
-                            Assert.Fail($"{kind} n={n} k={k}: row {r} column {j} alone gives {row[j]}, in the batch {batch[(r * n) + j]}.");
-                        }
-                    }
+                    FloatAssert.SameBits<T>(row, batch.AsSpan(r * n, n), $"{kind} n={n} k={k}: row {r} alone against the batch");
 
                     checkedRows++;
                 }
