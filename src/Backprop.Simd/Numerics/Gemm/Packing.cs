@@ -12,6 +12,15 @@ namespace Backprop.Simd.Numerics.GemmKernels;
 /// </summary>
 internal static unsafe class Packing
 {
+    /// <summary>
+    /// How many rows ahead a transposing pack prefetches. It reads four rows at a time for only kc elements each, too
+    /// short a stream for the hardware prefetcher to ramp up, so without help each group of rows starts on cache misses
+    /// (the four row loads were ~60 % of the driver's own time in a profile of batch inference, whose inputs come from
+    /// memory). 16 rows (four groups) ahead: interleaved runs of a 10,000-sample prediction on one thread were 2–4 %
+    /// faster than without, 4 and 8 rows ahead less so.
+    /// </summary>
+    private const int PrefetchRows = 16;
+
     /// <summary>Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels at <paramref name="destination"/>.</summary>
     public static void PackA<T>(in GemmProblem<T> problem, int i0, int mc, int p0, int kc, int mr, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -134,16 +143,36 @@ internal static unsafe class Packing
         }
     }
 
-    /// <summary>Four rows of floats, kc long, into four lanes of each destination group: 4x4 in-register transposes.</summary>
+    /// <summary>Prefetches one cache line of each of four rows <paramref name="rowBytes"/> apart into L1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchFourRows(void* first, nint rowBytes)
+    {
+        byte* line = (byte*)first;
+        Sse.Prefetch0(line);
+        Sse.Prefetch0(line + rowBytes);
+        Sse.Prefetch0(line + (2 * rowBytes));
+        Sse.Prefetch0(line + (3 * rowBytes));
+    }
+
+    /// <summary>
+    /// Four rows of floats, kc long, into four lanes of each destination group: 4x4 in-register transposes, while the
+    /// rows <see cref="PrefetchRows"/> further down are prefetched (past the matrix's end that is harmless: a prefetch never faults).
+    /// </summary>
     private static void TransposeFloatRows(float* source, nint ld, int kc, int width, float* destination)
     {
         float* s0 = source;
         float* s1 = source + ld;
         float* s2 = source + (2 * ld);
         float* s3 = source + (3 * ld);
+        float* ahead = source + (PrefetchRows * ld);
         int p = 0;
         for (; p + 4 <= kc; p += 4)
         {
+            if ((p & 15) == 0)
+            {
+                PrefetchFourRows(ahead + p, ld * sizeof(float));
+            }
+
             Vector128<float> r0 = Sse.LoadVector128(s0 + p);
             Vector128<float> r1 = Sse.LoadVector128(s1 + p);
             Vector128<float> r2 = Sse.LoadVector128(s2 + p);
@@ -169,16 +198,22 @@ internal static unsafe class Packing
         }
     }
 
-    /// <summary>Four rows of doubles, kc long, into four lanes of each destination group: 4x4 AVX transposes.</summary>
+    /// <summary>Four rows of doubles, kc long, into four lanes of each destination group: 4x4 AVX transposes, prefetching as the float form.</summary>
     private static void TransposeDoubleRows(double* source, nint ld, int kc, int width, double* destination)
     {
         double* s0 = source;
         double* s1 = source + ld;
         double* s2 = source + (2 * ld);
         double* s3 = source + (3 * ld);
+        double* ahead = source + (PrefetchRows * ld);
         int p = 0;
         for (; p + 4 <= kc; p += 4)
         {
+            if ((p & 7) == 0)
+            {
+                PrefetchFourRows(ahead + p, ld * sizeof(double));
+            }
+
             Vector256<double> r0 = Avx.LoadVector256(s0 + p);
             Vector256<double> r1 = Avx.LoadVector256(s1 + p);
             Vector256<double> r2 = Avx.LoadVector256(s2 + p);
