@@ -20,6 +20,15 @@ internal unsafe interface ISimd<T, TVector>
 
     static abstract void Store(TVector value, T* destination);
 
+    /// <summary>Whether <see cref="LoadFirst"/> and <see cref="StoreFirst"/> run as masked instructions (AVX, AVX-512).</summary>
+    static abstract bool CanMask { get; }
+
+    /// <summary>The first <paramref name="count"/> elements (fewer than <see cref="Count"/>), the other lanes zero; nothing past them is read, so it may end a buffer.</summary>
+    static abstract TVector LoadFirst(T* source, int count);
+
+    /// <summary>Stores the first <paramref name="count"/> lanes; nothing past them is written.</summary>
+    static abstract void StoreFirst(TVector value, T* destination, int count);
+
     /// <summary>a * b + c, fused where the hardware has FMA (<c>MultiplyAddEstimate</c>), so every path rounds alike on one machine.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 

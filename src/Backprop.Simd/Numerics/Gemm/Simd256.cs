@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Simd.Numerics.GemmKernels;
 
@@ -18,6 +19,39 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
+
+    public static bool CanMask => Avx.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LoadFirst(T* source, int count)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Avx.MaskLoad((float*)source, SingleMask(count)).As<float, T>();
+        }
+
+        return Avx.MaskLoad((double*)source, DoubleMask(count)).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(Vector256<T> value, T* destination, int count)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx.MaskStore((float*)destination, SingleMask(count), value.AsSingle());
+            return;
+        }
+
+        Avx.MaskStore((double*)destination, DoubleMask(count), value.AsDouble());
+    }
+
+    /// <summary>Lanes below <paramref name="count"/> all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> SingleMask(int count) => Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+
+    /// <summary>Lanes below <paramref name="count"/> all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> DoubleMask(int count) => Vector256.LessThan(Vector256<long>.Indices, Vector256.Create((long)count)).AsDouble();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Simd.Numerics.GemmKernels;
 
@@ -18,6 +19,39 @@ internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
+
+    public static bool CanMask => Avx512F.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LoadFirst(T* source, int count)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Avx512F.MaskLoad((float*)source, SingleMask(count), Vector512<float>.Zero).As<float, T>();
+        }
+
+        return Avx512F.MaskLoad((double*)source, DoubleMask(count), Vector512<double>.Zero).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(Vector512<T> value, T* destination, int count)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx512F.MaskStore((float*)destination, SingleMask(count), value.AsSingle());
+            return;
+        }
+
+        Avx512F.MaskStore((double*)destination, DoubleMask(count), value.AsDouble());
+    }
+
+    /// <summary>Lanes below <paramref name="count"/> all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> SingleMask(int count) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+
+    /// <summary>Lanes below <paramref name="count"/> all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> DoubleMask(int count) => Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)).AsDouble();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
