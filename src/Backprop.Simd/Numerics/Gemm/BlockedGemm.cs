@@ -10,6 +10,9 @@ internal static unsafe class BlockedGemm<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TKernel : IGemmKernel<T>
 {
+    /// <summary>Row strides that are multiples of this many bytes map a panel's rows onto the same L1 sets.</summary>
+    private const int AliasingStride = 4096;
+
     /// <summary>The K blocking: blocks of equal depth (the last no sliver), a function of K and the kernel only, so
     /// every element is summed in the same order whatever the thread split.</summary>
     public static int BalancedKc(int k)
@@ -36,6 +39,15 @@ internal static unsafe class BlockedGemm<T, TKernel>
         T* packedB = (T*)scratch.B.Get((nuint)(ncMax * kcMax * sizeof(T)));
         T* tile = (T*)scratch.Tile.Get((nuint)(mr * nr * sizeof(T)));
 
+        // A row-major op(A) is read in place by the kernels, whole MR-row panels of it; only a last partial panel is
+        // packed (zero-padded). Packing A transposed it into MR-wide groups at about a cycle per element, on a block
+        // that an NN product reuses for only N / NR panels: in place, interleaved medians went [1188,784]x[784,50]
+        // double 55 → 65 GFLOP/s, [252,784]x[784,256] float 169 → 196, [1188,250]x[250,50] float 131 → 150, and the
+        // notebook's deep recipe trained 5 % faster. A transposed A (dW = Xᵀ dY) is still packed: its rows are not
+        // k-contiguous. So is an A whose rows lie a multiple of 4 KiB apart: its MR rows then share the same L1 sets
+        // (and alias in the load unit), and on two threads [1024,1024]x[1024,1000] float fell from 296 to 180 GFLOP/s.
+        bool directA = !problem.TransA && problem.Lda * sizeof(T) % AliasingStride != 0;
+
         for (int jc = n0; jc < n1; jc += TKernel.Nc)
         {
             int nc = Math.Min(TKernel.Nc, n1 - jc);
@@ -47,14 +59,27 @@ internal static unsafe class BlockedGemm<T, TKernel>
                 for (int ic = m0; ic < m1; ic += TKernel.Mc)
                 {
                     int mc = Math.Min(TKernel.Mc, m1 - ic);
-                    Packing.PackA(problem, ic, mc, pc, kc, mr, packedA);
+                    int direct = directA ? mc / mr * mr : 0;
+                    if (direct < mc)
+                    {
+                        Packing.PackA(problem, ic + direct, mc - direct, pc, kc, mr, packedA);
+                    }
+
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         T* panelB = packedB + ((nint)jr * kc);
                         int cols = Math.Min(nr, nc - jr);
                         for (int ir = 0; ir < mc; ir += mr)
                         {
-                            TKernel.Run(kc, packedA + ((nint)ir * kc), panelB, nr, tile);
+                            if (ir < direct)
+                            {
+                                TKernel.RunDirect(kc, problem.AAt(ic + ir, pc), problem.Lda, panelB, nr, tile);
+                            }
+                            else
+                            {
+                                TKernel.Run(kc, packedA + ((nint)(ir - direct) * kc), panelB, nr, tile);
+                            }
+
                             int i = ic + ir;
                             int j = jc + jr;
                             T* c = problem.TransposedC ? problem.C + ((nint)j * problem.Ldc) + i : problem.C + ((nint)i * problem.Ldc) + j;

@@ -35,6 +35,12 @@ internal unsafe interface IGemmKernel<T>
     static abstract void Run(nint kc, T* a, T* b, nint ldb, T* tile);
 
     /// <summary>
+    /// As <see cref="Run"/> with A read in place: tile[r * Nr + j] = Σ_p a[r * lda + p] * b[p * ldb + j], for a full
+    /// MR-row panel of a row-major op(A) (no pack; the same products in the same order, so the same bits).
+    /// </summary>
+    static abstract void RunDirect(nint kc, T* a, nint lda, T* b, nint ldb, T* tile);
+
+    /// <summary>
     /// One row of C: row[j] = Σ_p a[p * aStride] * b[p * ldb + j] for j &lt; n, p &lt; kc, with B read in place.
     /// The matrix-vector path (M = 1); the same order of operations as <see cref="Run"/>.
     /// </summary>

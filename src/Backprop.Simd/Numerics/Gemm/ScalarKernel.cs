@@ -19,7 +19,12 @@ internal readonly unsafe struct ScalarKernel<T> : IGemmKernel<T>
 
     public static int Nc => 1024;
 
-    public static void Run(nint kc, T* a, T* b, nint ldb, T* tile)
+    public static void Run(nint kc, T* a, T* b, nint ldb, T* tile) => Run<PackedARows>(kc, a, 0, b, ldb, tile);
+
+    public static void RunDirect(nint kc, T* a, nint lda, T* b, nint ldb, T* tile) => Run<DirectARows>(kc, a, lda, b, ldb, tile);
+
+    private static void Run<TRows>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+        where TRows : IARows
     {
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
         T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
@@ -31,10 +36,10 @@ internal readonly unsafe struct ScalarKernel<T> : IGemmKernel<T>
             T b1 = b[1];
             T b2 = b[2];
             T b3 = b[3];
-            T a0 = a[0];
-            T a1 = a[1];
-            T a2 = a[2];
-            T a3 = a[3];
+            T a0 = TRows.Element(a, lda, 0);
+            T a1 = TRows.Element(a, lda, 1);
+            T a2 = TRows.Element(a, lda, 2);
+            T a3 = TRows.Element(a, lda, 3);
             c00 = T.MultiplyAddEstimate(a0, b0, c00);
             c01 = T.MultiplyAddEstimate(a0, b1, c01);
             c02 = T.MultiplyAddEstimate(a0, b2, c02);
@@ -51,7 +56,7 @@ internal readonly unsafe struct ScalarKernel<T> : IGemmKernel<T>
             c31 = T.MultiplyAddEstimate(a3, b1, c31);
             c32 = T.MultiplyAddEstimate(a3, b2, c32);
             c33 = T.MultiplyAddEstimate(a3, b3, c33);
-            a += 4;
+            a += TRows.Step(Mr);
             b += ldb;
         }
 

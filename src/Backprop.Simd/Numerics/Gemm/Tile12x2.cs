@@ -17,7 +17,14 @@ internal static unsafe class Tile12x2<T, TVector, TSimd>
 {
     public const int Rows = 12;
 
-    public static void Run(nint kc, T* a, T* b, nint ldb, T* tile)
+    /// <summary>The tile from a packed A micro-panel.</summary>
+    public static void Run(nint kc, T* a, T* b, nint ldb, T* tile) => Run<PackedARows>(kc, a, 0, b, ldb, tile);
+
+    /// <summary>The tile from MR rows of a row-major op(A) read in place (row r at a + r * lda).</summary>
+    public static void RunDirect(nint kc, T* a, nint lda, T* b, nint ldb, T* tile) => Run<DirectARows>(kc, a, lda, b, ldb, tile);
+
+    private static void Run<TRows>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+        where TRows : IARows
     {
         int w = TSimd.Count;
         TVector c00 = default, c01 = default;
@@ -37,43 +44,43 @@ internal static unsafe class Tile12x2<T, TVector, TSimd>
         {
             TVector b0 = TSimd.Load(b);
             TVector b1 = TSimd.Load(b + w);
-            a0 = TSimd.Broadcast(a[0]);
+            a0 = TSimd.Broadcast(TRows.Element(a, lda, 0));
             c00 = TSimd.MultiplyAdd(a0, b0, c00);
             c01 = TSimd.MultiplyAdd(a0, b1, c01);
-            a1 = TSimd.Broadcast(a[1]);
+            a1 = TSimd.Broadcast(TRows.Element(a, lda, 1));
             c10 = TSimd.MultiplyAdd(a1, b0, c10);
             c11 = TSimd.MultiplyAdd(a1, b1, c11);
-            a0 = TSimd.Broadcast(a[2]);
+            a0 = TSimd.Broadcast(TRows.Element(a, lda, 2));
             c20 = TSimd.MultiplyAdd(a0, b0, c20);
             c21 = TSimd.MultiplyAdd(a0, b1, c21);
-            a1 = TSimd.Broadcast(a[3]);
+            a1 = TSimd.Broadcast(TRows.Element(a, lda, 3));
             c30 = TSimd.MultiplyAdd(a1, b0, c30);
             c31 = TSimd.MultiplyAdd(a1, b1, c31);
-            a0 = TSimd.Broadcast(a[4]);
+            a0 = TSimd.Broadcast(TRows.Element(a, lda, 4));
             c40 = TSimd.MultiplyAdd(a0, b0, c40);
             c41 = TSimd.MultiplyAdd(a0, b1, c41);
-            a1 = TSimd.Broadcast(a[5]);
+            a1 = TSimd.Broadcast(TRows.Element(a, lda, 5));
             c50 = TSimd.MultiplyAdd(a1, b0, c50);
             c51 = TSimd.MultiplyAdd(a1, b1, c51);
-            a0 = TSimd.Broadcast(a[6]);
+            a0 = TSimd.Broadcast(TRows.Element(a, lda, 6));
             c60 = TSimd.MultiplyAdd(a0, b0, c60);
             c61 = TSimd.MultiplyAdd(a0, b1, c61);
-            a1 = TSimd.Broadcast(a[7]);
+            a1 = TSimd.Broadcast(TRows.Element(a, lda, 7));
             c70 = TSimd.MultiplyAdd(a1, b0, c70);
             c71 = TSimd.MultiplyAdd(a1, b1, c71);
-            a0 = TSimd.Broadcast(a[8]);
+            a0 = TSimd.Broadcast(TRows.Element(a, lda, 8));
             c80 = TSimd.MultiplyAdd(a0, b0, c80);
             c81 = TSimd.MultiplyAdd(a0, b1, c81);
-            a1 = TSimd.Broadcast(a[9]);
+            a1 = TSimd.Broadcast(TRows.Element(a, lda, 9));
             c90 = TSimd.MultiplyAdd(a1, b0, c90);
             c91 = TSimd.MultiplyAdd(a1, b1, c91);
-            a0 = TSimd.Broadcast(a[10]);
+            a0 = TSimd.Broadcast(TRows.Element(a, lda, 10));
             c100 = TSimd.MultiplyAdd(a0, b0, c100);
             c101 = TSimd.MultiplyAdd(a0, b1, c101);
-            a1 = TSimd.Broadcast(a[11]);
+            a1 = TSimd.Broadcast(TRows.Element(a, lda, 11));
             c110 = TSimd.MultiplyAdd(a1, b0, c110);
             c111 = TSimd.MultiplyAdd(a1, b1, c111);
-            a += Rows;
+            a += TRows.Step(Rows);
             b += ldb;
         }
 
