@@ -41,11 +41,11 @@ internal static unsafe class BlockedGemm<T, TKernel>
 
         // A row-major op(A) is read in place by the kernels, whole MR-row panels of it; only a last partial panel is
         // packed (zero-padded). Packing A transposed it into MR-wide groups at about a cycle per element, on a block
-        // that an NN product reuses for only N / NR panels: in place, interleaved medians went [1188,784]x[784,50]
-        // double 55 → 65 GFLOP/s, [252,784]x[784,256] float 169 → 196, [1188,250]x[250,50] float 131 → 150, and the
-        // notebook's deep recipe trained 5 % faster. A transposed A (dW = Xᵀ dY) is still packed: its rows are not
-        // k-contiguous. So is an A whose rows lie a multiple of 4 KiB apart: its MR rows then share the same L1 sets
-        // (and alias in the load unit), and on two threads [1024,1024]x[1024,1000] float fell from 296 to 180 GFLOP/s.
+        // that an NN product reuses for only N / NR panels: in place, interleaved medians went [1190,784]x[784,50]
+        // double 63 → 73 GFLOP/s, [256,784]x[784,256] float 166 → 173, [64,784]x[784,256] 148 → 153, and the
+        // notebook's one-hidden-layer recipe trained 9 % faster. A transposed A (dW = Xᵀ dY) is still packed: its rows
+        // are not k-contiguous. So is an A whose rows lie a multiple of 4 KiB apart: its MR rows then share the same L1
+        // sets (and alias in the load unit), and on two threads [1024,1024]x[1024,1000] float fell from 296 to 180 GFLOP/s.
         bool directA = !problem.TransA && problem.Lda * sizeof(T) % AliasingStride != 0;
 
         for (int jc = n0; jc < n1; jc += TKernel.Nc)
