@@ -147,7 +147,11 @@ internal static unsafe class GemmEngine<T>
 
     /// <summary>
     /// A product with few columns (the 10-class output layer) wastes most of an NR-wide tile; computed as
-    /// Cᵀ = op(B)ᵀ op(A)ᵀ the short side fills MR rows instead. Same operations per element, so same bits.
+    /// Cᵀ = op(B)ᵀ op(A)ᵀ the short side fills MR rows instead. Same operations per element, so same bits. The rewrite
+    /// costs something too (the long operand packed with transposes, C written transposed) while the product as given
+    /// reads a row-major A in place, so it pays only when the tiles' useful fraction at least doubles: float N = 10
+    /// (12 x 32 tile: 2.75x) still swaps ([512,512]x[512,10] 55 → 67 GFLOP/s), double N = 10 (12 x 16 tile: 1.4x) no
+    /// longer does ([128,128]x[128,10] 43 → 47, [2380,50]x[50,10] 36 → 56 GFLOP/s), nor float N = 16 or 24 (71 → 83, 103 → 117).
     /// </summary>
     internal static bool ShouldSwap(int m, int n, int mr, int nr)
     {
@@ -158,7 +162,7 @@ internal static unsafe class GemmEngine<T>
 
         double normal = Efficiency(m, mr) * Efficiency(n, nr);
         double swapped = Efficiency(n, mr) * Efficiency(m, nr);
-        return swapped > 1.25 * normal;
+        return swapped > 2 * normal;
     }
 
     /// <summary>The thread grid tm x tn (tm * tn ≤ threads) with the least work on the busiest thread.</summary>
