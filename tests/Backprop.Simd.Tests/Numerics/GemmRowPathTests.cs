@@ -44,7 +44,7 @@ public sealed class GemmRowPathTests
         T alpha = T.CreateChecked(0.5), beta = T.CreateChecked(0.25);
         foreach ((int n, int k) in shapes)
         {
-            (int mr, int nr) = GemmEngine<T>.TileShape(kind);
+            (int mr, int nr, _) = GemmEngine<T>.Blocking(kind);
             Assert.True(GemmEngine<T>.KBlocks(kind, k) > 1 && GemmEngine<T>.Plan(1, n, k, mr, nr, 4).Tn > 1, $"n={n} k={k} would not be split.");
             const int Rows = 3;
             var a = new T[Rows * k];

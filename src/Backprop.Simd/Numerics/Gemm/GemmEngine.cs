@@ -34,7 +34,7 @@ internal static unsafe class GemmEngine<T>
 
     public static void Run(GemmProblem<T> problem, int threads, GemmKernelKind kind)
     {
-        (int mr, int nr) = TileShape(kind);
+        (int mr, int nr, _) = Blocking(kind);
         if (ShouldSwap(problem.M, problem.N, mr, nr))
         {
             problem = problem.Swapped();
@@ -93,16 +93,10 @@ internal static unsafe class GemmEngine<T>
     /// <summary>Whether the blocked driver computes this problem as one row of C with B read in place.</summary>
     internal static bool IsRowPath(in GemmProblem<T> problem) => problem.M == 1 && !problem.TransB && !problem.TransposedC;
 
-    /// <summary>How many K blocks the kernel's blocking cuts K into.</summary>
+    /// <summary>How many K blocks the kernel's blocking cuts K into (<see cref="BlockedGemm{T, TKernel}.BalancedKc"/> balances that many).</summary>
     internal static int KBlocks(GemmKernelKind kind, int k)
     {
-        int kc = kind switch
-        {
-            GemmKernelKind.Vector512 => BlockedGemm<T, Vector512Kernel<T>>.BalancedKc(k),
-            GemmKernelKind.Vector256 => BlockedGemm<T, Vector256Kernel<T>>.BalancedKc(k),
-            GemmKernelKind.Vector128 => BlockedGemm<T, Vector128Kernel<T>>.BalancedKc(k),
-            _ => BlockedGemm<T, ScalarKernel<T>>.BalancedKc(k),
-        };
+        int kc = Blocking(kind).Kc;
         return (k + kc - 1) / kc;
     }
 
@@ -137,12 +131,13 @@ internal static unsafe class GemmEngine<T>
         }
     }
 
-    internal static (int Mr, int Nr) TileShape(GemmKernelKind kind) => kind switch
+    /// <summary>The register tile and the K block of a kernel path.</summary>
+    internal static (int Mr, int Nr, int Kc) Blocking(GemmKernelKind kind) => kind switch
     {
-        GemmKernelKind.Vector512 => (Vector512Kernel<T>.Mr, Vector512Kernel<T>.Nr),
-        GemmKernelKind.Vector256 => (Vector256Kernel<T>.Mr, Vector256Kernel<T>.Nr),
-        GemmKernelKind.Vector128 => (Vector128Kernel<T>.Mr, Vector128Kernel<T>.Nr),
-        _ => (ScalarKernel<T>.Mr, ScalarKernel<T>.Nr),
+        GemmKernelKind.Vector512 => (Vector512Kernel<T>.Mr, Vector512Kernel<T>.Nr, Vector512Kernel<T>.Kc),
+        GemmKernelKind.Vector256 => (Vector256Kernel<T>.Mr, Vector256Kernel<T>.Nr, Vector256Kernel<T>.Kc),
+        GemmKernelKind.Vector128 => (Vector128Kernel<T>.Mr, Vector128Kernel<T>.Nr, Vector128Kernel<T>.Kc),
+        _ => (ScalarKernel<T>.Mr, ScalarKernel<T>.Nr, ScalarKernel<T>.Kc),
     };
 
     /// <summary>
