@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Backprop.Simd.Numerics;
 using Backprop.Simd.Training;
@@ -10,6 +12,8 @@ namespace Backprop.Simd.Benchmarks;
 /// <c>train [--recipe mlp|deep|one50] [--samples N] [--epochs E] [--threads T] [--shards S] [--batch B] [--dtype f32|f64] [--optimizer sgd|adam]</c>:
 /// times epochs of 784-256-128-10 (ReLU, softmax cross-entropy, batch 128; <c>mlp</c>) or of the notebook's deep
 /// recipe (<c>deep</c>, [250, 50, 10]) or one-hidden-layer recipe (<c>one50</c>) on synthetic data of MNIST's shape and prints one JSON line per epoch.
+/// Each line carries a SHA-256 of the weights after that epoch, so runs with different thread counts (same shards) can
+/// be checked for bitwise-identical training on any machine.
 /// </summary>
 internal static class QuickTrain
 {
@@ -48,6 +52,8 @@ internal static class QuickTrain
                 ["seconds"] = Math.Round(seconds, 4),
                 ["loss"] = trainer.History[^1].Loss,
                 ["allocated_bytes"] = allocated,
+                ["shards"] = shards,
+                ["weights_sha256"] = Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(trainer.Network.Parameters))),
             }));
         }
 
