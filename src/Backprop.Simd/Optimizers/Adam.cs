@@ -7,7 +7,8 @@ namespace Backprop.Simd.Optimizers;
 /// <summary>
 /// Adam, and AdamW with decoupled weight decay — one update with a flag, as in PyTorch:
 /// p −= lr · wd · p (AdamW only); m = β₁ m + (1 − β₁) g; v = β₂ v + (1 − β₂) g²;
-/// p −= lr · m̂ / (√v̂ + ε) with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ).
+/// p −= lr · m̂ / (√v̂ + ε) with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ). A subnormal m or v is stored as zero (see
+/// <c>SubnormalFlush</c>).
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Adam<T> : Optimizer<T>
@@ -98,8 +99,8 @@ public sealed class Adam<T> : Optimizer<T>
             for (int k = 0; k < pv.Length; k++)
             {
                 Vector<T> g = gv[k];
-                Vector<T> mk = mv[k] = (b1 * mv[k]) + (c1 * g);
-                Vector<T> vk = vv[k] = (b2 * vv[k]) + (c2 * (g * g));
+                Vector<T> mk = mv[k] = SubnormalFlush<T>.Flush((b1 * mv[k]) + (c1 * g));
+                Vector<T> vk = vv[k] = SubnormalFlush<T>.Flush((b2 * vv[k]) + (c2 * (g * g)));
                 Vector<T> p = decoupled ? pv[k] * decay : pv[k];
                 pv[k] = p - (stepSize * mk / ((Vector.SquareRoot(vk) * rootCorrection) + new Vector<T>(eps)));
             }
@@ -110,8 +111,8 @@ public sealed class Adam<T> : Optimizer<T>
         for (; i < n; i++)
         {
             T g = gradients[i];
-            T mk = m[i] = (b1 * m[i]) + (c1 * g);
-            T vk = v[i] = (b2 * v[i]) + (c2 * (g * g));
+            T mk = m[i] = SubnormalFlush<T>.Flush((b1 * m[i]) + (c1 * g));
+            T vk = v[i] = SubnormalFlush<T>.Flush((b2 * v[i]) + (c2 * (g * g)));
             T p = decoupled ? parameters[i] * decay : parameters[i];
             parameters[i] = p - (stepSize * mk / ((T.Sqrt(vk) * rootCorrection) + eps));
         }

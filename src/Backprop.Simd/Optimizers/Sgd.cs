@@ -6,7 +6,8 @@ namespace Backprop.Simd.Optimizers;
 
 /// <summary>
 /// Stochastic gradient descent, plain, with momentum, or with Nesterov momentum — one update with flags, as in
-/// PyTorch: v = μ v + g; step = g + μ v (Nesterov) or v (momentum) or g (plain); p −= lr · step.
+/// PyTorch: v = μ v + g; step = g + μ v (Nesterov) or v (momentum) or g (plain); p −= lr · step. A subnormal v is
+/// stored as zero (see <c>SubnormalFlush</c>).
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Sgd<T> : Optimizer<T>
@@ -72,7 +73,7 @@ public sealed class Sgd<T> : Optimizer<T>
             T step = gradients[i];
             if (StatePerParameter > 0)
             {
-                velocity[i] = (mu * velocity[i]) + step;
+                velocity[i] = SubnormalFlush<T>.Flush((mu * velocity[i]) + step);
                 step = Nesterov ? step + (mu * velocity[i]) : velocity[i];
             }
 
@@ -87,7 +88,7 @@ public sealed class Sgd<T> : Optimizer<T>
             return g;
         }
 
-        Vector<T> v = velocity[k] = (mu * velocity[k]) + g;
+        Vector<T> v = velocity[k] = SubnormalFlush<T>.Flush((mu * velocity[k]) + g);
         return Nesterov ? g + (mu * v) : v;
     }
 }
