@@ -8,7 +8,8 @@ namespace Backprop.Simd.Numerics.GemmKernels;
 /// <remarks>
 /// Per k: two vector loads of B, then for each row one broadcast of A and two multiply-adds. The accumulators are
 /// separate locals (never an array) so that the JIT keeps them in registers, and the epilogue only stores them to
-/// the tile buffer: any branch there makes the JIT spill accumulators inside the loop (gemm-notes §6).
+/// the tile buffer: any branch there makes the JIT spill accumulators inside the loop (gemm-notes §6). The tests
+/// on <c>TWidth</c> are no branches: the JIT decides them when it specialises the method.
 /// </remarks>
 internal static unsafe class Tile6x2<T, TVector, TSimd>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -17,14 +18,35 @@ internal static unsafe class Tile6x2<T, TVector, TSimd>
 {
     public const int Rows = 6;
 
-    /// <summary>The tile from a packed A micro-panel.</summary>
-    public static void Run(nint kc, T* a, T* b, nint ldb, T* tile) => Run<PackedARows>(kc, a, 0, b, ldb, tile);
+    /// <summary>The tile from a packed A micro-panel; with <paramref name="firstVectorOnly"/> its first vector's columns only.</summary>
+    public static void Run(nint kc, T* a, T* b, nint ldb, T* tile, bool firstVectorOnly)
+    {
+        if (firstVectorOnly)
+        {
+            Run<PackedARows, FirstVectorOnly>(kc, a, 0, b, ldb, tile);
+        }
+        else
+        {
+            Run<PackedARows, FullTile>(kc, a, 0, b, ldb, tile);
+        }
+    }
 
     /// <summary>The tile from MR rows of a row-major op(A) read in place (row r at a + r * lda).</summary>
-    public static void RunDirect(nint kc, T* a, nint lda, T* b, nint ldb, T* tile) => Run<DirectARows>(kc, a, lda, b, ldb, tile);
+    public static void RunDirect(nint kc, T* a, nint lda, T* b, nint ldb, T* tile, bool firstVectorOnly)
+    {
+        if (firstVectorOnly)
+        {
+            Run<DirectARows, FirstVectorOnly>(kc, a, lda, b, ldb, tile);
+        }
+        else
+        {
+            Run<DirectARows, FullTile>(kc, a, lda, b, ldb, tile);
+        }
+    }
 
-    private static void Run<TRows>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+    private static void Run<TRows, TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
         where TRows : IARows
+        where TWidth : ITileWidth
     {
         int w = TSimd.Count;
         TVector c00 = default, c01 = default;
@@ -37,40 +59,43 @@ internal static unsafe class Tile6x2<T, TVector, TSimd>
         for (nint p = 0; p < kc; p++)
         {
             TVector b0 = TSimd.Load(b);
-            TVector b1 = TSimd.Load(b + w);
+            TVector b1 = TWidth.BothVectors ? TSimd.Load(b + w) : default;
             a0 = TSimd.Broadcast(TRows.Element(a, lda, 0));
             c00 = TSimd.MultiplyAdd(a0, b0, c00);
-            c01 = TSimd.MultiplyAdd(a0, b1, c01);
+            c01 = TWidth.BothVectors ? TSimd.MultiplyAdd(a0, b1, c01) : c01;
             a1 = TSimd.Broadcast(TRows.Element(a, lda, 1));
             c10 = TSimd.MultiplyAdd(a1, b0, c10);
-            c11 = TSimd.MultiplyAdd(a1, b1, c11);
+            c11 = TWidth.BothVectors ? TSimd.MultiplyAdd(a1, b1, c11) : c11;
             a0 = TSimd.Broadcast(TRows.Element(a, lda, 2));
             c20 = TSimd.MultiplyAdd(a0, b0, c20);
-            c21 = TSimd.MultiplyAdd(a0, b1, c21);
+            c21 = TWidth.BothVectors ? TSimd.MultiplyAdd(a0, b1, c21) : c21;
             a1 = TSimd.Broadcast(TRows.Element(a, lda, 3));
             c30 = TSimd.MultiplyAdd(a1, b0, c30);
-            c31 = TSimd.MultiplyAdd(a1, b1, c31);
+            c31 = TWidth.BothVectors ? TSimd.MultiplyAdd(a1, b1, c31) : c31;
             a0 = TSimd.Broadcast(TRows.Element(a, lda, 4));
             c40 = TSimd.MultiplyAdd(a0, b0, c40);
-            c41 = TSimd.MultiplyAdd(a0, b1, c41);
+            c41 = TWidth.BothVectors ? TSimd.MultiplyAdd(a0, b1, c41) : c41;
             a1 = TSimd.Broadcast(TRows.Element(a, lda, 5));
             c50 = TSimd.MultiplyAdd(a1, b0, c50);
-            c51 = TSimd.MultiplyAdd(a1, b1, c51);
+            c51 = TWidth.BothVectors ? TSimd.MultiplyAdd(a1, b1, c51) : c51;
             a += TRows.Step(Rows);
             b += ldb;
         }
 
         TSimd.Store(c00, tile);
-        TSimd.Store(c01, tile + 1 * w);
         TSimd.Store(c10, tile + 2 * w);
-        TSimd.Store(c11, tile + 3 * w);
         TSimd.Store(c20, tile + 4 * w);
-        TSimd.Store(c21, tile + 5 * w);
         TSimd.Store(c30, tile + 6 * w);
-        TSimd.Store(c31, tile + 7 * w);
         TSimd.Store(c40, tile + 8 * w);
-        TSimd.Store(c41, tile + 9 * w);
         TSimd.Store(c50, tile + 10 * w);
-        TSimd.Store(c51, tile + 11 * w);
+        if (TWidth.BothVectors)
+        {
+            TSimd.Store(c01, tile + 1 * w);
+            TSimd.Store(c11, tile + 3 * w);
+            TSimd.Store(c21, tile + 5 * w);
+            TSimd.Store(c31, tile + 7 * w);
+            TSimd.Store(c41, tile + 9 * w);
+            TSimd.Store(c51, tile + 11 * w);
+        }
     }
 }
