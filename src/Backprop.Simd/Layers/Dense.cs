@@ -106,13 +106,16 @@ public sealed class Dense<T> : Layer<T>
         // x: (B, In)  dy: (B, Out)  dW += xᵀ dy: (In, Out)  db += Σ_rows dy: (Out)  dx = dy Wᵀ: (B, In)
         // (= instead of += when ReplaceGradients: the GEMM then writes dW without reading it)
         CheckGradient(input, outputGradient);
-        Gemm.Multiply(T.One, input, Transpose.Transposed, outputGradient, Transpose.None, ReplaceGradients ? T.Zero : T.One, _weights.Gradient.AsMatrixSpan(), MaxDegreeOfParallelism);
-        if (ReplaceGradients)
+        if (BatchRows is { } batchRows)
         {
-            _bias.Gradient.AsSpan().Clear();
+            // A training shard: x and dy go to this shard's rows of the minibatch; the step computes dW and db once.
+            batchRows.Store(input, outputGradient);
+        }
+        else
+        {
+            AddParameterGradients(input, outputGradient, ReplaceGradients, MaxDegreeOfParallelism);
         }
 
-        Kernels.AddColumnSums(outputGradient, _bias.Gradient.Row(0));
         if (!computeInputGradient)
         {
             return default;
@@ -121,6 +124,24 @@ public sealed class Dense<T> : Layer<T>
         MatrixSpan<T> dx = _inputGradient.Rows(input.Rows);
         Gemm.Multiply(T.One, outputGradient, Transpose.None, _weights.Value.AsMatrixSpan(), Transpose.Transposed, T.Zero, dx, MaxDegreeOfParallelism);
         return dx;
+    }
+
+    /// <summary>
+    /// Where a training shard leaves its rows of x and dy for <see cref="AddParameterGradients"/> over the whole
+    /// minibatch; null (the default) to accumulate the gradients in <see cref="Backward"/>.
+    /// </summary>
+    internal DenseBatchRows<T>? BatchRows { get; set; }
+
+    /// <summary>dW (+)= xᵀ dy, db (+)= Σ_rows dy: written when <paramref name="replace"/>, else added.</summary>
+    internal void AddParameterGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool replace, int threads)
+    {
+        Gemm.Multiply(T.One, input, Transpose.Transposed, outputGradient, Transpose.None, replace ? T.Zero : T.One, _weights.Gradient.AsMatrixSpan(), threads);
+        if (replace)
+        {
+            _bias.Gradient.AsSpan().Clear();
+        }
+
+        Kernels.AddColumnSums(outputGradient, _bias.Gradient.Row(0));
     }
 
     /// <summary>output = x W, without the bias: the first half of a forward pass fused with the next activation.</summary>

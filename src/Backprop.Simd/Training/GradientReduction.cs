@@ -7,7 +7,8 @@ using Backprop.Simd.Numerics.Threading;
 namespace Backprop.Simd.Training;
 
 /// <summary>
-/// After the shards of a minibatch: adds shards 1..S−1 into shard 0's gradients (the network's own) in shard order,
+/// After the shards of a minibatch: adds shards 1..S−1 into shard 0's gradients (the network's own) in shard order
+/// (when the shards computed gradients apart, see <see cref="ShardedStep{T}"/>),
 /// adds the L1/L2 terms, and sums the penalty and the squared gradient norm. Runs in fixed chunks of parameters, on
 /// any number of threads, with per-chunk partial sums added in chunk order: the same bits for any thread count.
 /// </summary>

@@ -350,7 +350,7 @@ public sealed class Trainer<T>
     /// <summary>After the shards: reduction, penalties, the divergence check and the optimizer update.</summary>
     private (double Objective, double Data, double Norm) Finish(double lossSum, int rows, double learningRate, int epoch, int batch, int threads)
     {
-        (double penalty, double norm) = _reduction.Run(_shards.ActiveShards(rows), _options.L1, _options.L2, threads);
+        (double penalty, double norm) = _reduction.Run(_shards.SeparateGradients, _options.L1, _options.L2, threads);
         double reduced = _options.Reduction == Reduction.Mean ? lossSum / rows : lossSum;
         double objective = reduced + penalty;
         if (!double.IsFinite(objective) || !double.IsFinite(norm))
