@@ -27,8 +27,9 @@ public sealed class TrainingOptions
 
     /// <summary>
     /// Each minibatch is split into this many shards that run forward and backward in parallel, their gradients then
-    /// summed in a fixed order. The trained weights depend on this number but never on the thread count, so results
-    /// are bitwise identical on any machine. Default 2.
+    /// summed in a fixed order (or, with many shards of few rows, the dense layers' gradients computed once for the
+    /// whole minibatch). The trained weights depend on this number but never on the thread count, so results are
+    /// bitwise identical on any machine. Use about as many shards as the threads you train on. Default 2.
     /// </summary>
     public int Shards { get; set; } = 2;
 
