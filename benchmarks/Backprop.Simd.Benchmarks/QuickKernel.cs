@@ -61,7 +61,7 @@ internal static unsafe class QuickKernel
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < Calls; i++)
             {
-                TKernel.Run(kc, a, b, nr, tile, firstVectorOnly: false);
+                TKernel.Run<FullTile>(kc, a, b, nr, tile);
             }
 
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);

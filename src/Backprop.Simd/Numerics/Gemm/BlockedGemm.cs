@@ -79,11 +79,27 @@ internal static unsafe class BlockedGemm<T, TKernel>
                         {
                             if (ir < direct)
                             {
-                                TKernel.RunDirect(kc, problem.AAt(ic + ir, pc), problem.Lda, panelB, nr, tile, firstVectorOnly);
+                                T* a = problem.AAt(ic + ir, pc);
+                                if (firstVectorOnly)
+                                {
+                                    TKernel.RunDirect<FirstVectorOnly>(kc, a, problem.Lda, panelB, nr, tile);
+                                }
+                                else
+                                {
+                                    TKernel.RunDirect<FullTile>(kc, a, problem.Lda, panelB, nr, tile);
+                                }
                             }
                             else
                             {
-                                TKernel.Run(kc, packedA + ((nint)(ir - direct) * kc), panelB, nr, tile, firstVectorOnly);
+                                T* a = packedA + ((nint)(ir - direct) * kc);
+                                if (firstVectorOnly)
+                                {
+                                    TKernel.Run<FirstVectorOnly>(kc, a, panelB, nr, tile);
+                                }
+                                else
+                                {
+                                    TKernel.Run<FullTile>(kc, a, panelB, nr, tile);
+                                }
                             }
 
                             int i = ic + ir;

@@ -19,9 +19,11 @@ internal readonly unsafe struct ScalarKernel<T> : IGemmKernel<T>
 
     public static int Nc => 1024;
 
-    public static void Run(nint kc, T* a, T* b, nint ldb, T* tile, bool firstVectorOnly) => Run<PackedARows>(kc, a, 0, b, ldb, tile);
+    public static void Run<TWidth>(nint kc, T* a, T* b, nint ldb, T* tile)
+        where TWidth : ITileWidth => Run<PackedARows>(kc, a, 0, b, ldb, tile);
 
-    public static void RunDirect(nint kc, T* a, nint lda, T* b, nint ldb, T* tile, bool firstVectorOnly) => Run<DirectARows>(kc, a, lda, b, ldb, tile);
+    public static void RunDirect<TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+        where TWidth : ITileWidth => Run<DirectARows>(kc, a, lda, b, ldb, tile);
 
     private static void Run<TRows>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
         where TRows : IARows
