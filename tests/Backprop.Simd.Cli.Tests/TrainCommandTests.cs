@@ -51,6 +51,23 @@ public sealed class TrainCommandTests
         Assert.Equal(Losses(one), Losses(two));
     }
 
+    /// <summary>--shards reaches the trainer: the same shard count gives the same losses on 1 and 2 threads, another one other losses.</summary>
+    [Fact]
+    public async Task Shards_change_the_losses_but_threads_do_not()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 300, testCount: 60);
+
+        CliRun four = await CliRun.RunAsync([.. ScriptedCommand(directory.Path, threads: 1), "--shards", "4"]);
+        CliRun fourOnTwo = await CliRun.RunAsync([.. ScriptedCommand(directory.Path, threads: 2), "--shards", "4"]);
+        CliRun two = await CliRun.RunAsync(ScriptedCommand(directory.Path, threads: 1));
+
+        Assert.True(four.ExitCode == 0 && fourOnTwo.ExitCode == 0 && two.ExitCode == 0, four + "\n" + fourOnTwo + "\n" + two);
+        double[] Losses(CliRun run) => [.. run.JsonLines().Select(e => e.GetProperty("loss").GetDouble())];
+        Assert.Equal(Losses(four), Losses(fourOnTwo));
+        Assert.NotEqual(Losses(four), Losses(two));
+    }
+
     [Fact]
     public async Task A_validation_fraction_adds_validation_metrics_and_early_stopping_keeps_the_best_epoch()
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Backprop.Simd.Cli.Training;
 using Backprop.Simd.Models;
+using Backprop.Simd.Training;
 
 namespace Backprop.Simd.Cli.Commands;
 
@@ -24,6 +25,7 @@ internal sealed class TrainCommand
     private readonly Option<double> _l2 = OptionFactory.Number("--l2", "L2 penalty (λ/2)Σw² on the weights.", 0, 0);
     private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of initialisation and shuffling; the same seed gives the same weights on any thread count.", DefaultValueFactory = _ => 42 };
     private readonly Option<int> _threads = OptionFactory.Threads();
+    private readonly Option<int> _shards = OptionFactory.Integer("--shards", "Split each minibatch into this many shards that run in parallel; the weights depend on it, never on --threads, so use about as many as the threads you train on. --resume keeps the checkpoint's.", 2, 1, TrainingOptions.MaxShards);
     private readonly Option<double> _validation = OptionFactory.Number("--validation-fraction", "Hold out this fraction of the training set (its last rows) for validation.", 0, 0, 1);
     private readonly Option<int> _earlyStopping = OptionFactory.Integer("--early-stopping", "Stop after this many epochs without a lower validation loss and keep the best weights; needs --validation-fraction. 0: off.", 0, 0);
     private readonly Option<string> _dtype = OptionFactory.ElementType();
@@ -52,6 +54,7 @@ internal sealed class TrainCommand
         command.Add(_l2);
         command.Add(_seed);
         command.Add(_threads);
+        command.Add(_shards);
         command.Add(_validation);
         command.Add(_earlyStopping);
         command.Add(_dtype);
@@ -94,6 +97,8 @@ internal sealed class TrainCommand
         L2 = result.GetValue(_l2),
         Seed = result.GetValue(_seed),
         Threads = result.GetValue(_threads),
+        Shards = result.GetValue(_shards),
+        ShardsGiven = result.GetResult(_shards) is { Implicit: false },
         ValidationFraction = result.GetValue(_validation),
         EarlyStoppingPatience = result.GetValue(_earlyStopping),
         Json = result.GetValue(_json),

@@ -23,6 +23,11 @@ internal static class TrainRunner
             throw new ArgumentException("--early-stopping needs a validation set: add --validation-fraction, for example 0.1.");
         }
 
+        if (settings.ShardsGiven && settings.ResumePath is not null)
+        {
+            throw new ArgumentException("--shards cannot change on --resume: the weights depend on the shard count, so a resumed run keeps its checkpoint's.");
+        }
+
         string? modelPath = settings.ModelPath ?? settings.ResumePath;
         if (settings.CheckpointEvery > 0 && modelPath is null)
         {

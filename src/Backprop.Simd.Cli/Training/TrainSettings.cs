@@ -47,6 +47,11 @@ internal sealed record TrainSettings
 
     public required int Threads { get; init; }
 
+    public required int Shards { get; init; }
+
+    /// <summary>Whether --shards was given (a resumed run keeps its checkpoint's and rejects another).</summary>
+    public required bool ShardsGiven { get; init; }
+
     public required double ValidationFraction { get; init; }
 
     public required int EarlyStoppingPatience { get; init; }
@@ -80,6 +85,7 @@ internal sealed record TrainSettings
         BatchCount = BatchCount,
         Seed = Seed,
         MaxDegreeOfParallelism = Threads,
+        Shards = Shards,
         L1 = L1,
         L2 = L2,
         EarlyStoppingPatience = EarlyStoppingPatience,

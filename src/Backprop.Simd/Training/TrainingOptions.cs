@@ -29,9 +29,13 @@ public sealed class TrainingOptions
     /// Each minibatch is split into this many shards that run forward and backward in parallel, their gradients then
     /// summed in a fixed order (or, with many shards of few rows, the dense layers' gradients computed once for the
     /// whole minibatch). The trained weights depend on this number but never on the thread count, so results are
-    /// bitwise identical on any machine. Use about as many shards as the threads you train on. Default 2.
+    /// bitwise identical on any machine. Use about as many shards as the threads you train on. From 1 to
+    /// <see cref="MaxShards"/> (each shard keeps its own copy of the layers' buffers). Default 2.
     /// </summary>
     public int Shards { get; set; } = 2;
+
+    /// <summary>The most shards a minibatch may be split into: 1,024.</summary>
+    public const int MaxShards = 1024;
 
     /// <summary>The most threads to use: 0 (default) for every processor, 1 for the calling thread only.</summary>
     public int MaxDegreeOfParallelism { get; set; }
@@ -68,6 +72,7 @@ public sealed class TrainingOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegative(BatchCount, nameof(BatchCount));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Shards, nameof(Shards));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Shards, MaxShards, nameof(Shards));
         ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
         if (!(L1 >= 0) || !double.IsFinite(L1))
         {

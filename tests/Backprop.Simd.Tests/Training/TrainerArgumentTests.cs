@@ -56,6 +56,7 @@ public sealed class TrainerArgumentTests
             (new TrainingOptions { BatchSize = 0 }, "BatchSize"),
             (new TrainingOptions { BatchCount = -2 }, "BatchCount"),
             (new TrainingOptions { Shards = 0 }, "Shards"),
+            (new TrainingOptions { Shards = TrainingOptions.MaxShards + 1 }, "Shards"),
             (new TrainingOptions { L1 = double.NaN }, "L1"),
             (new TrainingOptions { L2 = -1 }, "L2"),
             (new TrainingOptions { ValidationFraction = 1 }, "ValidationFraction"),
