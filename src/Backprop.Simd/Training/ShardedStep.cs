@@ -149,7 +149,7 @@ internal sealed class ShardedStep<T> : IParallelWork
     /// recipe (2,380 rows; 2.2 to 1 at 16 shards) even at 16 shards and 6–12 % slower at 2, so it stays per shard.
     /// </summary>
     private bool UsesBatchGradients(int shards, int rows) =>
-        shards > 1 && _denseOnly && shards * _denseParameters > 6 * rows * _copiedPerRow;
+        shards > 1 && _denseOnly && shards * _denseParameters > 6L * rows * _copiedPerRow;
 
     /// <summary>
     /// Points each shard's dense layers at their rows of the batch-wide buffers (grown here, before the shards run, so
