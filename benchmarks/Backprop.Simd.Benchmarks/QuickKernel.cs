@@ -61,7 +61,7 @@ internal static unsafe class QuickKernel
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < Calls; i++)
             {
-                TKernel.Run<FullTile>(kc, a, b, nr, tile);
+                TKernel.Run<PackedARows, FullTile>(kc, a, 0, b, nr, tile);
             }
 
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Simd.Numerics.GemmKernels;
 
@@ -79,27 +80,11 @@ internal static unsafe class BlockedGemm<T, TKernel>
                         {
                             if (ir < direct)
                             {
-                                T* a = problem.AAt(ic + ir, pc);
-                                if (firstVectorOnly)
-                                {
-                                    TKernel.RunDirect<FirstVectorOnly>(kc, a, problem.Lda, panelB, nr, tile);
-                                }
-                                else
-                                {
-                                    TKernel.RunDirect<FullTile>(kc, a, problem.Lda, panelB, nr, tile);
-                                }
+                                RunTile<DirectARows>(kc, problem.AAt(ic + ir, pc), problem.Lda, panelB, nr, tile, firstVectorOnly);
                             }
                             else
                             {
-                                T* a = packedA + ((nint)(ir - direct) * kc);
-                                if (firstVectorOnly)
-                                {
-                                    TKernel.Run<FirstVectorOnly>(kc, a, panelB, nr, tile);
-                                }
-                                else
-                                {
-                                    TKernel.Run<FullTile>(kc, a, panelB, nr, tile);
-                                }
+                                RunTile<PackedARows>(kc, packedA + ((nint)(ir - direct) * kc), 0, panelB, nr, tile, firstVectorOnly);
                             }
 
                             int i = ic + ir;
@@ -110,6 +95,21 @@ internal static unsafe class BlockedGemm<T, TKernel>
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>One micro-kernel call, the tile width turned from a value into the type the kernel is specialised on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunTile<TRows>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile, bool firstVectorOnly)
+        where TRows : IARows
+    {
+        if (firstVectorOnly)
+        {
+            TKernel.Run<TRows, FirstVectorOnly>(kc, a, lda, b, ldb, tile);
+        }
+        else
+        {
+            TKernel.Run<TRows, FullTile>(kc, a, lda, b, ldb, tile);
         }
     }
 

@@ -28,20 +28,15 @@ internal unsafe interface IGemmKernel<T>
     static abstract int Nc { get; }
 
     /// <summary>
-    /// tile[r * Nr + j] = Σ_p a[p * Mr + r] * b[p * ldb + j] for r &lt; Mr, j &lt; Nr, p &lt; kc.
-    /// <paramref name="a"/> is a packed A micro-panel; <paramref name="b"/> a packed B micro-panel (ldb = Nr) or,
-    /// for a full panel, op(B) read in place. With <see cref="FirstVectorOnly"/> as <typeparamref name="TWidth"/> (the
-    /// panel has at most <c>Nr / 2</c> columns) only j &lt; Nr / 2 is needed; a kernel without vectors may compute the
-    /// rest anyway.
+    /// tile[r * Nr + j] = Σ_p A(r, p) * b[p * ldb + j] for r &lt; Mr, j &lt; Nr, p &lt; kc. <typeparamref name="TRows"/>
+    /// says where A(r, p) lies: <see cref="PackedARows"/>, a packed A micro-panel (a[p * Mr + r], lda unused), or
+    /// <see cref="DirectARows"/>, a full MR-row panel of a row-major op(A) read in place (a[r * lda + p]; the same
+    /// products in the same order, so the same bits). <paramref name="b"/> is a packed B micro-panel (ldb = Nr) or, for
+    /// a full panel, op(B) read in place. With <see cref="FirstVectorOnly"/> as <typeparamref name="TWidth"/> (the panel
+    /// has at most <c>Nr / 2</c> columns) only j &lt; Nr / 2 is needed; a kernel without vectors may compute the rest anyway.
     /// </summary>
-    static abstract void Run<TWidth>(nint kc, T* a, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth;
-
-    /// <summary>
-    /// As <see cref="Run"/> with A read in place: tile[r * Nr + j] = Σ_p a[r * lda + p] * b[p * ldb + j], for a full
-    /// MR-row panel of a row-major op(A) (no pack; the same products in the same order, so the same bits).
-    /// </summary>
-    static abstract void RunDirect<TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+    static abstract void Run<TRows, TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+        where TRows : IARows
         where TWidth : ITileWidth;
 
     /// <summary>

@@ -19,14 +19,10 @@ internal readonly unsafe struct ScalarKernel<T> : IGemmKernel<T>
 
     public static int Nc => 1024;
 
-    public static void Run<TWidth>(nint kc, T* a, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth => Run<PackedARows>(kc, a, 0, b, ldb, tile);
-
-    public static void RunDirect<TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth => Run<DirectARows>(kc, a, lda, b, ldb, tile);
-
-    private static void Run<TRows>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+    /// <summary>The whole 4x4 tile whatever <typeparamref name="TWidth"/> asks: scalars gain nothing from skipping columns.</summary>
+    public static void Run<TRows, TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
         where TRows : IARows
+        where TWidth : ITileWidth
     {
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
         T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;

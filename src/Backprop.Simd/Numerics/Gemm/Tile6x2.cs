@@ -18,15 +18,8 @@ internal static unsafe class Tile6x2<T, TVector, TSimd>
 {
     public const int Rows = 6;
 
-    /// <summary>The tile (or its first vector's columns) from a packed A micro-panel.</summary>
-    public static void Run<TWidth>(nint kc, T* a, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth => Run<PackedARows, TWidth>(kc, a, 0, b, ldb, tile);
-
-    /// <summary>The tile (or its first vector's columns) from MR rows of a row-major op(A) read in place (row r at a + r * lda).</summary>
-    public static void RunDirect<TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth => Run<DirectARows, TWidth>(kc, a, lda, b, ldb, tile);
-
-    private static void Run<TRows, TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+    /// <summary>The tile (or its first vector's columns), A read as <typeparamref name="TRows"/> says (see <see cref="IGemmKernel{T}"/>).</summary>
+    public static void Run<TRows, TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
         where TRows : IARows
         where TWidth : ITileWidth
     {

@@ -24,11 +24,9 @@ internal readonly unsafe struct Vector256Kernel<T> : IGemmKernel<T>
 
     public static int Nc => 4080;
 
-    public static void Run<TWidth>(nint kc, T* a, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth => Tile6x2<T, Vector256<T>, Simd256<T>>.Run<TWidth>(kc, a, b, ldb, tile);
-
-    public static void RunDirect<TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth => Tile6x2<T, Vector256<T>, Simd256<T>>.RunDirect<TWidth>(kc, a, lda, b, ldb, tile);
+    public static void Run<TRows, TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+        where TRows : IARows
+        where TWidth : ITileWidth => Tile6x2<T, Vector256<T>, Simd256<T>>.Run<TRows, TWidth>(kc, a, lda, b, ldb, tile);
 
     public static void RunRow(nint kc, T* a, nint aStride, T* b, nint ldb, T* row, int n) =>
         RowKernel.Run<T, Vector256<T>, Simd256<T>>(kc, a, aStride, b, ldb, row, n);

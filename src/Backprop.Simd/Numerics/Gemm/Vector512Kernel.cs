@@ -27,11 +27,9 @@ internal readonly unsafe struct Vector512Kernel<T> : IGemmKernel<T>
 
     public static int Nc => 2048;
 
-    public static void Run<TWidth>(nint kc, T* a, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth => Tile12x2<T, Vector512<T>, Simd512<T>>.Run<TWidth>(kc, a, b, ldb, tile);
-
-    public static void RunDirect<TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
-        where TWidth : ITileWidth => Tile12x2<T, Vector512<T>, Simd512<T>>.RunDirect<TWidth>(kc, a, lda, b, ldb, tile);
+    public static void Run<TRows, TWidth>(nint kc, T* a, nint lda, T* b, nint ldb, T* tile)
+        where TRows : IARows
+        where TWidth : ITileWidth => Tile12x2<T, Vector512<T>, Simd512<T>>.Run<TRows, TWidth>(kc, a, lda, b, ldb, tile);
 
     public static void RunRow(nint kc, T* a, nint aStride, T* b, nint ldb, T* row, int n) =>
         RowKernel.Run<T, Vector512<T>, Simd512<T>>(kc, a, aStride, b, ldb, row, n);
