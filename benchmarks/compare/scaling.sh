@@ -6,14 +6,14 @@
 # short keeps what it measured) and the tables to OUT/summary.md.
 #
 # usage: benchmarks/compare/scaling.sh [--threads "1 2 4 8 16"] [--shards "4 16"] [--epochs 5] [--warmup 2]
-#          [--bench "CMD"] [--python PY] [--data FASHION_DIR] [--out DIR] [--no-peers]
+#          [--bench "CMD"] [--python PY] [--data FASHION_DIR] [--out DIR] [--no-peers] [--no-gemm]
 # --bench: how to start the benchmark program (default: build it and run it with dotnet); on a machine without the
 #   SDK, a self-contained publish: dotnet publish benchmarks/Backprop.Simd.Benchmarks -c Release -r linux-x64 --self-contained.
 # needs: python3 with numpy (and torch unless --no-peers).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cmp="$root/benchmarks/compare"
-threads="1 2 4 8 16"; shards="4 16"; epochs=5; warmup=2; bench=""; py=python3; data=""; out="scaling-out"; peers=1
+threads="1 2 4 8 16"; shards="4 16"; epochs=5; warmup=2; bench=""; py=python3; data=""; out="scaling-out"; peers=1; gemms=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads=$2; shift 2;;
@@ -25,6 +25,7 @@ while [ $# -gt 0 ]; do
     --data) data=$2; shift 2;;
     --out) out=$2; shift 2;;
     --no-peers) peers=0; shift;;
+    --no-gemm) gemms=0; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -48,7 +49,7 @@ for s in $shards; do
 done
 
 # name m n k flags dtypes: the square, the deep recipe's first layer (2,380-row batch) and 784-256-128-10's at batch 128
-while read -r name m n k flags dts; do
+[ "$gemms" = 1 ] && while read -r name m n k flags dts; do
   [ "$flags" = "-" ] && flags=""
   for dt in $dts; do
     for t in $threads; do
@@ -101,6 +102,7 @@ for label, s in order:
         for t, e, h in digests[(label, s)]: by_epoch[e].add(h)
         same = "yes" if all(len(h) == 1 for h in by_epoch.values()) else "NO"
     print(f"| {label} | {s} | " + " | ".join(cells) + f" | {same} |")
+if not gemm: sys.exit()
 print("\n## GEMM: GFLOP/s (speed-up over 1 thread)\n")
 labels = []
 for label, t in gemm:
