@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch reference for the training and inference targets, measured on the same machine as Backprop.Simd.
 
-usage: torch_train.py [--data DIR] [--threads T] [--epochs E] [--optimizer sgd|adam] [--recipe mlp|deep] [--inference]
+usage: torch_train.py [--data DIR] [--threads T] [--epochs E] [--seed S] [--optimizer sgd|adam] [--recipe mlp|deep] [--inference]
 mlp: 784-256-128-10 ReLU, cross-entropy, SGD momentum 0.9 lr 0.05 (or Adam 0.001), batch 128, data preloaded as tensors,
      reshuffled each epoch; prints one JSON line per epoch (seconds, loss, test accuracy).
 deep: the notebook's recipe in float32: 784-250-50-10-10 sigmoid, BCE on sigmoid outputs summed over 25 batches, SGD 0.001 with L2 0.5.
@@ -23,12 +23,13 @@ p = argparse.ArgumentParser()
 p.add_argument("--data")
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--epochs", type=int, default=10)
+p.add_argument("--seed", type=int, default=42)
 p.add_argument("--optimizer", default="sgd")
 p.add_argument("--recipe", default="mlp")
 p.add_argument("--inference", action="store_true")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
-torch.manual_seed(42)
+torch.manual_seed(a.seed)
 xtr, ytr, xte, yte = (torch.from_numpy(np.ascontiguousarray(v)) for v in fashion.load(a.data))
 
 def emit(**kw):

@@ -68,6 +68,33 @@ public sealed class TrainCommandTests
         Assert.NotEqual(Losses(four), Losses(two));
     }
 
+    /// <summary>--init reaches the layers: each choice starts (and so trains) elsewhere, and each still learns the bars.</summary>
+    [Fact]
+    public async Task Init_chooses_how_every_layer_starts()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 300, testCount: 60);
+
+        string[] choices = ["auto", "he", "glorot", "fan-in", "unit"];
+        var runs = new CliRun[choices.Length];
+        for (int i = 0; i < choices.Length; i++)
+        {
+            runs[i] = await CliRun.RunAsync([.. ScriptedCommand(directory.Path, threads: 1), "--init", choices[i]]);
+        }
+
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.ToString()));
+        double[][] losses = [.. runs.Select(run => run.JsonLines().Select(e => e.GetProperty("loss").GetDouble()).ToArray())];
+        for (int i = 0; i < choices.Length; i++)
+        {
+            for (int j = i + 1; j < choices.Length; j++)
+            {
+                Assert.False(losses[i].SequenceEqual(losses[j]), $"--init {choices[i]} and --init {choices[j]} trained the same losses.");
+            }
+        }
+
+        Assert.True(runs[3].JsonLines()[^1].GetProperty("test_accuracy").GetDouble() > 0.9, runs[3].Output);
+    }
+
     [Fact]
     public async Task A_validation_fraction_adds_validation_metrics_and_early_stopping_keeps_the_best_epoch()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Backprop.Simd.Cli.Training;
+using Backprop.Simd.Layers;
 using Backprop.Simd.Models;
 using Backprop.Simd.Training;
 
@@ -12,6 +13,7 @@ internal sealed class TrainCommand
     private readonly Option<bool> _standardize = OptionFactory.Flag("--standardize", "Standardise each pixel (mean 0, deviation 1 on the training set) instead of scaling to [0, 1]; the standardiser is saved in the model.");
     private readonly Option<string> _layers = new("--layers") { Description = "Hidden layer widths, separated by commas, or none.", DefaultValueFactory = _ => "100", HelpName = "W1,W2,..." };
     private readonly Option<string> _activation = OptionFactory.Choice("--activation", "The hidden layers' activation.", "relu", ActivationNames.Names);
+    private readonly Option<string> _init = OptionFactory.Choice("--init", "How the weights start: auto (he for relu and leaky-relu, glorot otherwise; the output layer glorot), he, glorot, fan-in (uniform in ±1/sqrt(inputs), biases too: PyTorch's nn.Linear default), unit (uniform in ±1, biases too: the notebook's).", "auto", "auto", "he", "glorot", "fan-in", "unit");
     private readonly Option<string> _loss = OptionFactory.Choice("--loss", "softmax: softmax cross-entropy; sigmoid: one sigmoid per class with binary cross-entropy (the notebook's).", "softmax", "softmax", "sigmoid");
     private readonly Option<string> _optimizer = OptionFactory.Choice("--optimizer", "The optimizer.", "adam", "sgd", "nesterov", "adam", "adamw");
     private readonly Option<double> _momentum = OptionFactory.Number("--momentum", "Momentum of sgd and nesterov; 0 for plain SGD.", 0.9, 0, 1);
@@ -41,6 +43,7 @@ internal sealed class TrainCommand
         command.Add(_standardize);
         command.Add(_layers);
         command.Add(_activation);
+        command.Add(_init);
         command.Add(_loss);
         command.Add(_optimizer);
         command.Add(_momentum);
@@ -78,6 +81,14 @@ internal sealed class TrainCommand
         Standardize = result.GetValue(_standardize),
         Layers = LayerList.Parse(result.GetValue(_layers)!),
         Activation = ActivationNames.Parse(result.GetValue(_activation)!),
+        Initialization = result.GetValue(_init) switch
+        {
+            "he" => WeightInitialization.HeNormal,
+            "glorot" => WeightInitialization.GlorotUniform,
+            "fan-in" => WeightInitialization.FanInUniform,
+            "unit" => WeightInitialization.UniformUnit,
+            _ => null,
+        },
         Output = result.GetValue(_loss) == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax,
         Optimizer = result.GetValue(_optimizer) switch
         {

@@ -28,6 +28,11 @@ internal static class TrainRunner
             throw new ArgumentException("--shards cannot change on --resume: the weights depend on the shard count, so a resumed run keeps its checkpoint's.");
         }
 
+        if (settings.Initialization is not null && settings.ResumePath is not null)
+        {
+            throw new ArgumentException("--init cannot be used with --resume: a resumed run continues from the checkpoint's weights.");
+        }
+
         string? modelPath = settings.ModelPath ?? settings.ResumePath;
         if (settings.CheckpointEvery > 0 && modelPath is null)
         {

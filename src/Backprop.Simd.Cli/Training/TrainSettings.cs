@@ -1,4 +1,5 @@
 using Backprop.Simd.Cli.Data;
+using Backprop.Simd.Layers;
 using Backprop.Simd.Models;
 using Backprop.Simd.Networks;
 
@@ -20,6 +21,9 @@ internal sealed record TrainSettings
     public required IReadOnlyList<int> Layers { get; init; }
 
     public required Activation Activation { get; init; }
+
+    /// <summary>The layers' initialisation (--init); null: chosen by the activation.</summary>
+    public required WeightInitialization? Initialization { get; init; }
 
     public required OutputLayer Output { get; init; }
 
@@ -74,6 +78,7 @@ internal sealed record TrainSettings
     {
         HiddenLayers = Layers,
         HiddenActivation = Activation,
+        Initialization = Initialization,
         Output = Output,
         Optimizer = Optimizer,
         Momentum = Momentum,

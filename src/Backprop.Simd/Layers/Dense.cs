@@ -40,6 +40,11 @@ public sealed class Dense<T> : Layer<T>
                 w.InitializeUniform(random, T.NegativeOne, T.One);
                 _bias.Value.InitializeUniform(random, T.NegativeOne, T.One);
                 break;
+            case WeightInitialization.FanInUniform:
+                T limit = T.CreateChecked(1.0 / Math.Sqrt(inputSize));
+                w.InitializeUniform(random, -limit, limit);
+                _bias.Value.InitializeUniform(random, -limit, limit);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(initialization), initialization, "Unknown initialisation.");
         }

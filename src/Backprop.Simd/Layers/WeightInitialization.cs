@@ -11,4 +11,10 @@ public enum WeightInitialization
 
     /// <summary>Weights and biases uniform in (-1, 1), as the original notebook initialises them.</summary>
     UniformUnit = 2,
+
+    /// <summary>
+    /// Weights and biases uniform in ±1/sqrt(in): the default of PyTorch's <c>nn.Linear</c> (its Kaiming uniform with
+    /// a = √5), for reproducing a PyTorch recipe.
+    /// </summary>
+    FanInUniform = 3,
 }
