@@ -49,6 +49,16 @@ internal static unsafe class BlockedGemm<T, TKernel>
         // sets (and alias in the load unit), and on two threads [1024,1024]x[1024,1000] float fell from 296 to 180 GFLOP/s.
         bool directA = !problem.TransA && problem.Lda * sizeof(T) % AliasingStride != 0;
 
+        // A row-major op(B) is read in place too, full NR-column panels of it, when this slice of C has at most MC rows:
+        // each panel then serves at most MC / MR tiles, too few to repay a pack that reads and writes the whole block
+        // (at 64 rows, a minibatch shard's forward product, packing W took about 13 % of the product's time). Interleaved
+        // medians, one thread: [64,784]x[784,256] float 156 → 180 GFLOP/s, [32,784]x[784,256] 135 → 175,
+        // [144,784]x[784,256] 195 → 206, double [64,784]x[784,256] 77 → 88; on two threads [128,784]x[784,256] 294 → 354.
+        // From 256 rows on, in place and packed measured the same, so taller slices keep the contiguous packed panels.
+        // Unlike A, rows 4 KiB apart gain as well (the kernel reads one row of B per step, not MR rows at once):
+        // [64,1024]x[1024,1024] float 156 → 174, double [64,1024]x[1024,512] 64 → 82.
+        bool directB = !problem.TransB && m1 - m0 <= TKernel.Mc;
+
         for (int jc = n0; jc < n1; jc += TKernel.Nc)
         {
             int nc = Math.Min(TKernel.Nc, n1 - jc);
@@ -56,7 +66,12 @@ internal static unsafe class BlockedGemm<T, TKernel>
             {
                 int kc = Math.Min(kcMax, problem.K - pc);
                 bool firstBlock = pc == 0;
-                Packing.PackB(problem, pc, kc, jc, nc, nr, packedB);
+                int fullB = directB ? nc / nr * nr : 0;
+                if (fullB < nc)
+                {
+                    Packing.PackB(problem, pc, kc, jc + fullB, nc - fullB, nr, packedB + ((nint)fullB * kc));
+                }
+
                 for (int ic = m0; ic < m1; ic += TKernel.Mc)
                 {
                     int mc = Math.Min(TKernel.Mc, m1 - ic);
@@ -68,7 +83,8 @@ internal static unsafe class BlockedGemm<T, TKernel>
 
                     for (int jr = 0; jr < nc; jr += nr)
                     {
-                        T* panelB = packedB + ((nint)jr * kc);
+                        T* panelB = jr < fullB ? problem.BAt(pc, jc + jr) : packedB + ((nint)jr * kc);
+                        nint ldb = jr < fullB ? problem.Ldb : nr;
                         int cols = Math.Min(nr, nc - jr);
                         // A last panel of at most one vector's columns (double N = 50: 2 of 16) runs the one-vector
                         // tile. Interleaved, ten rounds: [2380,784]x[784,50] double 50 → 54 GFLOP/s (best 71 → 78),
@@ -80,11 +96,11 @@ internal static unsafe class BlockedGemm<T, TKernel>
                         {
                             if (ir < direct)
                             {
-                                RunTile<DirectARows>(kc, problem.AAt(ic + ir, pc), problem.Lda, panelB, nr, tile, firstVectorOnly);
+                                RunTile<DirectARows>(kc, problem.AAt(ic + ir, pc), problem.Lda, panelB, ldb, tile, firstVectorOnly);
                             }
                             else
                             {
-                                RunTile<PackedARows>(kc, packedA + ((nint)(ir - direct) * kc), 0, panelB, nr, tile, firstVectorOnly);
+                                RunTile<PackedARows>(kc, packedA + ((nint)(ir - direct) * kc), 0, panelB, ldb, tile, firstVectorOnly);
                             }
 
                             int i = ic + ir;
