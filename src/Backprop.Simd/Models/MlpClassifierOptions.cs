@@ -22,7 +22,7 @@ public sealed class MlpClassifierOptions
     /// <summary>The output layer and its loss. Default softmax.</summary>
     public OutputLayer Output { get; set; } = OutputLayer.Softmax;
 
-    /// <summary>The weight initialisation; null (default) picks He for ReLU-like activations, Glorot otherwise.</summary>
+    /// <summary>The weight initialisation of every layer; null (default) picks He for ReLU-like hidden layers, Glorot for the other hidden layers and the output layer.</summary>
     public WeightInitialization? Initialization { get; set; }
 
     /// <summary>Dropout rate after each hidden activation; 0 (default) for none.</summary>
