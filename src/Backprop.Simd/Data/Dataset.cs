@@ -45,7 +45,7 @@ public sealed class Dataset<T>
     /// <summary>The features, one row per sample.</summary>
     public Matrix<T> Features { get; }
 
-    /// <summary>The class of each sample, in [0, <see cref="ClassCount"/>).</summary>
+    /// <summary>The class of each sample, in [0, <see cref="ClassCount"/>); the array is the data set's own, so edits must keep that range.</summary>
     public int[] Labels { get; }
 
     /// <summary>The number of classes.</summary>
@@ -105,12 +105,19 @@ public sealed class Dataset<T>
 
     /// <summary>The number of samples of each class.</summary>
     /// <returns>An array of <see cref="ClassCount"/> counts.</returns>
+    /// <exception cref="InvalidOperationException">A label was edited to outside [0, <see cref="ClassCount"/>).</exception>
     public int[] CountPerClass()
     {
         var counts = new int[ClassCount];
-        foreach (int label in Labels)
+        for (int i = 0; i < Labels.Length; i++)
         {
-            counts[label]++;
+            // Labels is the caller's array and may have been edited since construction.
+            if ((uint)Labels[i] >= (uint)ClassCount)
+            {
+                throw new InvalidOperationException($"Label {Labels[i]} at index {i} is outside [0, {ClassCount}).");
+            }
+
+            counts[Labels[i]]++;
         }
 
         return counts;

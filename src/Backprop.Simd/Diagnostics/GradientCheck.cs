@@ -2,6 +2,7 @@ using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
+using Backprop.Simd.Numerics.Kernels;
 
 namespace Backprop.Simd.Diagnostics;
 
@@ -31,6 +32,8 @@ public static class GradientCheck
     /// <param name="l2">L2 strength on weights.</param>
     /// <param name="step">The finite-difference step h.</param>
     /// <returns>The errors per tensor.</returns>
+    /// <exception cref="ArgumentException">An input, target or parameter is not finite, or the objective is not finite there.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="l1"/> or <paramref name="l2"/> is negative or not finite, or <paramref name="step"/> is not positive and finite.</exception>
     public static GradientCheckReport Check(
         Network<double> network,
         Loss<double> loss,
@@ -45,7 +48,16 @@ public static class GradientCheck
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(step);
+        CheckStep(step);
+        CheckStrength(l1, nameof(l1));
+        CheckStrength(l2, nameof(l2));
+        ThrowIfNonFinite(inputs, "inputs", nameof(inputs));
+        ThrowIfNonFinite(targets, "targets", nameof(targets));
+        foreach (ParameterRange range in network.ParameterRanges)
+        {
+            ThrowIfNonFinite(network.Parameters.Slice(range.Offset, range.Length), range.Columns, $"layer {range.Layer} {range.Name}", nameof(network));
+        }
+
         const ulong Key = 0x5EED;
         double scale = reduction == Reduction.Mean ? 1.0 / Math.Max(1, inputs.Rows) : 1.0;
         LayerStack<double> stack = network.Stack;
@@ -88,6 +100,7 @@ public static class GradientCheck
             }
 
             double center = Objective();
+            ThrowIfNonFinite(center);
             double resolution = Resolution(center);
             var tensors = new List<TensorGradientError>();
             foreach (ParameterRange range in network.ParameterRanges)
@@ -116,11 +129,19 @@ public static class GradientCheck
     /// <param name="seed">The seed of r.</param>
     /// <param name="step">The finite-difference step h.</param>
     /// <returns>The errors per tensor.</returns>
+    /// <exception cref="ArgumentException">An input or parameter is not finite, or the objective is not finite there.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is not positive and finite.</exception>
     public static GradientCheckReport Check(Layer<double> layer, Matrix<double> inputs, ulong seed = 1, double step = 1e-3)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(step);
+        CheckStep(step);
+        ThrowIfNonFinite(inputs, "inputs", nameof(inputs));
+        foreach (Parameter<double> p in layer.Parameters)
+        {
+            ThrowIfNonFinite(p.Value, p.Name, nameof(layer));
+        }
+
         var r = new Matrix<double>(inputs.Rows, layer.OutputSize);
         r.InitializeUniform(new SeededRandom(seed), -1.0, 1.0);
         const ulong Key = 0x5EED;
@@ -148,6 +169,7 @@ public static class GradientCheck
         }
 
         double center = Objective();
+        ThrowIfNonFinite(center);
         double resolution = Resolution(center);
         layer.SetRandomKey(Key);
         layer.Forward(inputs, training: true);
@@ -161,6 +183,43 @@ public static class GradientCheck
 
         tensors.Add(Compare("input", inputGradient, i => Numeric(inputs.Array, inputs.Offset + i, step, resolution, center, Objective)));
         return new GradientCheckReport(tensors);
+    }
+
+    private static void CheckStep(double step)
+    {
+        if (!(step > 0) || !double.IsFinite(step))
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "The finite-difference step must be positive and finite.");
+        }
+    }
+
+    private static void CheckStrength(double strength, string name)
+    {
+        if (!(strength >= 0) || !double.IsFinite(strength))
+        {
+            throw new ArgumentOutOfRangeException(name, strength, "A penalty strength must be non-negative and finite.");
+        }
+    }
+
+    private static void ThrowIfNonFinite(Matrix<double> values, string what, string name) =>
+        ThrowIfNonFinite(values.AsSpan(), values.Columns, what, name);
+
+    /// <summary>A NaN or infinity would make every finite difference NaN, which reads as a kink: the check would skip everything and look passed.</summary>
+    private static void ThrowIfNonFinite(ReadOnlySpan<double> values, int columns, string what, string name)
+    {
+        int i = Kernels.IndexOfNonFinite(values);
+        if (i >= 0)
+        {
+            throw new ArgumentException($"{what}[{i / columns}, {i % columns}] is {values[i]}: gradients can only be checked where everything is finite.", name);
+        }
+    }
+
+    private static void ThrowIfNonFinite(double objective)
+    {
+        if (!double.IsFinite(objective))
+        {
+            throw new ArgumentException($"The objective is {objective} at the given inputs and parameters: gradients cannot be checked there.");
+        }
     }
 
     /// <summary>

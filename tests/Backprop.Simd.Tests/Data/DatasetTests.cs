@@ -95,6 +95,16 @@ public sealed class DatasetTests
     }
 
     [Fact]
+    public void Counting_classes_names_a_label_edited_out_of_range()
+    {
+        var data = new Dataset<float>(new Matrix<float>(3, 2), [0, 1, 0], 2);
+        Assert.Equal([2, 1], data.CountPerClass());
+        data.Labels[2] = 99;
+        var ex = Assert.Throws<InvalidOperationException>(data.CountPerClass);
+        Assert.Equal("Label 99 at index 2 is outside [0, 2).", ex.Message);
+    }
+
+    [Fact]
     public void One_hot_is_correct()
     {
         Matrix<float> encoded = OneHot.Encode<float>([2, 0, 1, 2], 3);

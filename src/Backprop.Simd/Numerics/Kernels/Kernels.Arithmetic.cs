@@ -131,6 +131,17 @@ public static partial class Kernels
     public static T Sum<T>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sum(x);
 
+    /// <summary>
+    /// The index of an element that is NaN or infinite, or −1 when all are finite: the index of the largest magnitude,
+    /// which <see cref="TensorPrimitives.IndexOfMaxMagnitude{T}(ReadOnlySpan{T})"/> makes the first NaN if there is one.
+    /// </summary>
+    internal static int IndexOfNonFinite<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = TensorPrimitives.IndexOfMaxMagnitude(x);
+        return i >= 0 && !T.IsFinite(x[i]) ? i : -1;
+    }
+
     /// <summary>gradient[i] += lambda * sign(weights[i]): the L1 subgradient, added in place.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="weights">The weights.</param>
