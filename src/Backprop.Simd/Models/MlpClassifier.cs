@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
@@ -30,10 +31,11 @@ public sealed class MlpClassifier<T>
 
     /// <summary>Creates an untrained classifier; the network is built by the first <c>Fit</c>.</summary>
     /// <param name="options">The hyperparameters (copied); defaults if null.</param>
+    /// <exception cref="ArgumentException">An option is invalid (see <see cref="MlpClassifierOptions.Validate"/>).</exception>
     public MlpClassifier(MlpClassifierOptions? options = null)
     {
         _options = (options ?? new MlpClassifierOptions()).Clone();
-        _options.ToTrainingOptions().Validate();
+        _options.Validate();
         _learningRate = _options.LearningRate;
     }
 
@@ -88,7 +90,10 @@ public sealed class MlpClassifier<T>
     /// <summary>The metrics of every epoch trained so far.</summary>
     public TrainingHistory History => _trainer?.History ?? new TrainingHistory();
 
-    /// <summary>Trains on labelled samples (continuing from the current weights if already fitted).</summary>
+    /// <summary>
+    /// Trains on labelled samples (continuing from the current weights if already fitted). A first call that fails
+    /// before its first training step (bad shapes or labels, a cancelled token) leaves the classifier unfitted.
+    /// </summary>
     /// <param name="features">The samples, [n x features].</param>
     /// <param name="labels">The class of each sample, 0 .. classes − 1.</param>
     /// <param name="progress">Receives each epoch's metrics.</param>
@@ -117,16 +122,23 @@ public sealed class MlpClassifier<T>
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if (_network is null)
+        Network<T> network = _network ?? Build(features.Columns, Math.Max(2, MaxLabel(labels, nameof(labels)) + 1));
+        Matrix<T> targets = OneHot(labels, features.Rows, network.OutputSize, nameof(labels));
+        Matrix<T>? validationTargets = validationFeatures is null ? null : OneHot(validationLabels, validationFeatures.Rows, network.OutputSize, nameof(validationLabels));
+        Trainer<T> trainer = _trainer ?? new Trainer<T>(network, CreateLoss(), CreateOptimizer(), _options.ToTrainingOptions());
+        bool first = _network is null;
+        (_network, _trainer) = (network, trainer);
+        try
         {
-            int classes = Math.Max(2, MaxLabel(labels, nameof(labels)) + 1);
-            _network = Build(features.Columns, classes);
+            return trainer.Fit(features, targets, validationFeatures, validationTargets, progress, batchProgress, cancellationToken);
         }
-
-        Matrix<T> targets = OneHot(labels, features.Rows, nameof(labels));
-        Matrix<T>? validationTargets = validationFeatures is null ? null : OneHot(validationLabels, validationFeatures.Rows, nameof(validationLabels));
-        _trainer ??= new Trainer<T>(_network, CreateLoss(), CreateOptimizer(), _options.ToTrainingOptions());
-        return _trainer.Fit(features, targets, validationFeatures, validationTargets, progress, batchProgress, cancellationToken);
+        catch when (first && trainer.StepsCompleted == 0)
+        {
+            // Nothing was trained: a classifier that was not fitted stays so, rather than keep a random network
+            // whose class count came from labels that were rejected.
+            (_network, _trainer) = (null, null);
+            throw;
+        }
     }
 
     /// <summary>The most probable class of each sample.</summary>
@@ -151,13 +163,21 @@ public sealed class MlpClassifier<T>
         }
 
         const int Chunk = 1024;
-        var logits = new Matrix<T>(Math.Min(Chunk, features.Rows), ClassCount);
-        for (int start = 0; start < features.Rows; start += Chunk)
+        int classes = ClassCount;
+        T[] logits = ArrayPool<T>.Shared.Rent(Math.Min(Chunk, features.Rows) * classes);
+        try
         {
-            int rows = Math.Min(Chunk, features.Rows - start);
-            MatrixSpan<T> block = logits.Slice(0, rows);
-            Network.Predict(features.Slice(start, rows), block);
-            Kernels.ArgMaxRows<T>(block, labels.Slice(start, rows));
+            for (int start = 0; start < features.Rows; start += Chunk)
+            {
+                int rows = Math.Min(Chunk, features.Rows - start);
+                var block = new MatrixSpan<T>(logits.AsSpan(0, rows * classes), rows, classes);
+                Network.Predict(features.Slice(start, rows), block);
+                Kernels.ArgMaxRows<T>(block, labels.Slice(start, rows));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(logits);
         }
     }
 
@@ -166,9 +186,25 @@ public sealed class MlpClassifier<T>
     /// <returns>The class.</returns>
     public int Predict(ReadOnlySpan<T> features)
     {
-        Span<T> logits = ClassCount <= 256 ? stackalloc T[ClassCount] : new T[ClassCount];
-        Network.Predict(features, logits);
-        return System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(logits);
+        int classes = ClassCount;
+        if (classes <= 256)
+        {
+            Span<T> logits = stackalloc T[classes];
+            Network.Predict(features, logits);
+            return System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(logits);
+        }
+
+        T[] rented = ArrayPool<T>.Shared.Rent(classes);
+        try
+        {
+            Span<T> logits = rented.AsSpan(0, classes);
+            Network.Predict(features, logits);
+            return System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(logits);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Class probabilities (softmax of the logits; rows sum to 1).</summary>
@@ -203,7 +239,7 @@ public sealed class MlpClassifier<T>
     /// <summary>The accuracy: the fraction of samples whose predicted class is their label.</summary>
     /// <param name="features">The samples.</param>
     /// <param name="labels">Their classes.</param>
-    /// <returns>The accuracy in [0, 1].</returns>
+    /// <returns>The accuracy in [0, 1]; NaN for no samples (as <see cref="Trainer{T}.Evaluate"/>).</returns>
     public double Score(Matrix<T> features, ReadOnlySpan<int> labels)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -251,14 +287,14 @@ public sealed class MlpClassifier<T>
         _ => throw new ArgumentOutOfRangeException(nameof(_options.Optimizer), _options.Optimizer, "Unknown optimizer."),
     };
 
-    private Matrix<T> OneHot(ReadOnlySpan<int> labels, int rows, string name)
+    private static Matrix<T> OneHot(ReadOnlySpan<int> labels, int rows, int classes, string name)
     {
         if (labels.Length != rows)
         {
             throw new ArgumentException($"{rows} samples but {labels.Length} labels.", name);
         }
 
-        return Data.OneHot.Encode<T>(labels, ClassCount, name);
+        return Data.OneHot.Encode<T>(labels, classes, name);
     }
 
     private static int MaxLabel(ReadOnlySpan<int> labels, string name)

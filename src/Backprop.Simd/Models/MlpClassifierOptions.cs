@@ -76,7 +76,7 @@ public sealed class MlpClassifierOptions
     /// <summary>Fraction of the training rows (the last ones) held out for validation.</summary>
     public double ValidationFraction { get; set; }
 
-    /// <summary>Early-stopping patience in epochs; 0 disables.</summary>
+    /// <summary>Early-stopping patience in epochs (needs validation data: a validation set or <see cref="ValidationFraction"/>); 0 disables.</summary>
     public int EarlyStoppingPatience { get; set; }
 
     /// <summary>
@@ -107,9 +107,76 @@ public sealed class MlpClassifierOptions
         Seed = seed,
     };
 
-    /// <summary>A copy.</summary>
+    /// <summary>A copy (with its own copy of <see cref="HiddenLayers"/>).</summary>
     /// <returns>The copy.</returns>
-    public MlpClassifierOptions Clone() => (MlpClassifierOptions)MemberwiseClone();
+    public MlpClassifierOptions Clone()
+    {
+        var copy = (MlpClassifierOptions)MemberwiseClone();
+        copy.HiddenLayers = HiddenLayers is null ? null! : [.. HiddenLayers];
+        return copy;
+    }
+
+    /// <summary>
+    /// Throws naming the first invalid option: the classifier's constructor calls this, so that a bad option fails
+    /// there rather than in <c>Fit</c> after the network is built.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><see cref="HiddenLayers"/> or <see cref="Schedule"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range or not a defined enum value.</exception>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(HiddenLayers, nameof(HiddenLayers));
+        for (int i = 0; i < HiddenLayers.Count; i++)
+        {
+            if (HiddenLayers[i] <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers[i], $"Hidden layer {i} has width {HiddenLayers[i]}; widths must be positive.");
+            }
+        }
+
+        ThrowIfUndefined(HiddenActivation, nameof(HiddenActivation));
+        ThrowIfUndefined(Output, nameof(Output));
+        ThrowIfUndefined(Optimizer, nameof(Optimizer));
+        if (Initialization is { } initialization)
+        {
+            ThrowIfUndefined(initialization, nameof(Initialization));
+        }
+
+        if (!(Dropout >= 0 && Dropout < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "The dropout rate must be in [0, 1).");
+        }
+
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be positive and finite.");
+        }
+
+        if (!(Momentum >= 0 && Momentum < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1).");
+        }
+
+        if (Optimizer == OptimizerKind.Nesterov && Momentum == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Nesterov momentum needs a positive Momentum.");
+        }
+
+        if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
+        {
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "The weight decay must be non-negative and finite.");
+        }
+
+        ToTrainingOptions().Validate();
+    }
+
+    private static void ThrowIfUndefined<TEnum>(TEnum value, string name)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{value} is not a {typeof(TEnum).Name}.");
+        }
+    }
 
     internal TrainingOptions ToTrainingOptions() => new()
     {

@@ -125,11 +125,13 @@ public sealed class Network<T>
     public Span<T> Gradients => _stack.Gradients;
 
     /// <summary>The most threads a forward or backward pass and a batch prediction use: 0 (default) for every processor.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MaxDegreeOfParallelism
     {
         get => _maxDegreeOfParallelism;
         set
         {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
             _maxDegreeOfParallelism = value;
             _stack.MaxDegreeOfParallelism = value;
         }

@@ -19,15 +19,15 @@ public abstract class Optimizer<T>
     }
 
     /// <summary>The base learning rate; a schedule scales it per epoch. It may be changed between training calls.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Not positive or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive, or not finite and nonzero in <typeparamref name="T"/> (1e300 is finite as a double but infinite as a float).</exception>
     public double LearningRate
     {
         get => _learningRate;
         set
         {
-            if (!(value > 0) || !double.IsFinite(value))
+            if (!(value > 0) || !IsFiniteIn(value) || T.IsZero(T.CreateTruncating(value)))
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be positive and finite.");
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"The learning rate must be positive and finite as a {typeof(T).Name}.");
             }
 
             _learningRate = value;
@@ -54,6 +54,7 @@ public abstract class Optimizer<T>
     /// <param name="gradients">Their gradients, as long as the parameters.</param>
     /// <param name="learningRate">The learning rate for this step (the base rate times the schedule's factor).</param>
     /// <exception cref="ArgumentException">The spans differ in length, or differ from the state's parameter count.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative or not finite in <typeparamref name="T"/>.</exception>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients, double learningRate)
     {
         if (parameters.Length != gradients.Length)
@@ -61,9 +62,25 @@ public abstract class Optimizer<T>
             throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients.", nameof(gradients));
         }
 
+        CheckStepLearningRate(learningRate);
+
         BeginStep(parameters.Length);
         Update(parameters, gradients, 0, parameters.Length, learningRate);
     }
+
+    /// <summary>
+    /// Throws unless a step's learning rate (the base rate times the schedule's factor, which may reach 0) is
+    /// non-negative and finite in <typeparamref name="T"/>: an infinite one would turn every weight into ±∞ or NaN.
+    /// </summary>
+    internal static void CheckStepLearningRate(double learningRate)
+    {
+        if (!(learningRate >= 0) || !IsFiniteIn(learningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"The learning rate of a step must be non-negative and finite as a {typeof(T).Name}.");
+        }
+    }
+
+    private static bool IsFiniteIn(double value) => double.IsFinite(value) && T.IsFinite(T.CreateTruncating(value));
 
     /// <summary>Sizes the state for <paramref name="parameterCount"/> parameters and counts a step; the update may then run in ranges.</summary>
     internal void BeginStep(int parameterCount)

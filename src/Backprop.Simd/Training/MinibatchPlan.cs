@@ -4,14 +4,15 @@ namespace Backprop.Simd.Training;
 internal static class MinibatchPlan
 {
     public static int Count(int samples, TrainingOptions options) =>
-        options.BatchCount > 0 ? Math.Min(options.BatchCount, samples) : (samples + options.BatchSize - 1) / options.BatchSize;
+        options.BatchCount > 0 ? Math.Min(options.BatchCount, samples) : (int)((samples + (long)options.BatchSize - 1) / options.BatchSize);
 
     /// <summary>The start of batch <paramref name="batch"/> (and, with batch + 1, its end).</summary>
     public static int Start(int batch, int samples, TrainingOptions options)
     {
         if (options.BatchCount <= 0)
         {
-            return Math.Min(batch * options.BatchSize, samples);
+            // In long: a batch size near int.MaxValue must not wrap around.
+            return (int)Math.Min((long)batch * options.BatchSize, samples);
         }
 
         // array_split: the first (samples mod k) parts get one extra sample.

@@ -21,6 +21,7 @@ internal sealed class OptimizerStep<T> : IParallelWork
 
     public void Run(Optimizer<T> optimizer, double learningRate, int threads)
     {
+        Optimizer<T>.CheckStepLearningRate(learningRate);
         _optimizer = optimizer;
         _learningRate = learningRate;
         optimizer.BeginStep(_parameters.Length);

@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
+using Backprop.Simd.Numerics.Kernels;
 using Backprop.Simd.Numerics.Threading;
 using Backprop.Simd.Optimizers;
 
@@ -188,6 +189,13 @@ public sealed class Trainer<T>
             validate = true;
         }
 
+        if (_options.EarlyStoppingPatience > 0 && !validate)
+        {
+            throw new ArgumentException(
+                $"Early stopping (patience {_options.EarlyStoppingPatience}) needs validation data: pass a validation set, or a ValidationFraction that holds out at least one of the {inputs.Rows} rows.",
+                nameof(validationInputs));
+        }
+
         int samples = inputs.Rows;
         int batches = MinibatchPlan.Count(samples, _options);
         int maxBatch = MinibatchPlan.MaxSize(samples, _options);
@@ -201,7 +209,9 @@ public sealed class Trainer<T>
             _order = [.. Enumerable.Range(0, samples)];
         }
 
+        // The best weights of this call only: a snapshot left by an earlier Fit must never come back.
         double best = double.PositiveInfinity;
+        bool haveBest = false;
         int sinceBest = 0;
         History.StoppedEarly = false;
         for (int e = 0; e < _options.Epochs; e++)
@@ -249,6 +259,7 @@ public sealed class Trainer<T>
                     sinceBest = 0;
                     _bestParameters ??= new T[_network.ParameterCount];
                     _network.Parameters.CopyTo(_bestParameters);
+                    haveBest = true;
                     History.BestEpoch = _epochs;
                 }
                 else if (++sinceBest >= _options.EarlyStoppingPatience)
@@ -259,7 +270,7 @@ public sealed class Trainer<T>
             }
         }
 
-        if (_options.EarlyStoppingPatience > 0 && _bestParameters is not null && validate)
+        if (haveBest)
         {
             _bestParameters.CopyTo(_network.Parameters);
         }
@@ -355,7 +366,9 @@ public sealed class Trainer<T>
         double objective = reduced + penalty;
         if (!double.IsFinite(objective) || !double.IsFinite(norm))
         {
-            throw new TrainingDivergedException(epoch, batch, objective, norm);
+            // Only on this path: a finite gradient times a huge learning rate can overflow the update itself, after
+            // which the weights are not a finite step's, and the message must not say they are.
+            throw new TrainingDivergedException(epoch, batch, objective, norm, weightsFinite: Kernels.IndexOfNonFinite<T>(_network.Parameters) < 0);
         }
 
         _optimizerStep.Run(_optimizer, learningRate, threads);

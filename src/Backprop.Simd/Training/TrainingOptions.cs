@@ -55,7 +55,10 @@ public sealed class TrainingOptions
     /// <summary>When no validation set is given, hold out this fraction of the training set (its last rows). Default 0.</summary>
     public double ValidationFraction { get; set; }
 
-    /// <summary>Stop after this many epochs without a lower validation loss, and keep the best weights; 0 (default) disables.</summary>
+    /// <summary>
+    /// Stop after this many epochs without a lower validation loss, and keep the best weights of that <c>Fit</c> call;
+    /// 0 (default) disables. Needs validation data: <c>Fit</c> throws when there is none.
+    /// </summary>
     public int EarlyStoppingPatience { get; set; }
 
     /// <summary>The learning-rate schedule. Default constant.</summary>
@@ -74,6 +77,12 @@ public sealed class TrainingOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Shards, nameof(Shards));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Shards, MaxShards, nameof(Shards));
         ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
+        if (!Enum.IsDefined(Reduction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Reduction), Reduction, $"{Reduction} is not a Reduction.");
+        }
+
         if (!(L1 >= 0) || !double.IsFinite(L1))
         {
             throw new ArgumentOutOfRangeException(nameof(L1), L1, "L1 must be non-negative and finite.");

@@ -62,6 +62,66 @@ public sealed class DivergenceTests
     }
 
     [Fact]
+    public void An_update_that_overflows_the_element_type_is_reported_as_such()
+    {
+        // A learning rate finite in float times a finite gradient beyond float's range: the update itself makes the
+        // weights infinite, the one divergence whose weights are not a finite step's, and the exception must say so.
+        LabelledData<float> data = SyntheticData.Blobs<float>(16, 6, 3, seed: 3);
+        for (int i = 0; i < data.Inputs.Rows; i++)
+        {
+            foreach (ref float x in data.Inputs.Row(i))
+            {
+                x *= 1000;
+            }
+        }
+
+        Network<float> network = SyntheticData.Mlp<float>(6, 10, 3, seed: 4);
+        var trainer = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Sgd<float>(3e38), new TrainingOptions { Epochs = 2, BatchSize = 8, Shuffle = false });
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data.Inputs, data.Targets));
+
+        Assert.False(ex.WeightsAreFinite);
+        Assert.Contains("weights are no longer finite", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(network.Parameters.ToArray(), w => !float.IsFinite(w));
+
+        // An ordinary divergence (a NaN input) keeps finite weights and says so.
+        Network<float> other = SyntheticData.Mlp<float>(6, 10, 3, seed: 4);
+        data.Inputs[0, 0] = float.NaN;
+        var finite = Assert.Throws<TrainingDivergedException>(() => new Trainer<float>(other, new SoftmaxCrossEntropy<float>(), new Sgd<float>(0.1)).TrainStep(data.Inputs, data.Targets));
+        Assert.True(finite.WeightsAreFinite);
+        Assert.Contains("the weights are those of the last finite step", finite.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_learning_rate_not_finite_in_the_element_type_is_rejected()
+    {
+        // 1e300 is a finite double but +∞ as a float, and 1e-50 is 0 as a float: neither can train a float network.
+        foreach (double rate in new[] { 1e300, 1e-50 })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd<float>(rate));
+            Assert.Contains("Single", ex.Message, StringComparison.Ordinal);
+        }
+
+        _ = new Sgd<double>(1e300);
+        var sgd = new Sgd<float>(0.1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.LearningRate = 1e39);
+        Assert.Equal(0.1, sgd.LearningRate);
+
+        // Step takes a per-step rate (a schedule may bring it to 0) and rejects negative, NaN and overflowing ones.
+        float[] parameters = [1, 2, 3];
+        float[] gradients = [1, 1, 1];
+        foreach (double rate in new[] { -1, double.NaN, 1e300 })
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => sgd.Step(parameters, gradients, rate));
+        }
+
+        Assert.Equal([1f, 2f, 3f], parameters);
+        sgd.Step(parameters, gradients, 0);
+        Assert.Equal([1f, 2f, 3f], parameters);
+        sgd.Step(parameters, gradients, 0.5);
+        Assert.Equal([0.5f, 1.5f, 2.5f], parameters);
+    }
+
+    [Fact]
     public void A_diverging_train_step_changes_nothing()
     {
         LabelledData<double> data = SyntheticData.Blobs<double>(6, 3, 2, seed: 5);

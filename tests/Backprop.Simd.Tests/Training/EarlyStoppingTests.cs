@@ -44,6 +44,47 @@ public sealed class EarlyStoppingTests
         Assert.Equal(trainer.History[best - 1].ValidationLoss, trainer.Evaluate(s_validation.Inputs, s_validation.Targets).Loss);
     }
 
+    [Fact]
+    public void A_later_fit_never_restores_the_best_weights_of_an_earlier_one()
+    {
+        (Trainer<double> trainer, _) = Overfit(patience: 3, epochs: 60);
+        Assert.True(trainer.History.StoppedEarly);
+        double[] firstBest = trainer.Network.Parameters.ToArray();
+
+        // A validation set whose loss is NaN every epoch never improves on +∞: this call has no best epoch, so the
+        // weights it trained stay, and the first call's snapshot must not come back.
+        Matrix<double> nanValidation = s_validation.Inputs.Clone();
+        nanValidation[0, 0] = double.NaN;
+        var weights = new List<double[]>();
+        trainer.Fit(s_training.Inputs, s_training.Targets, nanValidation, s_validation.Targets, new RecordingProgress<EpochMetrics>(_ => weights.Add(trainer.Network.Parameters.ToArray())));
+
+        Assert.True(trainer.History.StoppedEarly);
+        FloatAssert.SameBits<double>(trainer.Network.Parameters, weights[^1], "weights after a call without a best epoch against its last epoch's");
+        Assert.False(trainer.Network.Parameters.SequenceEqual(firstBest), "the first call's best weights came back");
+    }
+
+    [Fact]
+    public void Early_stopping_without_validation_data_is_rejected()
+    {
+        Network<double> network = SyntheticData.Mlp<double>(8, 16, 3, seed: 13);
+        double[] before = network.Parameters.ToArray();
+        foreach (double fraction in new[] { 0, 0.05 })
+        {
+            var trainer = new Trainer<double>(network, new SoftmaxCrossEntropy<double>(), new Adam<double>(0.02), new TrainingOptions
+            {
+                EarlyStoppingPatience = 2,
+                ValidationFraction = fraction,
+            });
+
+            // 0.05 of 12 rows holds out none.
+            var ex = Assert.Throws<ArgumentException>(() => trainer.Fit(s_training.Inputs, s_training.Targets));
+            Assert.Contains("needs validation data", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(0, trainer.StepsCompleted);
+        }
+
+        FloatAssert.SameBits<double>(network.Parameters, before, "weights after rejected fits");
+    }
+
     /// <summary>A wide network with a large rate on the 12 training samples: it memorises them, and its validation loss falls, then rises.</summary>
     private static (Trainer<double> Trainer, List<double[]> Weights) Overfit(int patience, int epochs)
     {

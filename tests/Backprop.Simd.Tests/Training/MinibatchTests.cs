@@ -42,6 +42,18 @@ public sealed class MinibatchTests
         FitMatchesSteps(10, options, [[4, 4, 2], [4, 4, 2], [4, 4, 2]], null);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MaxValue - 100)]
+    public void A_batch_size_near_int_MaxValue_takes_every_row_in_one_batch(int batchSize)
+    {
+        // (samples + size − 1) in int wraps to a negative batch count: the epoch would train nothing, silently.
+        var options = new TrainingOptions { Epochs = 2, BatchSize = batchSize, Shuffle = false, Shards = 2 };
+        Assert.Equal(1, MinibatchPlan.Count(10, options));
+        Assert.Equal(10, MinibatchPlan.Start(1, 10, options));
+        FitMatchesSteps(10, options, [[10], [10]], null);
+    }
+
     [Fact]
     public void Shuffling_changes_the_order()
     {

@@ -61,11 +61,21 @@ public sealed class TrainerArgumentTests
             (new TrainingOptions { L2 = -1 }, "L2"),
             (new TrainingOptions { ValidationFraction = 1 }, "ValidationFraction"),
             (new TrainingOptions { EarlyStoppingPatience = -1 }, "EarlyStoppingPatience"),
+            (new TrainingOptions { MaxDegreeOfParallelism = -3 }, "MaxDegreeOfParallelism"),
+            (new TrainingOptions { Reduction = (Reduction)7 }, "Reduction"),
         })
         {
             var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Create(options));
             Assert.Equal(name, ex.ParamName);
         }
+    }
+
+    [Fact]
+    public void A_negative_degree_of_parallelism_is_rejected_by_the_network()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => _network.MaxDegreeOfParallelism = -1);
+        Assert.Equal("value", ex.ParamName);
+        Assert.Equal(0, _network.MaxDegreeOfParallelism);
     }
 
     private Trainer<float> Create(TrainingOptions options) => new(_network, new SoftmaxCrossEntropy<float>(), new Sgd<float>(0.1), options);

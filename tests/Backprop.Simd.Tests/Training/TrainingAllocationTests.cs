@@ -76,6 +76,14 @@ public sealed class TrainingAllocationTests
         Allocations.AssertNone("MlpClassifier.PredictProba, one sample", 50, () => classifier.PredictProba(sample, output));
         Allocations.AssertNone("MlpClassifier.PredictProba, a batch", 20, () => classifier.PredictProba(data.Inputs, outputs));
         Allocations.AssertNone("MlpClassifier.Predict, one sample", 50, () => classifier.Predict(sample));
+        int[] labels = new int[300];
+        Allocations.AssertNone("MlpClassifier.Predict, a batch into a span", 20, () => classifier.Predict(data.Inputs, labels));
+
+        // Over 256 classes the single-sample logits no longer fit on the stack.
+        Network<float> wide = SyntheticData.Mlp<float>(64, 32, 300, seed: 7);
+        wide.MaxDegreeOfParallelism = threads;
+        var wideClassifier = new MlpClassifier<float>(wide);
+        Allocations.AssertNone("MlpClassifier.Predict, one sample of 300 classes", 50, () => wideClassifier.Predict(sample));
     }
 
     /// <summary>Records the bytes allocated on the library's threads at every minibatch report, into preallocated storage.</summary>

@@ -1,0 +1,118 @@
+using Backprop.Simd.Layers;
+using Backprop.Simd.Losses;
+using Backprop.Simd.Models;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Tests.Infrastructure;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Tests.Models;
+
+/// <summary>
+/// Bad options fail in the constructor, naming the option, and a first <c>Fit</c> that fails before training leaves
+/// the classifier unfitted, so that a corrected call builds the network from its own labels.
+/// </summary>
+public sealed class MlpClassifierValidationTests
+{
+    private static readonly LabelledData<float> s_data = SyntheticData.Blobs<float>(30, 5, 3, seed: 2);
+
+    public static TheoryData<string, string> InvalidOptions => new()
+    {
+        { "HiddenLayers", "null" },
+        { "HiddenLayers", "[8, 0]" },
+        { "HiddenActivation", "99" },
+        { "Output", "99" },
+        { "Initialization", "99" },
+        { "Optimizer", "99" },
+        { "Dropout", "-0.5" },
+        { "Dropout", "1" },
+        { "LearningRate", "0" },
+        { "LearningRate", "NaN" },
+        { "LearningRate", "Infinity" },
+        { "Momentum", "1" },
+        { "Momentum", "0 with Nesterov" },
+        { "WeightDecay", "NaN" },
+        { "Reduction", "7" },
+        { "BatchSize", "0" },
+        { "MaxDegreeOfParallelism", "-1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void An_invalid_option_is_rejected_by_the_constructor_naming_it(string option, string value)
+    {
+        MlpClassifierOptions options = new();
+        switch ((option, value))
+        {
+            case ("HiddenLayers", "null"): options.HiddenLayers = null!; break;
+            case ("HiddenLayers", _): options.HiddenLayers = [8, 0]; break;
+            case ("HiddenActivation", _): options.HiddenActivation = (Activation)99; break;
+            case ("Output", _): options.Output = (OutputLayer)99; break;
+            case ("Initialization", _): options.Initialization = (WeightInitialization)99; break;
+            case ("Optimizer", _): options.Optimizer = (OptimizerKind)99; break;
+            case ("Dropout", _): options.Dropout = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case ("LearningRate", _): options.LearningRate = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case ("Momentum", "1"): options.Momentum = 1; break;
+            case ("Momentum", _): (options.Optimizer, options.Momentum) = (OptimizerKind.Nesterov, 0); break;
+            case ("WeightDecay", _): options.WeightDecay = double.NaN; break;
+            case ("Reduction", _): options.Reduction = (Reduction)7; break;
+            case ("BatchSize", _): options.BatchSize = 0; break;
+            case ("MaxDegreeOfParallelism", _): options.MaxDegreeOfParallelism = -1; break;
+            default: throw new ArgumentException(option);
+        }
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => new MlpClassifier<float>(options));
+        Assert.Equal(option, ex.ParamName);
+    }
+
+    [Fact]
+    public void A_first_fit_that_fails_before_training_leaves_the_classifier_unfitted()
+    {
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 1 });
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Action[] failures =
+        [
+            () => classifier.Fit(new Matrix<float>(0, 5), []),
+            () => classifier.Fit(s_data.Inputs, s_data.Labels.AsSpan(0, 10)),
+            () => classifier.Fit(s_data.Inputs, s_data.Labels, null, cancelled.Token),
+            () => classifier.Fit(s_data.Inputs, s_data.Labels, new Matrix<float>(2, 4), [0, 1]),
+        ];
+
+        foreach (Action fit in failures)
+        {
+            Assert.ThrowsAny<Exception>(fit);
+            Assert.False(classifier.IsFitted);
+            Assert.Null(classifier.Trainer);
+        }
+
+        // The zero-row call saw no labels and would have built a 2-class network; this one has labels 0..2.
+        classifier.Fit(s_data.Inputs, s_data.Labels);
+        Assert.Equal(3, classifier.ClassCount);
+        Assert.Single(classifier.History);
+    }
+
+    [Fact]
+    public void A_fit_cancelled_after_training_began_keeps_what_it_trained()
+    {
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 3, BatchSize = 10 });
+        using var cancel = new CancellationTokenSource();
+        var batches = new RecordingProgress<BatchProgress>(b => cancel.Cancel());
+        Assert.ThrowsAny<OperationCanceledException>(() => classifier.Fit(s_data.Inputs, s_data.Labels, null, default, null, batches, cancel.Token));
+        Assert.True(classifier.IsFitted);
+        Assert.Equal(1, classifier.Trainer!.StepsCompleted);
+    }
+
+    [Fact]
+    public void The_options_are_copied_with_their_hidden_layers()
+    {
+        List<int> widths = [8];
+        var options = new MlpClassifierOptions { HiddenLayers = widths, Epochs = 1 };
+        var classifier = new MlpClassifier<float>(options);
+        widths.Add(0);
+        options.LearningRate = -1;
+        classifier.Fit(s_data.Inputs, s_data.Labels);
+        Assert.Equal([8], classifier.Options.HiddenLayers);
+        Assert.Equal(2, classifier.Network.Layers.Count(l => l is Dense<float>));
+    }
+}
