@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Backprop.Simd.Serialization;
 
 namespace Backprop.Simd.Cli.Tests;
 
@@ -93,6 +94,34 @@ public sealed class TrainCommandTests
         }
 
         Assert.True(runs[3].JsonLines()[^1].GetProperty("test_accuracy").GetDouble() > 0.9, runs[3].Output);
+    }
+
+    [Fact]
+    public async Task A_model_has_an_output_for_every_class_of_its_data_set_even_if_training_saw_fewer()
+    {
+        // One training digit has one label, but mnist10k has ten classes: the model must still eval its test set.
+        using var directory = new TemporaryDirectory();
+        string model = directory["one.bpm"];
+        CliRun train = await CliRun.RunAsync("train", "--limit", "1", "--layers", "8", "--epochs", "1", "--out", model);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Equal(10, ModelFile.ReadInfo(model).OutputSize);
+
+        CliRun eval = await CliRun.RunAsync("eval", "--model", model, "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+    }
+
+    [Fact]
+    public async Task A_batch_size_beyond_the_samples_trains_them_in_one_batch()
+    {
+        // A size near int.MaxValue once overflowed to no batches at all: loss NaN, nothing trained, exit 0.
+        string[] common = ["train", "--limit", "200", "--layers", "8", "--epochs", "2", "--json", "--batch-size"];
+        CliRun huge = await CliRun.RunAsync([.. common, "2147483647"]);
+        CliRun exact = await CliRun.RunAsync([.. common, "200"]);
+
+        Assert.True(huge.ExitCode == 0 && exact.ExitCode == 0, huge + "\n" + exact);
+        double[] Losses(CliRun run) => [.. run.JsonLines().Select(e => e.GetProperty("loss").GetDouble())];
+        Assert.All(Losses(huge), loss => Assert.True(double.IsFinite(loss)));
+        Assert.Equal(Losses(exact), Losses(huge));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class UserErrorTests
         { ["train", "--lr", "0"], "--lr must be a finite number in (0, ∞), not 0." },
         { ["train", "--activation", "swish"], "swish" },
         { ["train", "--init", "xavier"], "Argument 'xavier' not recognized. Must be one of:" },
-        { ["train", "--resume", "model.bpm", "--init", "he"], "--init cannot be used with --resume" },
+        { ["train", "--resume", "model.bpm", "--init", "he"], "--init cannot change on --resume" },
         { ["train", "--layers", "256,-1"], "--layers '256,-1': '-1' is not a positive integer" },
         { ["train", "--schedule", "step:x"], "--schedule 'step:x' is not one of" },
         { ["train", "--dataset", "idx"], "--dataset idx needs --data DIR" },

@@ -73,6 +73,10 @@ internal sealed class TrainCommand
         return command;
     }
 
+    /// <summary>The options that set the model or how it trains: a model file being resumed has its own.</summary>
+    private Option[] RecipeOptions =>
+        [_standardize, _layers, _activation, _init, _loss, _optimizer, _momentum, _weightDecay, _schedule, _batchSize, _batchCount, _l1, _l2, _seed, _shards, _dtype];
+
     private TrainSettings Read(ParseResult result) => new()
     {
         Data = _data.Read(result),
@@ -109,7 +113,9 @@ internal sealed class TrainCommand
         Seed = result.GetValue(_seed),
         Threads = result.GetValue(_threads),
         Shards = result.GetValue(_shards),
-        ShardsGiven = result.GetResult(_shards) is { Implicit: false },
+        RecipeOptionsGiven = [.. RecipeOptions.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name)],
+        LearningRateGiven = result.GetResult(_learningRate) is { Implicit: false },
+        ValidationGiven = result.GetResult(_validation) is { Implicit: false } || result.GetResult(_earlyStopping) is { Implicit: false },
         ValidationFraction = result.GetValue(_validation),
         EarlyStoppingPatience = result.GetValue(_earlyStopping),
         Json = result.GetValue(_json),

@@ -23,14 +23,10 @@ internal static class TrainRunner
             throw new ArgumentException("--early-stopping needs a validation set: add --validation-fraction, for example 0.1.");
         }
 
-        if (settings.ShardsGiven && settings.ResumePath is not null)
+        if (settings.ResumePath is not null && settings.RecipeOptionsGiven.Count > 0)
         {
-            throw new ArgumentException("--shards cannot change on --resume: the weights depend on the shard count, so a resumed run keeps its checkpoint's.");
-        }
-
-        if (settings.Initialization is not null && settings.ResumePath is not null)
-        {
-            throw new ArgumentException("--init cannot be used with --resume: a resumed run continues from the checkpoint's weights.");
+            throw new ArgumentException(
+                $"{string.Join(", ", settings.RecipeOptionsGiven)} cannot change on --resume: a resumed run keeps the model file's architecture, element type, optimizer, batches, penalties, seed and shards (its weights depend on them); --epochs, --lr, --threads, the data and the output options apply.");
         }
 
         string? modelPath = settings.ModelPath ?? settings.ResumePath;
@@ -60,6 +56,10 @@ internal static class TrainRunner
     {
         MlpClassifierOptions options = settings.ToClassifierOptions();
         LoadedData<T> data = DataLoader.Load<T>(settings.Data, PixelScaling.UnitInterval);
+
+        // The data set's classes, not the largest training label's: a limited or skewed training set may lack a
+        // class that its test set has, and the model must score (and eval) that test set.
+        options.ClassCount = data.Train.ClassCount;
         Standardizer<T>? standardizer = settings.Standardize ? Standardizer<T>.Fit(data.Train.Features) : null;
         string loss = settings.Output == OutputLayer.Sigmoid ? "sigmoid" : "softmax";
         string widths = string.Join('-', [data.Train.FeatureCount, .. settings.Layers, data.Train.ClassCount]);
@@ -81,12 +81,29 @@ internal static class TrainRunner
         DataRequest request = saved.Resolve(settings.Data, settings.DataGiven, settings.LimitGiven);
         LoadedData<T> data = DataLoader.Load<T>(request, PixelScaling.UnitInterval);
         ModelChecks.CheckFits(model.Network, data.Train, path);
-        TrainingSession<T> session = TrainingSession<T>.Resume(model, path, saved.Loss == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax, settings.Epochs, settings.Threads);
+        TrainingSession<T> session = TrainingSession<T>.Resume(model, path, saved.Loss == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax, settings.Epochs, settings.Threads, settings.LearningRateGiven ? settings.LearningRate : null);
+        settings = WithCheckpointValidation(settings, session.ResumedOptions!, path);
         string description = string.Create(
             CultureInfo.InvariantCulture,
-            $"resuming {path}: {info.InputSize} → {info.OutputSize} {ElementName<T>()}, {info.ParameterCount:N0} parameters, {info.EpochsCompleted} epochs done, {info.OptimizerDescription}; {settings.Epochs} more epochs");
+            $"resuming {path}: {info.InputSize} → {info.OutputSize} {ElementName<T>()}, {info.ParameterCount:N0} parameters, {info.EpochsCompleted} epochs done, {info.OptimizerDescription}{(settings.LearningRateGiven ? $", learning rate now {settings.LearningRate}" : "")}; {settings.Epochs} more epochs");
         ModelMetadata Metadata(Network<T> network) => saved with { Dataset = request.Name, DataDirectory = request.Directory, Limit = request.Limit };
         return Train(settings, console, data, model.Normalization, session, Metadata, modelPath, description, cancellationToken);
+    }
+
+    /// <summary>
+    /// A resumed run holds out the same rows and stops early the same way as the run it continues (the checkpoint
+    /// records both), or its "bitwise as if never stopped" would silently train on the validation rows.
+    /// </summary>
+    private static TrainSettings WithCheckpointValidation(TrainSettings settings, TrainingOptions saved, string path)
+    {
+        if (settings.ValidationGiven && (settings.ValidationFraction != saved.ValidationFraction || settings.EarlyStoppingPatience != saved.EarlyStoppingPatience))
+        {
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--validation-fraction {settings.ValidationFraction} --early-stopping {settings.EarlyStoppingPatience} cannot change on --resume: '{path}' was trained with --validation-fraction {saved.ValidationFraction} --early-stopping {saved.EarlyStoppingPatience}, which a resumed run keeps."));
+        }
+
+        return settings with { ValidationFraction = saved.ValidationFraction, EarlyStoppingPatience = saved.EarlyStoppingPatience };
     }
 
     private static int Train<T>(

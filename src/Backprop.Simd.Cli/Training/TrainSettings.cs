@@ -53,8 +53,17 @@ internal sealed record TrainSettings
 
     public required int Shards { get; init; }
 
-    /// <summary>Whether --shards was given (a resumed run keeps its checkpoint's and rejects another).</summary>
-    public required bool ShardsGiven { get; init; }
+    /// <summary>
+    /// The options given on the command line that set the model or its training recipe (--layers, --optimizer,
+    /// --shards, ...): a resumed run keeps the model file's and rejects these.
+    /// </summary>
+    public required IReadOnlyList<string> RecipeOptionsGiven { get; init; }
+
+    /// <summary>Whether --lr was given: on --resume it replaces the checkpoint's base learning rate (a warm start).</summary>
+    public required bool LearningRateGiven { get; init; }
+
+    /// <summary>Whether --validation-fraction or --early-stopping was given: on --resume they must match the checkpoint's.</summary>
+    public required bool ValidationGiven { get; init; }
 
     public required double ValidationFraction { get; init; }
 
@@ -73,7 +82,11 @@ internal sealed record TrainSettings
     /// <summary>The model file to continue training from (--resume).</summary>
     public required string? ResumePath { get; init; }
 
-    /// <summary>The library's options. The validation split is made by the tool (so that batch progress is reported), hence no fraction here.</summary>
+    /// <summary>
+    /// The library's options. The tool makes the validation split itself (so that batch progress is reported) and
+    /// passes it as a validation set, which the trainer then uses instead of the fraction; the fraction is still set
+    /// so that the checkpoint records it and --resume splits the same way.
+    /// </summary>
     public MlpClassifierOptions ToClassifierOptions() => new()
     {
         HiddenLayers = Layers,
@@ -93,6 +106,7 @@ internal sealed record TrainSettings
         Shards = Shards,
         L1 = L1,
         L2 = L2,
+        ValidationFraction = ValidationFraction,
         EarlyStoppingPatience = EarlyStoppingPatience,
     };
 }

@@ -42,9 +42,15 @@ internal sealed class TrainingSession<T>
     /// <summary>A new classifier with <paramref name="options"/>.</summary>
     public static TrainingSession<T> Create(MlpClassifierOptions options) => new(new MlpClassifier<T>(options), null);
 
-    /// <summary>Continues from a saved model's checkpoint for <paramref name="epochs"/> more epochs on <paramref name="threads"/> threads.</summary>
+    /// <summary>A resumed run's training options (a copy: the checkpoint's with this run's epochs and threads); null for a new model.</summary>
+    public TrainingOptions? ResumedOptions => _resumed?.Options;
+
+    /// <summary>
+    /// Continues from a saved model's checkpoint for <paramref name="epochs"/> more epochs on <paramref name="threads"/>
+    /// threads, with <paramref name="learningRate"/> as the new base learning rate when given.
+    /// </summary>
     /// <exception cref="ArgumentException">The model has no checkpoint.</exception>
-    public static TrainingSession<T> Resume(SavedModel<T> model, string path, OutputLayer output, int epochs, int threads)
+    public static TrainingSession<T> Resume(SavedModel<T> model, string path, OutputLayer output, int epochs, int threads, double? learningRate)
     {
         TrainingCheckpoint checkpoint = model.Checkpoint
             ?? throw new ArgumentException($"The model file '{path}' holds no training checkpoint to resume from; it was saved for inference only.");
@@ -53,7 +59,13 @@ internal sealed class TrainingSession<T>
         options.MaxDegreeOfParallelism = threads;
         model.Network.MaxDegreeOfParallelism = threads;
         Loss<T> loss = output == OutputLayer.Sigmoid ? new SigmoidCrossEntropy<T>() : new SoftmaxCrossEntropy<T>();
-        return new(null, Trainer<T>.Resume(model.Network, loss, checkpoint, options));
+        Trainer<T> trainer = Trainer<T>.Resume(model.Network, loss, checkpoint, options);
+        if (learningRate is { } rate)
+        {
+            trainer.Optimizer.LearningRate = rate;
+        }
+
+        return new(null, trainer);
     }
 
     /// <summary>Trains; see <see cref="MlpClassifier{T}.Fit(Matrix{T}, ReadOnlySpan{int}, Matrix{T}?, ReadOnlySpan{int}, IProgress{EpochMetrics}?, IProgress{BatchProgress}?, CancellationToken)"/>.</summary>

@@ -46,6 +46,11 @@ public sealed class MlpClassifier<T>
         : this(options)
     {
         ArgumentNullException.ThrowIfNull(network);
+        if (_options.ClassCount > 0 && _options.ClassCount != network.OutputSize)
+        {
+            throw new ArgumentException($"The options say {_options.ClassCount} classes but the network has {network.OutputSize} outputs.", nameof(options));
+        }
+
         _network = network;
     }
 
@@ -122,7 +127,7 @@ public sealed class MlpClassifier<T>
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(features);
-        Network<T> network = _network ?? Build(features.Columns, Math.Max(2, MaxLabel(labels, nameof(labels)) + 1));
+        Network<T> network = _network ?? Build(features.Columns, ClassesFor(labels, validationFeatures is null ? default : validationLabels));
         Matrix<T> targets = OneHot(labels, features.Rows, network.OutputSize, nameof(labels));
         Matrix<T>? validationTargets = validationFeatures is null ? null : OneHot(validationLabels, validationFeatures.Rows, network.OutputSize, nameof(validationLabels));
         Trainer<T> trainer = _trainer ?? new Trainer<T>(network, CreateLoss(), CreateOptimizer(), _options.ToTrainingOptions());
@@ -296,6 +301,11 @@ public sealed class MlpClassifier<T>
 
         return Data.OneHot.Encode<T>(labels, classes, name);
     }
+
+    /// <summary>The output count of a new network: the option, else the labels' (validation labels included, which may hold a class the training labels lack).</summary>
+    private int ClassesFor(ReadOnlySpan<int> labels, ReadOnlySpan<int> validationLabels) => _options.ClassCount > 0
+        ? _options.ClassCount
+        : Math.Max(2, Math.Max(MaxLabel(labels, nameof(labels)), MaxLabel(validationLabels, nameof(validationLabels))) + 1);
 
     private static int MaxLabel(ReadOnlySpan<int> labels, string name)
     {

@@ -16,6 +16,13 @@ public sealed class MlpClassifierOptions
     /// <summary>The widths of the hidden layers, first to last; empty for a linear (softmax regression) model. Default [100].</summary>
     public IReadOnlyList<int> HiddenLayers { get; set; } = [100];
 
+    /// <summary>
+    /// The number of classes; 0 (default) takes it from the labels of the first <c>Fit</c>: the largest label in the
+    /// training and validation sets plus one (at least 2). Set it when a data set has classes that those labels may
+    /// miss (a subset, a test set with more), so that the network has an output for each.
+    /// </summary>
+    public int ClassCount { get; set; }
+
     /// <summary>The activation of the hidden layers. Default ReLU.</summary>
     public Activation HiddenActivation { get; set; } = Activation.Relu;
 
@@ -131,6 +138,11 @@ public sealed class MlpClassifierOptions
             {
                 throw new ArgumentOutOfRangeException(nameof(HiddenLayers), HiddenLayers[i], $"Hidden layer {i} has width {HiddenLayers[i]}; widths must be positive.");
             }
+        }
+
+        if (ClassCount is < 0 or 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClassCount), ClassCount, "The class count must be 0 (from the labels) or at least 2.");
         }
 
         ThrowIfUndefined(HiddenActivation, nameof(HiddenActivation));

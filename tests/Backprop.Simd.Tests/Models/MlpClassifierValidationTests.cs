@@ -35,6 +35,7 @@ public sealed class MlpClassifierValidationTests
         { "Reduction", "7" },
         { "BatchSize", "0" },
         { "MaxDegreeOfParallelism", "-1" },
+        { "ClassCount", "1" },
     };
 
     [Theory]
@@ -58,6 +59,7 @@ public sealed class MlpClassifierValidationTests
             case ("Reduction", _): options.Reduction = (Reduction)7; break;
             case ("BatchSize", _): options.BatchSize = 0; break;
             case ("MaxDegreeOfParallelism", _): options.MaxDegreeOfParallelism = -1; break;
+            case ("ClassCount", _): options.ClassCount = 1; break;
             default: throw new ArgumentException(option);
         }
 
@@ -101,6 +103,28 @@ public sealed class MlpClassifierValidationTests
         Assert.ThrowsAny<OperationCanceledException>(() => classifier.Fit(s_data.Inputs, s_data.Labels, null, default, null, batches, cancel.Token));
         Assert.True(classifier.IsFitted);
         Assert.Equal(1, classifier.Trainer!.StepsCompleted);
+    }
+
+    [Fact]
+    public void The_class_count_comes_from_the_option_or_from_training_and_validation_labels()
+    {
+        // Training labels 0..2; a data set of 10 classes must still get 10 outputs, or its test set cannot be scored.
+        var given = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 1, ClassCount = 10 });
+        given.Fit(s_data.Inputs, s_data.Labels);
+        Assert.Equal(10, given.ClassCount);
+
+        // Without the option a validation label beyond the training labels' largest still gets an output.
+        var inferred = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 1 });
+        inferred.Fit(s_data.Inputs, s_data.Labels, s_data.Inputs.GetRows(0, 2), [5, 0]);
+        Assert.Equal(6, inferred.ClassCount);
+
+        // Labels beyond the option are rejected, and the classifier stays unfitted.
+        var tooFew = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 1, ClassCount = 2 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => tooFew.Fit(s_data.Inputs, s_data.Labels));
+        Assert.False(tooFew.IsFitted);
+
+        Network<float> network = SyntheticData.Mlp<float>(5, 4, 3, seed: 1);
+        Assert.Throws<ArgumentException>(() => new MlpClassifier<float>(network, new MlpClassifierOptions { ClassCount = 4 }));
     }
 
     [Fact]
