@@ -49,7 +49,7 @@ public static class Program
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            return ErrorReport.Usage(console, parsed.Errors[0].Message);
+            return ErrorReport.Usage(console, ErrorReport.ParseError(parsed.Errors[0].Message));
         }
 
         var invocation = new InvocationConfiguration

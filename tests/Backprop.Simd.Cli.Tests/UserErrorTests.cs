@@ -1,3 +1,5 @@
+using Backprop.Simd.Data;
+
 namespace Backprop.Simd.Cli.Tests;
 
 /// <summary>Every user error ends in exit code 2 and one line on stderr that says what is wrong, never a stack trace.</summary>
@@ -30,6 +32,10 @@ public sealed class UserErrorTests
         { ["gradcheck", "--inputs", "1000", "--layers", "100"], "100,403 parameters and a batch of 4 is more than the 20,000 parameters" },
         { ["data", "fetch", "mnist"], "Argument 'mnist' not recognized. Must be one of: 'fashion-mnist'" },
         { ["data", "fetch", "fashion-mnist", "--url", "ftp://example.org/"], "--url 'ftp://example.org/' is not an absolute http or https address." },
+        { ["train", "--seed", "-1"], "Cannot parse argument '-1' for option '--seed' as a whole number from 0 to 18446744073709551615." },
+        { ["predict", "--model", "m.bpm", "--index", "abc"], "Cannot parse argument 'abc' for option '--index' as a whole number from -2147483648 to 2147483647." },
+        { ["train", "--out", ""], "--out needs a file name; it is empty." },
+        { ["demo", "--out", " "], "--out needs a directory; it is empty." },
     };
 
     [Theory]
@@ -65,6 +71,55 @@ public sealed class UserErrorTests
         CliRun run = await CliRun.RunAsync("train", "--data", directory.Path);
 
         run.AssertUserError(images);
+    }
+
+    [Fact]
+    public async Task Images_without_pixels_are_malformed_data_named_with_the_file()
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 20, testCount: 0);
+        string images = directory["train-images-idx3-ubyte.gz"];
+        IdxWriter.Write(images, new IdxArray([20, 0, 8], []), IdxCompression.Gzip);
+
+        CliRun run = await CliRun.RunAsync("train", "--data", directory.Path);
+
+        run.AssertUserError($"'{images}' declares images of 0x8 pixels (its header's dimensions at offsets 8 and 12): they have no pixels.");
+    }
+
+    [Fact]
+    public async Task A_training_set_without_samples_is_named_as_such()
+    {
+        using var directory = new TemporaryDirectory();
+        IdxWriter.Write(directory["train-images-idx3-ubyte.gz"], new IdxArray([0, 8, 8], []), IdxCompression.Gzip);
+        IdxWriter.Write(directory["train-labels-idx1-ubyte.gz"], new IdxArray([0], []), IdxCompression.Gzip);
+
+        CliRun run = await CliRun.RunAsync("train", "--data", directory.Path);
+
+        run.AssertUserError("The training set of IDX files in");
+        Assert.Contains("has no samples.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Output_paths_that_cannot_be_written_fail_before_any_work_naming_the_option()
+    {
+        using var directory = new TemporaryDirectory();
+        string file = directory["afile"];
+        await File.WriteAllTextAsync(file, "mine");
+        Directory.CreateDirectory(directory["figures/error.png"]);
+
+        (await CliRun.RunAsync("train", "--data", file)).AssertUserError($"The data directory '{file}' is a file; --data names a directory of IDX files.");
+        (await CliRun.RunAsync("demo", "--quick", "--out", file)).AssertUserError($"--out '{file}' is a file; it must name a directory.");
+        (await CliRun.RunAsync("data", "fetch", "fashion-mnist", "--cache", file)).AssertUserError($"--cache '{file}' is a file; it must name a directory.");
+        CliRun demo = await CliRun.RunAsync("demo", "--quick", "--out", directory["figures"]);
+        demo.AssertUserError("holds a directory named 'error.png', where a file of that name is to be written.");
+        Assert.Equal(["error.png"], Directory.GetFileSystemEntries(directory["figures"]).Select(Path.GetFileName));
+        Assert.Equal("mine", await File.ReadAllTextAsync(file));
+
+        // /proc takes no new files, even from root (a chmod'ed directory would not stop root, who runs CI).
+        Assert.True(OperatingSystem.IsLinux(), "this test and CI run on Linux");
+        CliRun train = await CliRun.RunAsync("train", "--limit", "50", "--epochs", "1", "--out", "/proc/model.bpm");
+        train.AssertUserError("--out '/proc/model.bpm': the directory '/proc' is not writable");
+        Assert.Empty(train.Output);
     }
 
     [Fact]

@@ -34,6 +34,11 @@ internal sealed class DataCommand
             throw new ArgumentException($"--url '{url}' is not an absolute http or https address.");
         }
 
+        if (cache is not null)
+        {
+            OutputDirectory.Prepare(cache, "--cache");
+        }
+
         string directory = Path.GetFullPath(cache ?? DatasetFetcher.GetDefaultCacheDirectory(FashionMnist.Manifest));
         console.Out.WriteLine($"fetching {FashionMnist.Name} from {baseAddress} into {directory}");
         using var fetcher = new DatasetFetcher();

@@ -63,9 +63,9 @@ internal static class DataLoader
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         (string trainImages, string trainLabels, (string Images, string Labels)? test) = IdxDirectory.Find(directory);
-        IdxArray images = IdxReader.ReadImages(trainImages);
+        IdxArray images = RequirePixels(IdxReader.ReadImages(trainImages), trainImages);
         IdxArray labels = IdxReader.ReadLabels(trainLabels);
-        IdxArray? testImages = test is null ? null : IdxReader.ReadImages(test.Value.Images);
+        IdxArray? testImages = test is null ? null : RequirePixels(IdxReader.ReadImages(test.Value.Images), test.Value.Images);
         IdxArray? testLabels = test is null ? null : IdxReader.ReadLabels(test.Value.Labels);
 
         // The classes are the labels seen, 0 .. the largest in either set (at least two).
@@ -82,6 +82,11 @@ internal static class DataLoader
         string[] names = [.. Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture))];
         return new LoadedData<T>(train, testSet, $"IDX files in {Path.GetFullPath(directory)}", names, rows, columns);
     }
+
+    /// <summary>A valid IDX file may declare images of 0 rows or columns; they have no features to learn or predict from.</summary>
+    private static IdxArray RequirePixels(IdxArray images, string path) => images.ItemLength > 0
+        ? images
+        : throw new InvalidDataException($"'{path}' declares images of {images.Dimensions[1]}x{images.Dimensions[2]} pixels (its header's dimensions at offsets 8 and 12): they have no pixels.");
 
     private static Dataset<T> FromFiles<T>(IdxArray images, IdxArray labels, int classes, PixelScaling scaling, string imagesPath, string labelsPath)
         where T : unmanaged, IFloatingPointIeee754<T>

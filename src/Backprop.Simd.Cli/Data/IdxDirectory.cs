@@ -17,7 +17,9 @@ internal static class IdxDirectory
     {
         if (!Directory.Exists(directory))
         {
-            throw new DirectoryNotFoundException($"The data directory '{directory}' does not exist.");
+            throw new DirectoryNotFoundException(File.Exists(directory)
+                ? $"The data directory '{directory}' is a file; --data names a directory of IDX files."
+                : $"The data directory '{directory}' does not exist.");
         }
 
         string trainImages = FindOne(directory, "train-images") ?? throw Missing(directory, "train-images");

@@ -39,7 +39,7 @@ internal sealed class NotebookDemo(CliConsole console, string outputDirectory, i
     public int Run(CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
-        Directory.CreateDirectory(outputDirectory);
+        OutputDirectory.Prepare(outputDirectory, "--out", DemoPlots.SigmoidFile, DemoPlots.DigitsFile, DemoPlots.ErrorFile, DemoPlots.RightFile, DemoPlots.WrongFile);
         _text.WriteLine("Backprop.Simd demo: the original notebook, replayed on the MNIST digits embedded in this tool.");
         _text.WriteLine($"hardware: {HardwareInfo.Describe()}; {epochs} epochs per classifier run{(epochs == QuickEpochs ? " (--quick)" : string.Empty)}");
 

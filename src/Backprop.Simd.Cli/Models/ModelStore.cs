@@ -18,10 +18,17 @@ internal static class ModelStore
         ModelFile.Save(path, model);
     }
 
-    /// <summary>Fails before any work when the file could not be written later: its directory must exist.</summary>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <summary>Fails before any work when the file could not be written later: its directory must exist and be writable.</summary>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist, or the path is a directory.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
     public static void CheckDirectory(string path, string option)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException($"{option} needs a file name; it is empty.");
+        }
+
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is null || !Directory.Exists(directory) || Directory.Exists(path))
         {
@@ -29,6 +36,8 @@ internal static class ModelStore
                 ? $"{option} '{path}' is a directory; name a file, such as {Path.Combine(path, "model.bpm")}."
                 : $"The directory of {option} '{path}' does not exist.");
         }
+
+        Output.OutputDirectory.CheckWritable(directory, option, path);
     }
 
     /// <summary>Fails before any work when writing <paramref name="path"/> would replace the file the command reads.</summary>

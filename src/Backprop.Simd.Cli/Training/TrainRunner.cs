@@ -55,7 +55,7 @@ internal static class TrainRunner
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         MlpClassifierOptions options = settings.ToClassifierOptions();
-        LoadedData<T> data = DataLoader.Load<T>(settings.Data, PixelScaling.UnitInterval);
+        LoadedData<T> data = RequireSamples(DataLoader.Load<T>(settings.Data, PixelScaling.UnitInterval));
 
         // The data set's classes, not the largest training label's: a limited or skewed training set may lack a
         // class that its test set has, and the model must score (and eval) that test set.
@@ -79,7 +79,7 @@ internal static class TrainRunner
         ModelMetadata saved = ModelMetadata.Read(info.Metadata, path, info.OutputSize);
         SavedModel<T> model = ModelFile.Load<T>(path);
         DataRequest request = saved.Resolve(settings.Data, settings.DataGiven, settings.LimitGiven);
-        LoadedData<T> data = DataLoader.Load<T>(request, PixelScaling.UnitInterval);
+        LoadedData<T> data = RequireSamples(DataLoader.Load<T>(request, PixelScaling.UnitInterval));
         ModelChecks.CheckFits(model.Network, data.Train, path);
         TrainingSession<T> session = TrainingSession<T>.Resume(model, path, saved.Loss == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax, settings.Epochs, settings.Threads, settings.LearningRateGiven ? settings.LearningRate : null);
         settings = WithCheckpointValidation(settings, session.ResumedOptions!, path);
@@ -89,6 +89,10 @@ internal static class TrainRunner
         ModelMetadata Metadata(Network<T> network) => saved with { Dataset = request.Name, DataDirectory = request.Directory, Limit = request.Limit };
         return Train(settings, console, data, model.Normalization, session, Metadata, modelPath, description, cancellationToken);
     }
+
+    private static LoadedData<T> RequireSamples<T>(LoadedData<T> data)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        data.Train.Count > 0 ? data : throw new InvalidDataException($"The training set of {data.Description} has no samples.");
 
     /// <summary>
     /// A resumed run holds out the same rows and stops early the same way as the run it continues (the checkpoint

@@ -1,0 +1,66 @@
+namespace Backprop.Simd.Cli.Output;
+
+/// <summary>
+/// Checks, before any work, that a command will be able to write where the user asked: an error after minutes of
+/// training, or after some figures are written, would waste the work and name a temporary file instead of the option.
+/// </summary>
+internal static class OutputDirectory
+{
+    /// <summary>Creates <paramref name="directory"/> if needed (the demo's figures, a download cache) and checks that the named files can be written into it.</summary>
+    /// <param name="directory">The directory the option names.</param>
+    /// <param name="option">The option, for the message.</param>
+    /// <param name="files">The file names the command will write there.</param>
+    /// <exception cref="ArgumentException">The path is empty, is a file, or holds a directory where a file will go.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory cannot be created or written to.</exception>
+    public static void Prepare(string directory, string option, params ReadOnlySpan<string> files)
+    {
+        if (string.IsNullOrWhiteSpace(directory))
+        {
+            throw new ArgumentException($"{option} needs a directory; it is empty.");
+        }
+
+        if (File.Exists(directory))
+        {
+            throw new ArgumentException($"{option} '{directory}' is a file; it must name a directory.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (IOException e)
+        {
+            throw new UnauthorizedAccessException($"{option} '{directory}' cannot be created: {e.Message}", e);
+        }
+
+        foreach (string file in files)
+        {
+            if (Directory.Exists(Path.Combine(directory, file)))
+            {
+                throw new ArgumentException($"{option} '{directory}' holds a directory named '{file}', where a file of that name is to be written.");
+            }
+        }
+
+        CheckWritable(directory, option, directory);
+    }
+
+    /// <summary>Checks that a file can be created in <paramref name="directory"/> by creating and deleting one.</summary>
+    /// <param name="directory">The existing directory.</param>
+    /// <param name="option">The option, for the message.</param>
+    /// <param name="path">The path the option gave, for the message.</param>
+    /// <exception cref="UnauthorizedAccessException">It cannot.</exception>
+    public static void CheckWritable(string directory, string option, string path)
+    {
+        string probe = Path.Combine(directory, $".backprop-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UnauthorizedAccessException($"{option} '{path}': the directory '{directory}' is not writable ({e.Message}).", e);
+        }
+    }
+}
