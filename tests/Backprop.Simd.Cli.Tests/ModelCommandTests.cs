@@ -170,7 +170,9 @@ public sealed class ModelCommandTests : IDisposable
     [InlineData(new[] { "predict", "--model", "MODEL" }, "predict needs exactly one of --index N")]
     [InlineData(new[] { "predict", "--model", "MODEL", "--index", "150" }, "--index 150 is outside the test set of 150 samples (0 to 149)")]
     [InlineData(new[] { "predict", "--model", "MODEL", "--image", "/nonexistent/digit.png" }, "The image '/nonexistent/digit.png' does not exist.")]
+    [InlineData(new[] { "predict", "--model", "MODEL", "--image", "DIRECTORY" }, "The image 'DIRECTORY' is a directory, not a file.")]
     [InlineData(new[] { "eval", "--model", "/nonexistent/model.bpm" }, "The model file '/nonexistent/model.bpm' does not exist.")]
+    [InlineData(new[] { "eval", "--model", "DIRECTORY" }, "The model file 'DIRECTORY' is a directory, not a file.")]
     [InlineData(new[] { "eval" }, "Option '--model' is required.")]
     [InlineData(new[] { "train", "--out", "/nonexistent/dir/model.bpm" }, "The directory of --out '/nonexistent/dir/model.bpm' does not exist.")]
     [InlineData(new[] { "train", "--checkpoint-every", "1" }, "--checkpoint-every needs --out PATH")]
@@ -178,9 +180,9 @@ public sealed class ModelCommandTests : IDisposable
     {
         Assert.Equal(0, (await Train("--epochs", "1", "--out", Model)).ExitCode);
 
-        CliRun run = await CliRun.RunAsync([.. args.Select(a => a == "MODEL" ? Model : a)]);
+        CliRun run = await CliRun.RunAsync([.. args.Select(a => a == "MODEL" ? Model : a.Replace("DIRECTORY", _directory.Path, StringComparison.Ordinal))]);
 
-        run.AssertUserError(expected);
+        run.AssertUserError(expected.Replace("DIRECTORY", _directory.Path, StringComparison.Ordinal));
     }
 
     private Task<CliRun> Train(params string[] options) =>

@@ -36,6 +36,7 @@ public sealed class OnnxCommandErrorTests : IDisposable
     public static TheoryData<string[], string> ImportMistakes() => new()
     {
         { ["import", "DIR/missing.onnx", "--out", "DIR/out.bpm"], "The ONNX file 'DIR/missing.onnx' does not exist." },
+        { ["import", "DIR/", "--out", "DIR/out.bpm"], "The ONNX file 'DIR/' is a directory, not a file." },
         { ["import", "DIR/truncated.onnx", "--out", "DIR/out.bpm"], "DIR/truncated.onnx: field 7 (graph) of ModelProto at offset 20" },
         { ["import", "DIR/selu.onnx", "--out", "DIR/out.bpm"], "(Selu): operator 'Selu' is not supported" },
         { ["import", "TORCH"], "Option '--out' is required." },

@@ -42,7 +42,9 @@ internal sealed class ImportCommand
             var request = new Request(result.GetValue(_onnx)!, result.GetValue(_out)!, result.GetValue(_imageShape), result.GetValue(_classes), _data.Read(result));
             if (!File.Exists(request.OnnxPath))
             {
-                throw new FileNotFoundException($"The ONNX file '{request.OnnxPath}' does not exist.", request.OnnxPath);
+                throw new FileNotFoundException(
+                    Directory.Exists(request.OnnxPath) ? $"The ONNX file '{request.OnnxPath}' is a directory, not a file." : $"The ONNX file '{request.OnnxPath}' does not exist.",
+                    request.OnnxPath);
             }
 
             ModelStore.CheckDirectory(request.ModelPath, "--out");

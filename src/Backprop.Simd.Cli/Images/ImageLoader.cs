@@ -15,13 +15,13 @@ internal static class ImageLoader
     /// <param name="rows">The height of the result, such as 28.</param>
     /// <param name="columns">The width of the result.</param>
     /// <returns>rows x columns bytes, 0 background, 255 ink, and whether the picture was inverted.</returns>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="FileNotFoundException">No such file, or a directory.</exception>
     /// <exception cref="InvalidDataException">The file is not an image SkiaSharp or the PGM reader understands, or it is too large.</exception>
     public static (byte[] Pixels, bool Inverted) Load(string path, int rows, int columns)
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The image '{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path) ? $"The image '{path}' is a directory, not a file." : $"The image '{path}' does not exist.", path);
         }
 
         long length = new FileInfo(path).Length;

@@ -6,7 +6,7 @@ namespace Backprop.Simd.Cli.Models;
 internal static class ModelLoader
 {
     /// <summary>Reads the summary, checks the metadata, loads the model as float or double and calls the matching continuation.</summary>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="FileNotFoundException">No such file, or a directory.</exception>
     /// <exception cref="InvalidDataException">Not a valid model file (the message names the byte offset).</exception>
     /// <exception cref="NotSupportedException">Not a model written by <c>backprop train</c> or <c>backprop import</c>.</exception>
     public static int Run(string path, Func<LoadedModel<float>, int> single, Func<LoadedModel<double>, int> @double)
@@ -15,7 +15,7 @@ internal static class ModelLoader
         ArgumentNullException.ThrowIfNull(@double);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path) ? $"The model file '{path}' is a directory, not a file." : $"The model file '{path}' does not exist.", path);
         }
 
         ModelFileInfo info = ModelFile.ReadInfo(path);
