@@ -64,6 +64,34 @@ public sealed class ImageLoaderTests
         Assert.True(pixels[(14 * 28) + 3] < 30, $"the background is {pixels[(14 * 28) + 3]}");
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png)]
+    [InlineData(SKEncodedImageFormat.Jpeg)]
+    public void A_truncated_image_is_malformed_data(SKEncodedImageFormat format)
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory["cut"];
+        using (var bitmap = new SKBitmap(64, 64))
+        {
+            // Noise, so that the compressed pixels are far longer than the header the cut leaves intact.
+            var random = new Random(3);
+            for (int y = 0; y < 64; y++)
+            {
+                for (int x = 0; x < 64; x++)
+                {
+                    bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+                }
+            }
+
+            using SKData encoded = bitmap.Encode(format, 90);
+            byte[] bytes = encoded.ToArray();
+            File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageLoader.Load(path, 28, 28));
+        Assert.Equal($"The image '{path}' is truncated (incomplete data).", error.Message);
+    }
+
     [Fact]
     public void A_file_that_is_no_image_is_malformed_data()
     {

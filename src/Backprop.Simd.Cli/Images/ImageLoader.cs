@@ -16,7 +16,7 @@ internal static class ImageLoader
     /// <param name="columns">The width of the result.</param>
     /// <returns>rows x columns bytes, 0 background, 255 ink, and whether the picture was inverted.</returns>
     /// <exception cref="FileNotFoundException">No such file, or a directory.</exception>
-    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp or the PGM reader understands, or it is too large.</exception>
+    /// <exception cref="InvalidDataException">The file is not an image SkiaSharp or the PGM reader understands, is truncated, or is too large.</exception>
     public static (byte[] Pixels, bool Inverted) Load(string path, int rows, int columns)
     {
         if (!File.Exists(path))
@@ -60,7 +60,15 @@ internal static class ImageLoader
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+
+        // SkiaSharp fills the rows a cut-off file lacks and reports IncompleteInput; a prediction on that filler
+        // would look like a real one, so a truncated file is refused.
+        if (result == SKCodecResult.IncompleteInput)
+        {
+            throw new InvalidDataException($"The image '{path}' is truncated (incomplete data).");
+        }
+
+        if (result != SKCodecResult.Success)
         {
             throw new InvalidDataException($"'{path}' could not be decoded: {result}.");
         }
