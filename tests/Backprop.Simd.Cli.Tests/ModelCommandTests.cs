@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Backprop.Simd.Data;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Serialization;
 using SkiaSharp;
@@ -164,6 +165,23 @@ public sealed class ModelCommandTests : IDisposable
         CliRun run = await CliRun.RunAsync("eval", "--model", Model);
 
         run.AssertUserError("at offset 100: the file is truncated");
+    }
+
+    [Theory]
+    [InlineData("eval")]
+    [InlineData("predict", "--index", "0")]
+    public async Task A_test_set_of_no_images_is_a_user_error(params string[] command)
+    {
+        Assert.Equal(0, (await Train("--epochs", "1", "--out", Model)).ExitCode);
+        string empty = Directory.CreateDirectory(_directory["empty-test"]).FullName;
+        IdxWriter.Write(Path.Combine(empty, "train-images-idx3-ubyte"), new IdxArray([2, SyntheticIdx.Side, SyntheticIdx.Side], new byte[2 * SyntheticIdx.Side * SyntheticIdx.Side]));
+        IdxWriter.Write(Path.Combine(empty, "train-labels-idx1-ubyte"), new IdxArray([2], [0, 2]));
+        IdxWriter.Write(Path.Combine(empty, "t10k-images-idx3-ubyte"), new IdxArray([0, SyntheticIdx.Side, SyntheticIdx.Side], []));
+        IdxWriter.Write(Path.Combine(empty, "t10k-labels-idx1-ubyte"), new IdxArray([0], []));
+
+        CliRun run = await CliRun.RunAsync([.. command, "--model", Model, "--data", empty]);
+
+        run.AssertUserError($"The test set of IDX files in {empty} has no samples.");
     }
 
     [Theory]

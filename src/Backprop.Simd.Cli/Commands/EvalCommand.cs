@@ -41,6 +41,7 @@ internal sealed class EvalCommand
     {
         LoadedData<T> data = DataLoader.Load<T>(request, PixelScaling.UnitInterval);
         (Dataset<T> set, string which) = data.Test is null ? (data.Train, "training set (the data has no test set)") : (data.Test, "test set");
+        ModelChecks.CheckNotEmpty(set, data.Test is null ? "training" : "test", data.Description);
         ModelChecks.CheckFits(model.Model.Network, set, model.Path);
 
         Matrix<T> outputs = model.Model.Predict(set.Features);
@@ -54,7 +55,7 @@ internal sealed class EvalCommand
         }
 
         int correct = Enumerable.Range(0, classes).Sum(c => confusion[c, c]);
-        double accuracy = set.Count == 0 ? double.NaN : (double)correct / set.Count;
+        double accuracy = (double)correct / set.Count;
         int[] support = [.. Enumerable.Range(0, classes).Select(c => Enumerable.Range(0, classes).Sum(p => confusion[c, p]))];
         int[] predictedCount = [.. Enumerable.Range(0, classes).Select(p => Enumerable.Range(0, classes).Sum(c => confusion[c, p]))];
         double Ratio(int part, int whole) => whole == 0 ? double.NaN : (double)part / whole;
@@ -67,7 +68,7 @@ internal sealed class EvalCommand
                 w.WriteString("data", data.Description);
                 w.WriteString("set", data.Test is null ? "train" : "test");
                 w.WriteNumber("samples", set.Count);
-                w.WriteNumberOrNull("accuracy", accuracy);
+                w.WriteNumber("accuracy", accuracy);
                 w.WriteStartArray("confusion");
                 for (int c = 0; c < classes; c++)
                 {

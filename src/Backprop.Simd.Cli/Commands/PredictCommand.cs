@@ -107,6 +107,7 @@ internal sealed class PredictCommand
     {
         LoadedData<T> data = DataLoader.Load<T>(model.Metadata.Resolve(input.Data, input.DataGiven, input.LimitGiven), PixelScaling.UnitInterval);
         (Dataset<T> set, string which) = data.Test is null ? (data.Train, "training") : (data.Test, "test");
+        ModelChecks.CheckNotEmpty(set, which, data.Description);
         ModelChecks.CheckFits(model.Model.Network, set, model.Path);
         int index = input.Index!.Value;
         if ((uint)index >= (uint)set.Count)

@@ -21,4 +21,18 @@ internal static class ModelChecks
             throw new ArgumentException($"The model '{path}' knows {network.OutputSize} classes but the data has labels up to {data.ClassCount - 1}.");
         }
     }
+
+    /// <summary>Throws when the set a command evaluates or picks a sample from is empty, which IDX files of zero images allow.</summary>
+    /// <param name="data">The set.</param>
+    /// <param name="which">test or training.</param>
+    /// <param name="description">The data set, as <see cref="Data.LoadedData{T}.Description"/> names it.</param>
+    /// <exception cref="InvalidDataException">The set has no samples.</exception>
+    public static void CheckNotEmpty<T>(Dataset<T> data, string which, string description)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (data.Count == 0)
+        {
+            throw new InvalidDataException($"The {which} set of {description} has no samples.");
+        }
+    }
 }
