@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Backprop.Simd.Cli.Models;
 using Backprop.Simd.Data;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Serialization;
@@ -74,17 +75,7 @@ public sealed class ModelCommandTests : IDisposable
     public async Task Predict_reads_a_png_of_dark_ink_on_white_paper_like_the_training_images()
     {
         Assert.Equal(0, (await Train("--epochs", "4", "--out", Model)).ExitCode);
-        string picture = _directory["bar.png"];
-        using (var bitmap = new SKBitmap(64, 64))
-        {
-            // A dark bar across rows 24-39 of 64: rows 3-4 of the model's 8x8 images, where class 1 has its bar.
-            using var canvas = new SKCanvas(bitmap);
-            canvas.Clear(SKColors.White);
-            using var ink = new SKPaint { Color = SKColors.Black };
-            canvas.DrawRect(new SKRect(0, 24, 64, 40), ink);
-            using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-            File.WriteAllBytes(picture, png.ToArray());
-        }
+        string picture = WriteBarPicture();
 
         CliRun run = await CliRun.RunAsync("predict", "--model", Model, "--image", picture, "--json");
 
@@ -201,6 +192,58 @@ public sealed class ModelCommandTests : IDisposable
         CliRun run = await CliRun.RunAsync([.. args.Select(a => a == "MODEL" ? Model : a.Replace("DIRECTORY", _directory.Path, StringComparison.Ordinal))]);
 
         run.AssertUserError(expected.Replace("DIRECTORY", _directory.Path, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("f32", "eval", "--json")]
+    [InlineData("f32", "eval")]
+    [InlineData("f64", "eval", "--json")]
+    [InlineData("f32", "predict", "--index", "0")]
+    [InlineData("f32", "predict", "--index", "0", "--json")]
+    [InlineData("f64", "predict", "--index", "0", "--json")]
+    [InlineData("f32", "predict", "--image", "PICTURE")]
+    public async Task A_model_whose_outputs_overflow_is_a_user_error_naming_the_sample(string dtype, params string[] command)
+    {
+        // Weights near the element type's largest value: finite, so the file is valid, but every sum overflows.
+        if (dtype == "f64")
+        {
+            SaveHugeModel(double.MaxValue / 2);
+        }
+        else
+        {
+            SaveHugeModel(3e38f);
+        }
+
+        string picture = WriteBarPicture();
+
+        CliRun run = await CliRun.RunAsync([.. command.Select(a => a == "PICTURE" ? picture : a), "--model", Model]);
+
+        string sample = command.Contains("--image") ? $"the image '{picture}'" : "test sample 0";
+        run.AssertUserError($"The model '{Model}' gives a non-finite output (NaN or infinity) for {sample}: its weights are probably too large for {dtype}, so the sums overflow.");
+        Assert.Empty(run.Output);
+    }
+
+    private void SaveHugeModel<T>(T weight)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        Network<T> network = Network<T>.Create(SyntheticIdx.Side * SyntheticIdx.Side).Dense(SyntheticIdx.Classes).Build();
+        network.Parameters.Fill(weight);
+        var metadata = new ModelMetadata("idx", _directory.Path, 0, ["0", "1", "2"], SyntheticIdx.Side, SyntheticIdx.Side, "softmax");
+        ModelStore.Save(Model, network, null, null, metadata);
+    }
+
+    /// <summary>A dark bar across rows 24-39 of a 64x64 white picture: rows 3-4 of the 8x8 images, where class 1 has its bar.</summary>
+    private string WriteBarPicture()
+    {
+        string picture = _directory["bar.png"];
+        using var bitmap = new SKBitmap(64, 64);
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.White);
+        using var ink = new SKPaint { Color = SKColors.Black };
+        canvas.DrawRect(new SKRect(0, 24, 64, 40), ink);
+        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(picture, png.ToArray());
+        return picture;
     }
 
     private Task<CliRun> Train(params string[] options) =>

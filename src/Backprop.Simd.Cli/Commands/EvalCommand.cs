@@ -45,6 +45,7 @@ internal sealed class EvalCommand
         ModelChecks.CheckFits(model.Model.Network, set, model.Path);
 
         Matrix<T> outputs = model.Model.Predict(set.Features);
+        ModelChecks.CheckFinite(outputs, model.Path, row => string.Create(CultureInfo.InvariantCulture, $"{(data.Test is null ? "training" : "test")} sample {row}"));
         var predicted = new int[set.Count];
         Kernels.ArgMaxRows<T>(outputs, predicted);
         int classes = model.Model.Network.OutputSize;

@@ -50,8 +50,9 @@ internal sealed class PredictCommand
     private static int Predict<T>(CliConsole console, LoadedModel<T> model, Input input)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        (T[] features, int label, string what) = input.Image is null ? FromDataSet(model, input) : FromImage(model, input.Image);
+        (T[] features, int label, string what, string sample) = input.Image is null ? FromDataSet(model, input) : FromImage(model, input.Image);
         Matrix<T> output = model.Model.Predict(new Matrix<T>(1, features.Length, features));
+        ModelChecks.CheckFinite(output, model.Path, _ => sample);
         var probabilities = new T[output.Columns];
         if (model.Metadata.Output == ModelMetadata.ProbabilitiesOutput)
         {
@@ -102,7 +103,7 @@ internal sealed class PredictCommand
         return ExitCodes.Success;
     }
 
-    private static (T[] Features, int Label, string What) FromDataSet<T>(LoadedModel<T> model, Input input)
+    private static (T[] Features, int Label, string What, string Sample) FromDataSet<T>(LoadedModel<T> model, Input input)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         LoadedData<T> data = DataLoader.Load<T>(model.Metadata.Resolve(input.Data, input.DataGiven, input.LimitGiven), PixelScaling.UnitInterval);
@@ -115,10 +116,11 @@ internal sealed class PredictCommand
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--index {index} is outside the {which} set of {set.Count:N0} samples (0 to {set.Count - 1})."));
         }
 
-        return (set.Features.Row(index).ToArray(), set.Labels[index], $"{which} sample {index} of {data.Description}, label {model.Metadata.Label(set.Labels[index])}");
+        string sample = string.Create(CultureInfo.InvariantCulture, $"{which} sample {index}");
+        return (set.Features.Row(index).ToArray(), set.Labels[index], $"{sample} of {data.Description}, label {model.Metadata.Label(set.Labels[index])}", sample);
     }
 
-    private static (T[] Features, int Label, string What) FromImage<T>(LoadedModel<T> model, string path)
+    private static (T[] Features, int Label, string What, string Sample) FromImage<T>(LoadedModel<T> model, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = model.Metadata.ImageRows, columns = model.Metadata.ImageColumns;
@@ -129,7 +131,7 @@ internal sealed class PredictCommand
 
         (byte[] pixels, bool inverted) = ImageLoader.Load(path, rows, columns);
         T[] features = [.. pixels.Select(b => T.CreateChecked(b) / T.CreateChecked(255))];
-        return (features, -1, $"{path}, grey, resized to {columns}x{rows}{(inverted ? ", inverted (dark ink on a light background)" : string.Empty)}");
+        return (features, -1, $"{path}, grey, resized to {columns}x{rows}{(inverted ? ", inverted (dark ink on a light background)" : string.Empty)}", $"the image '{path}'");
     }
 
     private sealed record Input(int? Index, string? Image, DataRequest Data, bool DataGiven, bool LimitGiven, bool Json);

@@ -1,10 +1,12 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.Simd.Data;
 using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
 
 namespace Backprop.Simd.Cli.Models;
 
-/// <summary>Checks that data fits a loaded model before it is used, with a message that names both shapes.</summary>
+/// <summary>Checks that data fits a loaded model before it is used, and that the model's outputs are numbers, with messages that name what is wrong.</summary>
 internal static class ModelChecks
 {
     /// <exception cref="ArgumentException">The samples have another feature count than the model's input, or labels beyond its classes.</exception>
@@ -34,5 +36,35 @@ internal static class ModelChecks
         {
             throw new InvalidDataException($"The {which} set of {description} has no samples.");
         }
+    }
+
+    /// <summary>
+    /// Throws when an output is NaN or infinite: weights too large for the element type overflow the sums, and an
+    /// arg-max or a softmax of such outputs would still name a class, as if it were a prediction.
+    /// </summary>
+    /// <param name="outputs">The network's outputs, one row per sample.</param>
+    /// <param name="path">The model file.</param>
+    /// <param name="sample">Names the sample of a row for the message, such as "test sample 17"; called only for a bad row.</param>
+    /// <exception cref="InvalidDataException">An output is not finite.</exception>
+    public static void CheckFinite<T>(Matrix<T> outputs, string path, Func<int, string> sample)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(sample);
+
+        // One vectorised pass over the whole matrix; the rows are searched only to name the first bad one.
+        if (TensorPrimitives.IsFiniteAll<T>(outputs.AsSpan()))
+        {
+            return;
+        }
+
+        int row = 0;
+        while (TensorPrimitives.IsFiniteAll<T>(outputs.Row(row)))
+        {
+            row++;
+        }
+
+        string element = typeof(T) == typeof(double) ? "f64" : "f32";
+        throw new InvalidDataException($"The model '{path}' gives a non-finite output (NaN or infinity) for {sample(row)}: its weights are probably too large for {element}, so the sums overflow.");
     }
 }
