@@ -116,6 +116,18 @@ public sealed class ExportCommandTests : IDisposable
         Predictions.AssertSame(fixture.Outputs, Predictions.Values(outputs), 1e-12);
     }
 
+    [Fact]
+    public async Task No_softmax_on_a_model_that_ends_in_softmax_is_a_user_error_and_writes_nothing()
+    {
+        Assert.Equal(0, (await CliRun.RunAsync("import", OnnxFixture.Load("mlp_torch_deep").Path, "--out", Model, "--image-shape", "2x3")).ExitCode);
+
+        CliRun run = await CliRun.RunAsync("export", "--model", Model, "--onnx", Onnx, "--no-softmax");
+
+        run.AssertUserError($"--no-softmax: the model '{Model}' already outputs probabilities (its network ends in a Softmax), so there is no softmax to leave out");
+        Assert.Empty(run.Output);
+        Assert.False(File.Exists(Onnx));
+    }
+
     private Task<CliRun> Train(params string[] options) =>
         CliRun.RunAsync(["train", "--data", _directory.Path, "--layers", "16", "--batch-size", "16", "--lr", "0.01", "--epochs", "3", .. options]);
 

@@ -51,6 +51,14 @@ internal sealed class ExportCommand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool logits = model.Metadata.Output == ModelMetadata.LogitsOutput;
+
+        // A network that ends in its own Softmax (an imported one) has no logits output to leave: the library offers
+        // no way to take a layer off a built network, and writing 'probabilities' under --no-softmax would ignore it.
+        if (!logits && request.NoSoftmax)
+        {
+            throw new ArgumentException($"--no-softmax: the model '{model.Path}' already outputs probabilities (its network ends in a Softmax), so there is no softmax to leave out; export it without --no-softmax.");
+        }
+
         bool appendSoftmax = logits && !request.NoSoftmax;
         string output = logits && !appendSoftmax ? "logits" : "probabilities";
         var options = new OnnxExportOptions<T>
