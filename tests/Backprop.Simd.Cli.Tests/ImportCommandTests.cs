@@ -2,8 +2,10 @@ using System.Numerics.Tensors;
 using System.Text.Json;
 using Backprop.Simd.Cli.Data;
 using Backprop.Simd.Data;
+using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
 using Backprop.Simd.Serialization;
+using Backprop.Simd.Serialization.Onnx;
 
 namespace Backprop.Simd.Cli.Tests;
 
@@ -36,10 +38,11 @@ public sealed class ImportCommandTests : IDisposable
                 "Dense(4 → 8)",
                 "ReLU(8)",
                 "Dense(8 → 3)",
-                "standardisation: none; image shape 2x2; classes 0, 1, 2; data set mnist10k",
+                "standardisation: none; image shape 2x2; classes 0, 1, 2; data set none (mnist10k, the default, does not fit: the model takes 4 features per sample but the data has 784; eval and predict --index need --dataset or --data)",
             ],
             run.OutputLines);
         ModelFileInfo info = ModelFile.ReadInfo(Model);
+        Assert.Equal("none", info.Metadata["dataset"]);
         Assert.Equal(dtype == "f64" ? typeof(double) : typeof(float), info.ElementType);
         Assert.Equal("logits", info.Metadata["output"]);
         Assert.Equal("pytorch", info.Metadata["onnx_producer"]);
@@ -60,11 +63,38 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"saved {Model}: 6 → 4, f32, 8 layers, 227 parameters, output probabilities (the graph ends in Softmax)", run.OutputLines);
-        Assert.Contains("standardisation: from the graph; image shape 2x3; classes north, east, south, west; data set mnist10k", run.OutputLines);
+        Assert.Contains("standardisation: from the graph; image shape 2x3; classes north, east, south, west; data set none (mnist10k, the default, does not fit: the model takes 6 features per sample but the data has 784; eval and predict --index need --dataset or --data)", run.OutputLines);
         Assert.Equal("probabilities", ModelFile.ReadInfo(Model).Metadata["output"]);
         SavedModel<float> model = ModelFile.Load<float>(Model);
         Assert.NotNull(model.Normalization);
         Predictions.AssertSame(fixture.Outputs, Predictions.Values(model.Predict(Predictions.Rows<float>(fixture.Inputs))), 2e-6);
+    }
+
+    [Theory]
+    [InlineData("eval")]
+    [InlineData("predict", "--index", "0")]
+    public async Task A_model_imported_without_a_data_set_that_fits_needs_one_named(params string[] command)
+    {
+        Assert.Equal(0, (await CliRun.RunAsync("import", OnnxFixture.Load("mlp_torch").Path, "--out", Model)).ExitCode);
+
+        CliRun run = await CliRun.RunAsync([.. command, "--model", Model]);
+
+        run.AssertUserError("The model records no data set (it was imported without one, and mnist10k does not fit it); name its data with --dataset or --data.");
+    }
+
+    [Fact]
+    public async Task A_model_of_mnist_shape_imported_without_a_data_set_records_mnist10k()
+    {
+        string onnx = _directory["mnist.onnx"];
+        OnnxExporter.Export(onnx, Network<float>.Create(28 * 28, seed: 5).Dense(10).Build(), new OnnxExportOptions<float>());
+
+        CliRun import = await CliRun.RunAsync("import", onnx, "--out", Model);
+        CliRun eval = await CliRun.RunAsync("eval", "--model", Model, "--json");
+
+        Assert.True(import.ExitCode == 0 && eval.ExitCode == 0, $"{import}\n{eval}");
+        Assert.EndsWith("; data set mnist10k", import.OutputLines[^1], StringComparison.Ordinal);
+        Assert.Equal("mnist10k", ModelFile.ReadInfo(Model).Metadata["dataset"]);
+        Assert.Equal(500, Assert.Single(eval.JsonLines()).GetProperty("samples").GetInt32());
     }
 
     [Fact]

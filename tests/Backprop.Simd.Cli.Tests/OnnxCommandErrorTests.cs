@@ -1,3 +1,4 @@
+using Backprop.Simd.Data;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Serialization;
 
@@ -27,6 +28,12 @@ public sealed class OnnxCommandErrorTests : IDisposable
         }
 
         File.WriteAllBytes(_directory["selu.onnx"], bytes);
+
+        // Data sets the torch model (2x2 inputs, 3 classes) does not fit: 8x8 images, and 2x2 images of 5 classes.
+        SyntheticIdx.Write(Directory.CreateDirectory(_directory["pixels64"]).FullName, trainCount: 20, testCount: 10);
+        string classes5 = Directory.CreateDirectory(_directory["classes5"]).FullName;
+        IdxWriter.Write(Path.Combine(classes5, "train-images-idx3-ubyte"), new IdxArray([5, 2, 2], new byte[20]));
+        IdxWriter.Write(Path.Combine(classes5, "train-labels-idx1-ubyte"), new IdxArray([5], [0, 1, 2, 3, 4]));
     }
 
     private string Torch { get; }
@@ -48,6 +55,10 @@ public sealed class OnnxCommandErrorTests : IDisposable
         { ["import", "TORCH", "--out", "DIR/out.bpm", "--classes", "cat,dog"], "--classes 'cat,dog' names 2 classes but the model has 3 outputs" },
         { ["import", "TORCH", "--out", "DIR/out.bpm", "--classes", "cat,,dog"], "--classes 'cat,,dog' has an empty name" },
         { ["import", "TORCH", "--out", "DIR/out.bpm", "--dtype", "f16"], "f16" },
+        { ["import", "TORCH", "--out", "DIR/out.bpm", "--data", "DIR/pixels64"], "The model 'DIR/torch.onnx' takes 4 features per sample but the data has 64: IDX files in DIR/pixels64 is not the data it was made for; name that with --dataset or --data, or leave them out." },
+        { ["import", "TORCH", "--out", "DIR/out.bpm", "--data", "DIR/classes5"], "The model 'DIR/torch.onnx' knows 3 classes but the data has labels up to 4: IDX files in DIR/classes5 is not the data it was made for" },
+        { ["import", "TORCH", "--out", "DIR/out.bpm", "--dataset", "mnist10k"], "The model 'DIR/torch.onnx' takes 4 features per sample but the data has 784: mnist10k (embedded" },
+        { ["import", "TORCH", "--out", "DIR/out.bpm", "--data", "DIR/missing"], "The data directory 'DIR/missing' does not exist." },
     };
 
     [Theory]

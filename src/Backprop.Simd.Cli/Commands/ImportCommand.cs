@@ -30,7 +30,8 @@ internal sealed class ImportCommand
             "import",
             "Import an ONNX multilayer perceptron (such as torch.onnx.export writes) into a model file for eval and predict, which feed it pixels / 255, "
             + "then its standardisation if the graph has one. A model whose graph ends in Softmax is recorded as giving probabilities, so predict applies no second softmax. "
-            + "--dataset, --data and --limit record the data eval and predict use by default, as train does.");
+            + "--dataset, --data and --limit record the data eval and predict use by default, as train does; it must fit the model. "
+            + "Without them mnist10k is recorded if it fits, else no data set.");
         command.Add(_onnx);
         command.Add(_out);
         command.Add(_dtype);
@@ -39,7 +40,7 @@ internal sealed class ImportCommand
         _data.AddTo(command);
         command.SetAction(result =>
         {
-            var request = new Request(result.GetValue(_onnx)!, result.GetValue(_out)!, result.GetValue(_imageShape), result.GetValue(_classes), _data.Read(result));
+            var request = new Request(result.GetValue(_onnx)!, result.GetValue(_out)!, result.GetValue(_imageShape), result.GetValue(_classes), _data.Read(result), _data.IsGiven(result));
             if (!File.Exists(request.OnnxPath))
             {
                 throw new FileNotFoundException(
@@ -61,12 +62,13 @@ internal sealed class ImportCommand
         Network<T> network = imported.Network;
         (int rows, int columns) = ImageShape(request.ImageShape, network.InputSize);
         string[] classes = ClassNames(request.Classes, request.Data, network.OutputSize);
+        (string dataset, string dataNote) = DataSet(request, network);
 
         // Softmax is the one ending that makes the outputs probabilities that sum to 1; anything else (a Dense layer's
         // logits, or a Sigmoid's independent scores) goes through predict's softmax as train's models do.
         bool probabilities = network.Layers[^1] is Softmax<T>;
         string output = probabilities ? ModelMetadata.ProbabilitiesOutput : ModelMetadata.LogitsOutput;
-        var metadata = new ModelMetadata(request.Data.Name, request.Data.Directory, request.Data.Limit, classes, rows, columns, "softmax", output);
+        var metadata = new ModelMetadata(dataset, dataset == ModelMetadata.NoDataset ? null : request.Data.Directory, request.Data.Limit, classes, rows, columns, "softmax", output);
         var model = new SavedModel<T>(network, imported.Normalization);
         metadata.WriteTo(model.Metadata);
         model.Metadata["onnx_source"] = Path.GetFullPath(request.OnnxPath);
@@ -87,8 +89,33 @@ internal sealed class ImportCommand
             console.Out.WriteLine($"  {layer.Description}");
         }
 
-        console.Out.WriteLine($"standardisation: {(imported.Normalization is null ? "none" : "from the graph")}; image shape {rows}x{columns}; classes {string.Join(", ", classes)}; data set {request.Data.Name}");
+        console.Out.WriteLine($"standardisation: {(imported.Normalization is null ? "none" : "from the graph")}; image shape {rows}x{columns}; classes {string.Join(", ", classes)}; data set {dataset}{dataNote}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The data set to record, loaded and checked against the network so that eval and predict can use it: the one
+    /// named, or else mnist10k if it fits. A default that does not fit is no error, as a model of other data
+    /// (another input size or more classes) must import too; it records <see cref="ModelMetadata.NoDataset"/>, and a
+    /// note for the summary says why.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data set named does not fit the network.</exception>
+    private static (string Dataset, string Note) DataSet<T>(Request request, Network<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        LoadedData<T> data = DataLoader.Load<T>(request.Data, PixelScaling.UnitInterval);
+        string? mismatch = ModelChecks.Mismatch(network, data.Test ?? data.Train);
+        if (mismatch is null)
+        {
+            return (request.Data.Name, string.Empty);
+        }
+
+        if (request.DataGiven)
+        {
+            throw new ArgumentException($"The model '{request.OnnxPath}' {mismatch}: {data.Description} is not the data it was made for; name that with --dataset or --data, or leave them out.");
+        }
+
+        return (ModelMetadata.NoDataset, $" ({request.Data.Name}, the default, does not fit: the model {mismatch}; eval and predict --index need --dataset or --data)");
     }
 
     /// <summary>The <c>--image-shape</c> given, checked against the input size, or the default shape for it.</summary>
@@ -148,5 +175,5 @@ internal sealed class ImportCommand
         return names;
     }
 
-    private sealed record Request(string OnnxPath, string ModelPath, string? ImageShape, string? Classes, DataRequest Data);
+    private sealed record Request(string OnnxPath, string ModelPath, string? ImageShape, string? Classes, DataRequest Data, bool DataGiven);
 }

@@ -9,19 +9,30 @@ namespace Backprop.Simd.Cli.Models;
 /// <summary>Checks that data fits a loaded model before it is used, and that the model's outputs are numbers, with messages that name what is wrong.</summary>
 internal static class ModelChecks
 {
+    /// <summary>Throws unless the data fits the network: as many features as its inputs, no label beyond its classes.</summary>
     /// <exception cref="ArgumentException">The samples have another feature count than the model's input, or labels beyond its classes.</exception>
     public static void CheckFits<T>(Network<T> network, Dataset<T> data, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        string? mismatch = Mismatch(network, data);
+        if (mismatch is not null)
+        {
+            throw new ArgumentException($"The model '{path}' {mismatch}: it was trained on another kind of data.");
+        }
+    }
+
+    /// <summary>How the data does not fit the network, worded to follow "the model", such as "takes 4 features per sample but the data has 784"; null when it fits.</summary>
+    public static string? Mismatch<T>(Network<T> network, Dataset<T> data)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
         if (data.FeatureCount != network.InputSize)
         {
-            throw new ArgumentException($"The model '{path}' takes {network.InputSize} features per sample but the data has {data.FeatureCount}: it was trained on another kind of data.");
+            return $"takes {network.InputSize} features per sample but the data has {data.FeatureCount}";
         }
 
-        if (data.ClassCount > network.OutputSize)
-        {
-            throw new ArgumentException($"The model '{path}' knows {network.OutputSize} classes but the data has labels up to {data.ClassCount - 1}.");
-        }
+        return data.ClassCount > network.OutputSize ? $"knows {network.OutputSize} classes but the data has labels up to {data.ClassCount - 1}" : null;
     }
 
     /// <summary>Throws when the set a command evaluates or picks a sample from is empty, which IDX files of zero images allow.</summary>

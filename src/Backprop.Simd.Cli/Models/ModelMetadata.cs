@@ -25,6 +25,13 @@ internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int 
     /// <summary>Class probabilities: the network ends in a softmax layer (an imported model's may), so nothing is applied on top.</summary>
     public const string ProbabilitiesOutput = "probabilities";
 
+    /// <summary>
+    /// The data set of a model imported without <c>--dataset</c> or <c>--data</c> whose shape the default (mnist10k)
+    /// does not fit: eval and predict --index then need the data named. The file format requires a data set entry,
+    /// and this name is none that <c>--dataset</c> accepts.
+    /// </summary>
+    public const string NoDataset = "none";
+
     /// <summary>Pixels divided by 255, before the model's standardisation if it has one.</summary>
     public const string UnitScaling = "pixel/255";
 
@@ -45,9 +52,15 @@ internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int 
     /// <param name="given">What the command line asked for.</param>
     /// <param name="dataGiven">Whether --dataset or --data was given.</param>
     /// <param name="limitGiven">Whether --limit was given.</param>
+    /// <exception cref="ArgumentException">The model records no data set and none was given.</exception>
     public DataRequest Resolve(DataRequest given, bool dataGiven, bool limitGiven)
     {
         ArgumentNullException.ThrowIfNull(given);
+        if (!dataGiven && Dataset == NoDataset)
+        {
+            throw new ArgumentException("The model records no data set (it was imported without one, and mnist10k does not fit it); name its data with --dataset or --data.");
+        }
+
         int limit = limitGiven ? given.Limit : Limit;
         return dataGiven ? given with { Limit = limit } : DataRequest.Create(Dataset, DataDirectory, limit);
     }
