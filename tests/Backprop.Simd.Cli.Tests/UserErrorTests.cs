@@ -35,6 +35,8 @@ public sealed class UserErrorTests
         { ["train", "--seed", "-1"], "Cannot parse argument '-1' for option '--seed' as a whole number from 0 to 18446744073709551615." },
         { ["predict", "--model", "m.bpm", "--index", "abc"], "Cannot parse argument 'abc' for option '--index' as a whole number from -2147483648 to 2147483647." },
         { ["train", "--out", ""], "--out needs a file name; it is empty." },
+        { ["train", "--resume", "/nonexistent/model.bpm"], "--resume: the model file '/nonexistent/model.bpm' does not exist." },
+        { ["train", "--resume", "/"], "--resume '/' is a directory, not a model file." },
         { ["demo", "--out", " "], "--out needs a directory; it is empty." },
     };
 

@@ -45,6 +45,13 @@ internal static class TrainRunner
             return settings.Double ? Start<double>(settings, console, modelPath, cancellationToken) : Start<float>(settings, console, modelPath, cancellationToken);
         }
 
+        if (!File.Exists(settings.ResumePath))
+        {
+            throw new FileNotFoundException(
+                Directory.Exists(settings.ResumePath) ? $"--resume '{settings.ResumePath}' is a directory, not a model file." : $"--resume: the model file '{settings.ResumePath}' does not exist.",
+                settings.ResumePath);
+        }
+
         ModelFileInfo info = ModelFile.ReadInfo(settings.ResumePath);
         return info.ElementType == typeof(double)
             ? Resume<double>(settings, info, console, modelPath!, cancellationToken)
