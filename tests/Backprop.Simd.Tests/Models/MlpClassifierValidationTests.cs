@@ -128,6 +128,18 @@ public sealed class MlpClassifierValidationTests
     }
 
     [Fact]
+    public void No_samples_predict_nothing_and_score_NaN()
+    {
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 1 });
+        classifier.Fit(s_data.Inputs, s_data.Labels);
+        var none = new Matrix<float>(0, 5);
+        Assert.Empty(classifier.Predict(none));
+        classifier.Predict(none, Span<int>.Empty);
+        Assert.Equal(0, classifier.PredictProba(none).Rows);
+        Assert.True(double.IsNaN(classifier.Score(none, [])));
+    }
+
+    [Fact]
     public void The_options_are_copied_with_their_hidden_layers()
     {
         List<int> widths = [8];
