@@ -196,7 +196,7 @@ public sealed class MlpClassifier<T>
         {
             Span<T> logits = stackalloc T[classes];
             Network.Predict(features, logits);
-            return System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(logits);
+            return Kernels.ArgMax<T>(logits);
         }
 
         T[] rented = ArrayPool<T>.Shared.Rent(classes);
@@ -204,7 +204,7 @@ public sealed class MlpClassifier<T>
         {
             Span<T> logits = rented.AsSpan(0, classes);
             Network.Predict(features, logits);
-            return System.Numerics.Tensors.TensorPrimitives.IndexOfMax<T>(logits);
+            return Kernels.ArgMax<T>(logits);
         }
         finally
         {

@@ -38,6 +38,17 @@ public sealed class NetworkBuilder<T>
     /// <returns>This builder.</returns>
     public NetworkBuilder<T> Dense(int units, Activation activation = Activation.Identity, WeightInitialization? initialization = null)
     {
+        // Checked before the layer is added (and the random stream drawn from), so a failed call changes nothing.
+        if (!Enum.IsDefined(activation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+
+        if (initialization is { } given && !Enum.IsDefined(given))
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialization), given, "Unknown weight initialisation.");
+        }
+
         WeightInitialization init = initialization
             ?? (activation is Activation.Relu or Activation.LeakyRelu ? WeightInitialization.HeNormal : WeightInitialization.GlorotUniform);
         Add(new Dense<T>(_size, units, init, _random));

@@ -150,12 +150,14 @@ public sealed class SeededRandom
         double width = double.CreateChecked(high) - lo;
         if (!double.IsFinite(lo) || !double.IsFinite(width) || width < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(high), $"The interval [{low}, {high}) is not a finite, ordered range.");
+            throw new ArgumentOutOfRangeException(T.IsFinite(low) ? nameof(high) : nameof(low), $"The interval [{low}, {high}) is not a finite, ordered range.");
         }
 
+        // A double just below high can round to high itself in float; the bound is exclusive.
+        T below = high > low ? T.BitDecrement(high) : low;
         for (int i = 0; i < destination.Length; i++)
         {
-            destination[i] = T.CreateTruncating(lo + (width * NextDouble()));
+            destination[i] = T.Min(T.CreateTruncating(lo + (width * NextDouble())), below);
         }
     }
 

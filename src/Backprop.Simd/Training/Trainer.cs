@@ -336,7 +336,7 @@ public sealed class Trainer<T>
             return output[0] >= half == target[0] >= half;
         }
 
-        return TensorPrimitives.IndexOfMax(output) == TensorPrimitives.IndexOfMax(target);
+        return Kernels.ArgMax(output) == Kernels.ArgMax(target);
     }
 
     /// <summary>A step on the shuffled rows <c>_order[first ..]</c>: the shards gather their rows into the batch buffers.</summary>

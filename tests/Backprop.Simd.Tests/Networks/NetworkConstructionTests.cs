@@ -28,4 +28,17 @@ public sealed class NetworkConstructionTests
         var relu = new Relu<double>(2);
         Assert.Contains("already belongs", Assert.Throws<ArgumentException>(() => new Network<double>([first, relu, relu])).Message);
     }
+
+    [Fact]
+    public void A_rejected_dense_call_leaves_the_builder_as_it_was()
+    {
+        NetworkBuilder<float> builder = Network<float>.Create(3, seed: 7);
+        Assert.Equal("activation", Assert.Throws<ArgumentOutOfRangeException>(() => builder.Dense(2, (Activation)99)).ParamName);
+        Assert.Equal("initialization", Assert.Throws<ArgumentOutOfRangeException>(() => builder.Dense(2, Activation.Tanh, (WeightInitialization)99)).ParamName);
+        Network<float> built = builder.Dense(2, Activation.Tanh).Build();
+
+        Network<float> fresh = Network<float>.Create(3, seed: 7).Dense(2, Activation.Tanh).Build();
+        Assert.Equal(fresh.Layers.Count, built.Layers.Count);
+        Assert.Equal(fresh.Parameters.ToArray(), built.Parameters.ToArray());
+    }
 }

@@ -60,10 +60,12 @@ public sealed class RowKernelTests
         Kernels.Softmax<float>([float.NegativeInfinity, 1f, 1f], p);
         Assert.Equal([0f, 0.5f, 0.5f], p);
 
-        // NaN anywhere, or +∞ (∞ - ∞), poisons the row, as in PyTorch.
+        // NaN anywhere, or +∞ (∞ - ∞), poisons the row, as in PyTorch; log-softmax likewise.
         Kernels.Softmax<float>([1f, float.NaN, 2f], p);
         Assert.All(p, v => Assert.True(float.IsNaN(v)));
         Kernels.Softmax<float>([1f, float.PositiveInfinity, 2f], p);
+        Assert.All(p, v => Assert.True(float.IsNaN(v)));
+        Kernels.LogSoftmax<float>([1f, float.PositiveInfinity, 2f], p);
         Assert.All(p, v => Assert.True(float.IsNaN(v)));
 
         // One element: probability exactly 1.
@@ -114,11 +116,38 @@ public sealed class RowKernelTests
             { 1, double.NaN, 9, double.NaN },
             { double.PositiveInfinity, 9, double.PositiveInfinity, 1 },
             { -1, -0.5, -7, -0.5 },
+            { -1, -0.0, 0.0, -2 },
         });
-        int[] index = new int[7];
-        index[6] = -42;
+        int[] index = new int[8];
+        index[7] = -42;
         Kernels.ArgMaxRows<double>(x, index);
-        Assert.Equal([1, 0, 0, 1, 0, 1, -42], index);
+        Assert.Equal([1, 0, 0, 1, 0, 1, 1, -42], index);
+    }
+
+    [Fact]
+    public void Row_kernels_refuse_an_overlap_other_than_exact_in_place()
+    {
+        // A destination one row down passes every per-row check, yet row 1 would be computed from row 0's output.
+        float[] buffer = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => Kernels.SoftmaxRows(new ReadOnlyMatrixSpan<float>(buffer, 2, 3), new MatrixSpan<float>(buffer.AsSpan(3), 2, 3))).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => Kernels.LogSoftmaxRows(new ReadOnlyMatrixSpan<float>(buffer, 2, 3), new MatrixSpan<float>(buffer.AsSpan(3), 2, 3))).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => Kernels.SoftmaxRows(new ReadOnlyMatrixSpan<float>(buffer, 2, 3, 4), new MatrixSpan<float>(buffer, 2, 3))).ParamName);
+        Assert.Equal([0f, 1, 2, 3, 4, 5, 6, 7, 8], buffer);
+
+        // Exactly in place is allowed and gives each row its own softmax.
+        Kernels.SoftmaxRows(new ReadOnlyMatrixSpan<float>(buffer, 2, 3), new MatrixSpan<float>(buffer, 2, 3));
+        float[] expected = new float[3];
+        Kernels.Softmax<float>([3f, 4f, 5f], expected);
+        Assert.Equal(expected, buffer[3..6]);
+
+        // A bias or column sums inside the matrix would read values they have just changed.
+        float[] ones = [1, 1, 1, 1, 1, 1];
+        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => Kernels.AddBias(new MatrixSpan<float>(ones, 2, 3), ones.AsSpan(0, 3))).ParamName);
+        float[] c = [1, 2, 3, 10, 20, 30];
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => Kernels.ColumnSums(new ReadOnlyMatrixSpan<float>(c, 2, 3), c.AsSpan(3, 3))).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => Kernels.AddColumnSums(new ReadOnlyMatrixSpan<float>(c, 2, 3), c.AsSpan(0, 3))).ParamName);
+        Assert.Equal([1f, 1, 1, 1, 1, 1], ones);
+        Assert.Equal([1f, 2, 3, 10, 20, 30], c);
     }
 
     private static void CheckSoftmax<T>()

@@ -241,6 +241,22 @@ public sealed class SeededRandomTests
         float[] constant = new float[4];
         random.FillUniform<float>(constant, 2.5f, 2.5f);
         Assert.All(constant, v => Assert.Equal(2.5f, v));
+        Assert.Equal("low", Assert.Throws<ArgumentOutOfRangeException>(() => random.FillUniform<float>(new float[1], float.NaN, 1f)).ParamName);
+    }
+
+    [Fact]
+    public void Uniform_floats_never_reach_the_exclusive_upper_bound()
+    {
+        // A double draw just below high rounds to high itself in float: over [2^24, 2^24 + 2), two float steps wide,
+        // a quarter of the draws did. Every value must stay below high, and both values below it must occur.
+        float[] values = new float[10_000];
+        new SeededRandom(1).FillUniform<float>(values, 16777216f, 16777218f);
+        Assert.All(values, v => Assert.True(v is >= 16777216f and < 16777218f, $"{v} is outside [16777216, 16777218)"));
+        Assert.Contains(16777216f, values);
+
+        double[] wide = new double[1000];
+        new SeededRandom(2).FillUniform<double>(wide, -1.0, 1.0);
+        Assert.All(wide, v => Assert.InRange(v, -1.0, Math.BitDecrement(1.0)));
     }
 
     private static void AssertOutputs(ulong seed, params ulong[] expected)

@@ -134,7 +134,7 @@ internal static unsafe class BlockedGemm<T, TKernel>
     {
         int n = n1 - n0;
         int kcMax = BalancedKc(problem.K);
-        T* row = (T*)scratch.Tile.Get((nuint)(n * sizeof(T)));
+        T* row = (T*)scratch.Tile.Get((nuint)n * (nuint)sizeof(T));
         for (int pc = 0; pc < problem.K; pc += kcMax)
         {
             RowBlock(problem, pc / kcMax, n0, n1, row);

@@ -9,11 +9,12 @@ public static partial class Kernels
     /// <summary>matrix[i, j] += bias[j] for every row i: the bias add, broadcast over rows, in place.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="matrix">The matrix, [rows x n].</param>
-    /// <param name="bias">The bias, n elements.</param>
+    /// <param name="bias">The bias, n elements; not part of <paramref name="matrix"/>.</param>
     public static void AddBias<T>(MatrixSpan<T> matrix, ReadOnlySpan<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RowLength(matrix.Columns, bias.Length, nameof(bias));
+        SpanChecks.Disjoint<T>(matrix.Span, bias, nameof(bias));
         for (int i = 0; i < matrix.Rows; i++)
         {
             Span<T> row = matrix.Row(i);
@@ -24,11 +25,12 @@ public static partial class Kernels
     /// <summary>destination[j] = Σ_i x[i, j], rows added in order 0, 1, 2, …: the bias gradient.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The matrix, [rows x n].</param>
-    /// <param name="destination">The column sums, n elements.</param>
+    /// <param name="destination">The column sums, n elements; not part of <paramref name="x"/>.</param>
     public static void ColumnSums<T>(ReadOnlyMatrixSpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RowLength(x.Columns, destination.Length, nameof(destination));
+        SpanChecks.Disjoint(x.Span, destination, nameof(destination));
         destination.Clear();
         AddColumnSums(x, destination);
     }
@@ -36,11 +38,12 @@ public static partial class Kernels
     /// <summary>destination[j] += Σ_i x[i, j], rows added in order: accumulates a bias gradient.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The matrix, [rows x n].</param>
-    /// <param name="destination">The accumulator, n elements.</param>
+    /// <param name="destination">The accumulator, n elements; not part of <paramref name="x"/>.</param>
     public static void AddColumnSums<T>(ReadOnlyMatrixSpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RowLength(x.Columns, destination.Length, nameof(destination));
+        SpanChecks.Disjoint(x.Span, destination, nameof(destination));
         for (int i = 0; i < x.Rows; i++)
         {
             TensorPrimitives.Add(destination, x.Row(i), destination);
@@ -49,7 +52,8 @@ public static partial class Kernels
 
     /// <summary>
     /// Row-wise softmax, numerically stable: destination[i, j] = e^(x[i, j] - m_i) / Σ_k e^(x[i, k] - m_i) with m_i the
-    /// row maximum, so large inputs do not overflow. A row holding NaN, or +∞ together with another +∞ or −∞ only, gives NaN.
+    /// row maximum, so large inputs do not overflow. A row holding NaN or +∞ gives NaN (+∞ − +∞ at the maximum), as in
+    /// PyTorch and ONNX Runtime; −∞ is a masked entry with probability 0.
     /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The logits, [rows x n].</param>
@@ -58,6 +62,7 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Shape.ThrowIfDifferent(x.Rows, x.Columns, destination.Rows, destination.Columns, nameof(x), nameof(destination));
+        SpanChecks.NoPartialOverlap(x, destination, nameof(x));
         for (int i = 0; i < x.Rows; i++)
         {
             Softmax(x.Row(i), destination.Row(i));
@@ -85,7 +90,8 @@ public static partial class Kernels
     }
 
     /// <summary>
-    /// Row-wise log-softmax, numerically stable: destination[i, j] = x[i, j] - m_i - ln Σ_k e^(x[i, k] - m_i).
+    /// Row-wise log-softmax, numerically stable: destination[i, j] = x[i, j] - m_i - ln Σ_k e^(x[i, k] - m_i). A row
+    /// holding NaN or +∞ gives NaN, as <see cref="SoftmaxRows{T}"/> does.
     /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The logits, [rows x n].</param>
@@ -94,6 +100,7 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Shape.ThrowIfDifferent(x.Rows, x.Columns, destination.Rows, destination.Columns, nameof(x), nameof(destination));
+        SpanChecks.NoPartialOverlap(x, destination, nameof(x));
         for (int i = 0; i < x.Rows; i++)
         {
             LogSoftmax(x.Row(i), destination.Row(i));
@@ -119,7 +126,7 @@ public static partial class Kernels
         TensorPrimitives.Subtract(d, logSum, d);
     }
 
-    /// <summary>destination[i] = the column index of the largest element of row i (the first one on ties; the first NaN if the row has one).</summary>
+    /// <summary>destination[i] = the column index of the largest element of row i (the first one on ties, −0 and +0 tied; the first NaN if the row has one).</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The matrix, [rows x n] with n ≥ 1.</param>
     /// <param name="destination">One index per row.</param>
@@ -134,8 +141,30 @@ public static partial class Kernels
 
         for (int i = 0; i < x.Rows; i++)
         {
-            destination[i] = TensorPrimitives.IndexOfMax(x.Row(i));
+            destination[i] = ArgMax(x.Row(i));
         }
+    }
+
+    /// <summary>
+    /// The index of the largest element, the first on ties (the first NaN if there is one):
+    /// <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/>, except that it ranks +0 above −0, which are equal.
+    /// </summary>
+    internal static int ArgMax<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int index = TensorPrimitives.IndexOfMax(x);
+        if (index > 0 && T.IsZero(x[index]))
+        {
+            for (int j = 0; j < index; j++)
+            {
+                if (T.IsZero(x[j]))
+                {
+                    return j;
+                }
+            }
+        }
+
+        return index;
     }
 
     /// <summary>Σ e^x[i], through a stack or pooled buffer so that x is left as it is.</summary>

@@ -33,6 +33,27 @@ internal static class SpanChecks
         }
     }
 
+    /// <summary>
+    /// A row-wise kernel's input may be its destination view itself (same start, same stride) but must not overlap it
+    /// otherwise: a destination shifted by whole rows passes every per-row check yet reads rows already overwritten.
+    /// </summary>
+    public static void NoPartialOverlap<T>(ReadOnlyMatrixSpan<T> x, MatrixSpan<T> destination, string name)
+    {
+        if (x.Span.Overlaps(destination.Span, out int offset) && (offset != 0 || x.Stride != destination.Stride))
+        {
+            throw new ArgumentException($"{name} overlaps the destination at an offset of {offset} elements (strides {x.Stride} and {destination.Stride}); only exact in-place use is allowed.", name);
+        }
+    }
+
+    /// <summary>A vector read or written while a matrix is (a bias, column sums) must not share any element with it.</summary>
+    public static void Disjoint<T>(ReadOnlySpan<T> matrix, ReadOnlySpan<T> vector, string name)
+    {
+        if (matrix.Overlaps(vector))
+        {
+            throw new ArgumentException($"{name} overlaps the matrix; it must be separate memory.", name);
+        }
+    }
+
     /// <summary>An input may be the destination itself (in place) but must not overlap it at an offset.</summary>
     public static void NoPartialOverlap<T>(ReadOnlySpan<T> input, Span<T> destination, string name)
     {
