@@ -192,15 +192,15 @@ internal static class MatrixSpanChecks
     {
         if (rowStart < 0 || rowCount < 0 || (long)rowStart + rowCount > rows)
         {
-            throw new ArgumentOutOfRangeException(nameof(rowStart), $"Rows {rowStart}..{rowStart + rowCount} are outside a matrix of {rows} rows.");
+            throw new ArgumentOutOfRangeException(nameof(rowStart), $"Rows {rowStart}..{(long)rowStart + rowCount} are outside a matrix of {rows} rows.");
         }
 
         if (columnStart < 0 || columnCount < 0 || (long)columnStart + columnCount > columns)
         {
-            throw new ArgumentOutOfRangeException(nameof(columnStart), $"Columns {columnStart}..{columnStart + columnCount} are outside a matrix of {columns} columns.");
+            throw new ArgumentOutOfRangeException(nameof(columnStart), $"Columns {columnStart}..{(long)columnStart + columnCount} are outside a matrix of {columns} columns.");
         }
     }
 
     private static void ThrowIndex(int row, int column, int rows, int columns) =>
-        throw new ArgumentOutOfRangeException(nameof(row), $"Index ({row}, {column}) is outside a {Shape.Format(rows, columns)} matrix.");
+        throw new ArgumentOutOfRangeException((uint)row < (uint)rows ? nameof(column) : nameof(row), $"Index ({row}, {column}) is outside a {Shape.Format(rows, columns)} matrix.");
 }

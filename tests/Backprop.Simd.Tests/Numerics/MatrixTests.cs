@@ -72,6 +72,7 @@ public sealed class MatrixTests
         {
             var ex = Assert.Throws<ArgumentOutOfRangeException>(() => m[i, j]);
             Assert.Contains("[2 x 3]", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(i is >= 0 and < 2 ? "column" : "row", ex.ParamName);
         }
 
         Assert.Throws<ArgumentOutOfRangeException>(() => m.Row(2).Length);
@@ -91,6 +92,7 @@ public sealed class MatrixTests
         Assert.Equal(5.0, m[2, 0]);
         Assert.Equal(6.0, m[3, 2]);
         Assert.Throws<ArgumentOutOfRangeException>(() => m.Slice(3, 2).Rows);
+        Assert.Contains("Rows 1..2147483648 are outside", Assert.Throws<ArgumentOutOfRangeException>(() => m.Slice(1, int.MaxValue).Rows).Message, StringComparison.Ordinal);
 
         Matrix<double> view = m.GetRows(1, 2);
         Assert.Equal((2, 3), (view.Rows, view.Columns));
