@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Simd.Cli;
 
@@ -19,6 +20,14 @@ public static class Program
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+
+        // SIGTERM (kill, a service manager, a CI timeout) stops as the first Ctrl+C does, so that a download or a
+        // model file is not left half-written; a second one terminates.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = !cancellation.IsCancellationRequested;
+            cancellation.Cancel();
+        });
         try
         {
             var console = new CliConsole(Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected);

@@ -28,6 +28,7 @@ public sealed class DatasetFetcher : IDisposable
 
     private readonly HttpClient _client;
     private readonly bool _ownsClient;
+    private TimeSpan _idleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Creates a fetcher with its own <see cref="HttpClient"/>.</summary>
     public DatasetFetcher()
@@ -53,6 +54,27 @@ public sealed class DatasetFetcher : IDisposable
     {
         _client = client;
         _ownsClient = ownsClient;
+    }
+
+    /// <summary>
+    /// The longest a download may go without receiving a byte before it fails with <see cref="TimeoutException"/>.
+    /// <see cref="HttpClient.Timeout"/> covers only the wait for the response headers: the body is streamed, so a
+    /// server that stops sending would otherwise hang the download for ever. Default 30 seconds;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive (nor infinite).</exception>
+    public TimeSpan IdleTimeout
+    {
+        get => _idleTimeout;
+        set
+        {
+            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The idle timeout must be positive, or infinite.");
+            }
+
+            _idleTimeout = value;
+        }
     }
 
     /// <summary>
@@ -111,6 +133,7 @@ public sealed class DatasetFetcher : IDisposable
     /// <param name="cancellationToken">Cancels the downloads; a cancelled download leaves nothing behind.</param>
     /// <returns>Where the files are.</returns>
     /// <exception cref="HttpRequestException">The server answered with an error status or could not be reached; the message names the URL.</exception>
+    /// <exception cref="TimeoutException">The server sent no headers within <see cref="HttpClient.Timeout"/>, or nothing for <see cref="IdleTimeout"/> during the body; the message names the URL.</exception>
     /// <exception cref="InvalidDataException">A downloaded file is too long or does not match its hash; the message names the URL and the expected and actual values.</exception>
     /// <exception cref="OperationCanceledException">The operation was cancelled.</exception>
     public async Task<DatasetLocation> FetchAsync(
@@ -155,14 +178,24 @@ public sealed class DatasetFetcher : IDisposable
         }
     }
 
-    /// <summary>The path of a verified copy of <paramref name="file"/> already in <paramref name="directory"/>, if any.</summary>
+    /// <summary>
+    /// The path of a verified copy of <paramref name="file"/> already in <paramref name="directory"/>, if any. An
+    /// invalid copy under the other name is deleted, as after a download: the locator, which prefers the compressed
+    /// name, must not pick it.
+    /// </summary>
     private static string? FindValid(string directory, DatasetFile file)
     {
-        foreach (string name in (ReadOnlySpan<string>)[file.CompressedName, file.Name])
+        string compressed = Path.Combine(directory, file.CompressedName);
+        string plain = Path.Combine(directory, file.Name);
+        foreach ((string path, string other) in (ReadOnlySpan<(string, string)>)[(compressed, plain), (plain, compressed)])
         {
-            string path = Path.Combine(directory, name);
             if (File.Exists(path) && DatasetVerifier.TryVerify(path, file, out _))
             {
+                if (File.Exists(other) && !DatasetVerifier.TryVerify(other, file, out _))
+                {
+                    TryDelete(other);
+                }
+
                 return path;
             }
         }
@@ -176,7 +209,7 @@ public sealed class DatasetFetcher : IDisposable
         string temporary = Path.Combine(directory, $".{file.CompressedName}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
         try
         {
-            using (HttpResponseMessage response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
+            using (HttpResponseMessage response = await GetHeadersAsync(url, cancellationToken).ConfigureAwait(false))
             {
                 if (!response.IsSuccessStatusCode)
                 {
@@ -198,7 +231,7 @@ public sealed class DatasetFetcher : IDisposable
                     var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferLength, FileOptions.Asynchronous);
                     await using (output.ConfigureAwait(false))
                     {
-                        await CopyAsync(body, output, file.CompressedName, url, limit, announced, progress, cancellationToken).ConfigureAwait(false);
+                        await CopyAsync(body, output, file.CompressedName, url, limit, announced, _idleTimeout, progress, cancellationToken).ConfigureAwait(false);
                         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                         output.Flush(flushToDisk: true);
                     }
@@ -225,14 +258,42 @@ public sealed class DatasetFetcher : IDisposable
         }
     }
 
-    private static async Task CopyAsync(Stream body, Stream output, string name, Uri url, long limit, long? announced, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>The response headers, with failures that name no URL (a refused connection, the client's timeout) rephrased to name it.</summary>
+    private async Task<HttpResponseMessage> GetHeadersAsync(Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HttpRequestException($"Downloading {url} failed: {e.Message}", e, e.StatusCode);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"Downloading {url}: the server sent no response within {_client.Timeout.TotalSeconds:0.#} s (HttpClient.Timeout)."), e);
+        }
+    }
+
+    private static async Task CopyAsync(Stream body, Stream output, string name, Uri url, long limit, long? announced, TimeSpan idleTimeout, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
         var buffer = new byte[BufferLength];
         long received = 0;
         progress?.Report(new DownloadProgress(name, 0, announced));
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (true)
         {
-            int n = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            int n;
+            idle.CancelAfter(idleTimeout);
+            try
+            {
+                n = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"Downloading {url}: nothing received for {idleTimeout.TotalSeconds:0.###} s after {received} bytes (IdleTimeout)."), e);
+            }
+
             if (n == 0)
             {
                 break;

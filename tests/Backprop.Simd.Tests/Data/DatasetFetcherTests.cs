@@ -180,6 +180,47 @@ public sealed class DatasetFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_that_stops_sending_times_out_naming_the_url_and_leaves_nothing()
+    {
+        // Headers and 14 bytes, then silence: HttpClient.Timeout covers only the headers of a streamed body.
+        FakeServer server = GoodServer();
+        server.StallAfter = 14;
+        using var fetcher = new DatasetFetcher(server) { IdleTimeout = TimeSpan.FromMilliseconds(200) };
+
+        // WaitAsync: were the idle timeout lost, this test must fail, not hang the suite.
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => fetcher.FetchAsync(Manifest, s_base, _directory).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains($"Downloading {s_base}s-images-idx3-ubyte.gz: nothing received for 0.2 s after 14 bytes", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_directory));
+        Assert.Throws<ArgumentOutOfRangeException>(() => fetcher.IdleTimeout = TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_names_the_url()
+    {
+        using var fetcher = new DatasetFetcher(new RefusingHandler());
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => fetcher.FetchAsync(Manifest, s_base, _directory));
+        Assert.Equal($"Downloading {s_base}s-images-idx3-ubyte.gz failed: Connection refused (data.example:80)", e.Message);
+    }
+
+    [Fact]
+    public async Task A_valid_cached_file_removes_an_invalid_copy_under_the_other_name()
+    {
+        // The locator prefers the .gz name: a corrupt .gz beside a valid plain file would be picked after a
+        // fetch that reported success.
+        File.WriteAllBytes(Path.Combine(_directory, "s-images-idx3-ubyte"), _imagesContent);
+        string corrupt = Path.Combine(_directory, "s-images-idx3-ubyte.gz");
+        File.WriteAllBytes(corrupt, DataTestFiles.Gzip([7, 7, 7]));
+        using var fetcher = new DatasetFetcher(GoodServer());
+
+        DatasetLocation location = await fetcher.FetchAsync(Manifest, s_base, _directory);
+
+        Assert.False(File.Exists(corrupt));
+        Assert.Equal(Path.Combine(_directory, "s-images-idx3-ubyte"), location.GetPath("s-images-idx3-ubyte"));
+        Assert.Equal(location.GetPath("s-images-idx3-ubyte"), new DatasetLocator(Manifest) { ExplicitDirectory = _directory }.Locate().GetPath("s-images-idx3-ubyte"));
+    }
+
+    [Fact]
     public async Task Plain_response_is_kept_under_the_plain_name()
     {
         FakeServer server = GoodServer();
@@ -297,6 +338,9 @@ public sealed class DatasetFetcherTests : IDisposable
 
         public bool HideLength { get; set; }
 
+        /// <summary>When set, a body sends this many bytes and then nothing more (its length still announced).</summary>
+        public int? StallAfter { get; set; }
+
         public byte[] this[string path]
         {
             get => _files[path];
@@ -316,9 +360,58 @@ public sealed class DatasetFetcherTests : IDisposable
                 return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
             }
 
-            HttpContent content = HideLength ? new StreamContent(new NonSeekableStream(new MemoryStream(body))) : new ByteArrayContent(body);
+            HttpContent content = StallAfter is int stall ? new StreamContent(new StallingStream(body.AsMemory(0, stall))) { Headers = { ContentLength = body.Length } }
+                : HideLength ? new StreamContent(new NonSeekableStream(new MemoryStream(body))) : new ByteArrayContent(body);
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
         }
+    }
+
+    /// <summary>Fails every request as a refused connection does, with a message that names no URL.</summary>
+    private sealed class RefusingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new HttpRequestException("Connection refused (data.example:80)");
+    }
+
+    /// <summary>Returns its bytes, then waits until cancelled: a server that stopped sending.</summary>
+    private sealed class StallingStream(ReadOnlyMemory<byte> start) : Stream
+    {
+        private ReadOnlyMemory<byte> _left = start;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_left.IsEmpty)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            int n = Math.Min(buffer.Length, _left.Length);
+            _left[..n].CopyTo(buffer);
+            _left = _left[n..];
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Records progress synchronously (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
