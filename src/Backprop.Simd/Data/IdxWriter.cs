@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Backprop.Simd.Serialization;
 
 namespace Backprop.Simd.Data;
 
@@ -72,15 +73,21 @@ public static class IdxWriter
         Write(path, array, path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? IdxCompression.Gzip : IdxCompression.None);
     }
 
-    /// <summary>Writes <paramref name="array"/> to a file.</summary>
+    /// <summary>
+    /// Writes <paramref name="array"/> to a file atomically: the file is encoded in memory first (so that a bad
+    /// argument fails before the file is touched), then written beside the target and renamed over it, so a failure
+    /// (a full disk, a killed process) leaves any file that was there as it was.
+    /// </summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="array">The dimensions and data.</param>
     /// <param name="compression">Plain IDX or gzip.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not a defined value.</exception>
     public static void Write(string path, IdxArray array, IdxCompression compression)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(array);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        Write(stream, array, compression);
+        using var encoded = new MemoryStream();
+        Write(encoded, array, compression);
+        AtomicFile.Write(path, encoded.GetBuffer().AsSpan(0, (int)encoded.Length));
     }
 }

@@ -42,7 +42,7 @@ public sealed class Standardizer<T>
                 throw new ArgumentException($"The mean of column {j} is {mean[j]}; it must be finite.", nameof(mean));
             }
 
-            if (!T.IsFinite(standardDeviation[j]) || T.IsNegative(standardDeviation[j]))
+            if (!T.IsFinite(standardDeviation[j]) || standardDeviation[j] < T.Zero)
             {
                 throw new ArgumentException($"The standard deviation of column {j} is {standardDeviation[j]}; it must be finite and not negative.", nameof(standardDeviation));
             }
@@ -85,7 +85,7 @@ public sealed class Standardizer<T>
         var deviation = new T[scale.Length];
         for (int j = 0; j < scale.Length; j++)
         {
-            if (!T.IsFinite(scale[j]) || T.IsNegative(scale[j]))
+            if (!T.IsFinite(scale[j]) || scale[j] < T.Zero)
             {
                 throw new ArgumentException($"The scale of column {j} is {scale[j]}; it must be finite and not negative.", nameof(scale));
             }
@@ -180,12 +180,50 @@ public sealed class Standardizer<T>
         var deviationT = new T[d];
         for (int j = 0; j < d; j++)
         {
+            double deviation = Math.Sqrt(squares[j] / n);
+            if (!double.IsFinite(mean[j]) || !double.IsFinite(deviation))
+            {
+                (mean[j], deviation) = ScaledMoments(features, j);
+            }
+
             // A constant column keeps its exact value as the mean and a deviation of exactly 0, free of rounding noise.
             meanT[j] = isConstant[j] ? first[j] : T.CreateTruncating(mean[j]);
-            deviationT[j] = isConstant[j] ? T.Zero : T.CreateTruncating(Math.Sqrt(squares[j] / n));
+            deviationT[j] = isConstant[j] ? T.Zero : T.CreateTruncating(deviation);
         }
 
         return new Standardizer<T>(meanT, deviationT);
+    }
+
+    /// <summary>
+    /// The mean and standard deviation of column <paramref name="j"/> when values near double's limit overflowed the
+    /// plain sums (a column of ±1e200 has a representable mean and deviation, but its squares are not): computed on the
+    /// column divided by a power of two near its largest magnitude, which scales every step exactly, then scaled back.
+    /// </summary>
+    private static (double Mean, double Deviation) ScaledMoments(ReadOnlyMatrixSpan<T> features, int j)
+    {
+        int n = features.Rows;
+        double largest = 0;
+        for (int i = 0; i < n; i++)
+        {
+            largest = Math.Max(largest, Math.Abs(double.CreateTruncating(features[i, j])));
+        }
+
+        double unit = Math.ScaleB(1.0, Math.ILogB(largest));
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum += double.CreateTruncating(features[i, j]) / unit;
+        }
+
+        double mean = sum / n;
+        double squares = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double deviation = (double.CreateTruncating(features[i, j]) / unit) - mean;
+            squares += deviation * deviation;
+        }
+
+        return (mean * unit, Math.Sqrt(squares / n) * unit);
     }
 
     /// <summary>Standardises one row: destination[j] = (source[j] - Mean[j]) / StandardDeviation[j], or 0 for a constant column.</summary>

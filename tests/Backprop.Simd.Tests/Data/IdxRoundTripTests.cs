@@ -53,6 +53,31 @@ public sealed class IdxRoundTripTests
         }
     }
 
+    [Fact]
+    public void A_failed_file_write_leaves_the_file_that_was_there()
+    {
+        string directory = DataTestFiles.CreateTemporaryDirectory();
+        try
+        {
+            string path = Path.Combine(directory, "kept.idx");
+            File.WriteAllText(path, "old");
+            var array = new IdxArray([1], [7]);
+
+            // A bad argument is found before the file is opened (it used to be truncated to 0 bytes first).
+            Assert.Throws<ArgumentOutOfRangeException>(() => IdxWriter.Write(path, array, (IdxCompression)7));
+            Assert.Equal("old", File.ReadAllText(path));
+
+            // A failed write (here: a directory where the file is renamed to) leaves no temporary file behind.
+            Directory.CreateDirectory(Path.Combine(directory, "taken"));
+            Assert.ThrowsAny<IOException>(() => IdxWriter.Write(Path.Combine(directory, "taken"), array, IdxCompression.None));
+            Assert.Equal(["kept.idx", "taken"], Directory.GetFileSystemEntries(directory).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static void RoundTrip(int[] dimensions, ulong seed, IdxCompression compression)
     {
         int length = dimensions.Aggregate(1, (a, b) => a * b);

@@ -136,6 +136,26 @@ public sealed class StandardizerTests
     }
 
     [Fact]
+    public void Values_near_the_limit_of_double_have_their_moments()
+    {
+        // The plain sums of ±1e200 (squares 1e400) and of 1e308 + 1e308 overflow, but mean and deviation exist.
+        var data = new Matrix<double>(new double[,] { { 1e200, 1e308, 1 }, { -1e200, 1e308, 2 }, { 1e200, -1e308, 3 }, { -1e200, -1e308, 4 } });
+        Standardizer<double> standardizer = Standardizer<double>.Fit(data);
+        Assert.Equal([0.0, 0.0, 2.5], standardizer.Mean.ToArray());
+        Assert.Equal([1e200, 1e308, Math.Sqrt(1.25)], standardizer.StandardDeviation.ToArray());
+        double[] first = standardizer.Transform(data).Row(0).ToArray();
+        Assert.Equal([1.0, 1.0, -1.5 / Math.Sqrt(1.25)], first, (expected, actual) => Math.Abs(expected - actual) <= 2e-16 * Math.Abs(expected));
+    }
+
+    [Fact]
+    public void A_negative_zero_deviation_or_scale_is_zero_not_negative()
+    {
+        var standardizer = new Standardizer<float>([1f], [-0f]);
+        Assert.Equal([0f], standardizer.Transform(new Matrix<float>(new float[,] { { 5f } })).AsSpan().ToArray());
+        Assert.Equal([0f], Standardizer<float>.FromScale([1f], [-0f]).Transform(new Matrix<float>(new float[,] { { 5f } })).AsSpan().ToArray());
+    }
+
+    [Fact]
     public void Bad_parameters_and_inputs_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => new Standardizer<float>([1f, 2f], [1f]));

@@ -92,6 +92,11 @@ public sealed class OnnxExportTests
         Rejected(network, new() { InputName = "layer0_gemm_output" }, "The name 'layer0_gemm_output' is also used inside the exported graph");
         Rejected(network, new() { Normalization = OnnxTestNetworks.Normalization<float>(5, 1) }, "The normalization has 5 columns but the network takes 6 inputs.");
         Rejected(network, new() { AppendSoftmax = true }, "AppendSoftmax is set but the network already ends in a softmax layer.");
+
+        // A lone surrogate is named by option and index, without echoing a possibly huge string.
+        Rejected(network, new() { DocString = new string('z', 5000) + "\uD800" }, "DocString has a lone UTF-16 surrogate at index 5000, which UTF-8 (and so ONNX) cannot encode.");
+        Rejected(network, new() { InputName = "in\uDC00put" }, "InputName has a lone UTF-16 surrogate at index 2");
+        Rejected(network, new() { ProducerName = "\uD83D\uDE00\uD83D" }, "ProducerName has a lone UTF-16 surrogate at index 2");
     }
 
     [Fact]

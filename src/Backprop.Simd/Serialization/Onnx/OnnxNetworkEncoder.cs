@@ -81,6 +81,16 @@ internal static class OnnxNetworkEncoder
             throw new ArgumentException($"InputName and OutputName are both '{options.InputName}'; they must differ.", nameof(options));
         }
 
+        // ONNX strings are UTF-8: a lone surrogate has no encoding. Named here, where the option is known.
+        foreach ((string name, string? value) in (ReadOnlySpan<(string, string?)>)[("InputName", options.InputName), ("OutputName", options.OutputName), ("ProducerName", options.ProducerName), ("DocString", options.DocString)])
+        {
+            int index = value is null ? -1 : LoneSurrogate(value);
+            if (index >= 0)
+            {
+                throw new ArgumentException($"{name} has a lone UTF-16 surrogate at index {index}, which UTF-8 (and so ONNX) cannot encode.", nameof(options));
+            }
+        }
+
         if (options.Normalization is { } normalization && normalization.FeatureCount != network.InputSize)
         {
             throw new ArgumentException(
@@ -126,6 +136,24 @@ internal static class OnnxNetworkEncoder
                 throw new NotSupportedException(
                     $"{name} ({layer.Description}, a {layer.GetType().Name}) has no ONNX form; supported are Dense, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax and Dropout.");
         }
+    }
+
+    /// <summary>The index of the first surrogate not part of a pair, or −1.</summary>
+    private static int LoneSurrogate(string value)
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void CheckNames<T>(OnnxGraph graph, OnnxExportOptions<T> options)

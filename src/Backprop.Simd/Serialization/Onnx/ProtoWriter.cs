@@ -103,7 +103,7 @@ internal sealed class ProtoWriter
         }
         catch (EncoderFallbackException e)
         {
-            throw new ArgumentException($"The string \"{value}\" for protobuf field {fieldNumber} is not valid UTF-16.", nameof(value), e);
+            throw new ArgumentException($"A string of {value.Length} characters for protobuf field {fieldNumber} is not valid UTF-16 (a lone surrogate at index {e.Index}).", nameof(value), e);
         }
 
         WriteTag(fieldNumber, ProtoWireType.LengthDelimited);
