@@ -20,4 +20,17 @@ public sealed class BenchCommandTests
         Assert.Equal(200, lines[2].GetProperty("samples").GetInt32());
         Assert.True(lines[2].GetProperty("samples_per_second").GetDouble() > 0);
     }
+
+    [Fact]
+    public async Task More_threads_than_processors_report_the_threads_that_ran_and_small_times_in_microseconds()
+    {
+        CliRun run = await CliRun.RunAsync("bench", "--sizes", "16", "--samples", "64", "--threads", "100000");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string gemm = Assert.Single(run.OutputLines, l => l.Contains("16x16x16", StringComparison.Ordinal));
+        string[] cells = gemm.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), cells[2]);
+        Assert.EndsWith(" µs", cells[3], StringComparison.Ordinal);
+        Assert.NotEqual("0.0 µs", cells[3]);
+    }
 }

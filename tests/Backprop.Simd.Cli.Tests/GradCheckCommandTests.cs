@@ -15,6 +15,15 @@ public sealed class GradCheckCommandTests
     }
 
     [Fact]
+    public async Task A_network_without_hidden_layers_is_described_as_such()
+    {
+        CliRun run = await CliRun.RunAsync("gradcheck", "--layers", "none");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.StartsWith("gradient check in double: 6-3 (no hidden layer), softmax-cross-entropy", run.OutputLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_reports_every_tensor_with_its_errors()
     {
         CliRun run = await CliRun.RunAsync("gradcheck", "--layers", "4", "--activation", "sigmoid", "--loss", "mse", "--l2", "0.1", "--json");

@@ -49,9 +49,14 @@ internal sealed class BenchCommand
         command.SetAction((result, cancellationToken) =>
         {
             int[] sizes = LayerList.Parse(result.GetValue(_sizes)!, "--sizes");
-            if (sizes.Any(n => n > MaxSize) || result.GetValue(_samples) > MaxSamples)
+            if (sizes.Any(n => n > MaxSize))
             {
-                throw new ArgumentException($"bench measures GEMM sizes up to {MaxSize} and up to {MaxSamples:N0} samples, so that it fits in memory.");
+                throw new ArgumentException($"--sizes {result.GetValue(_sizes)}: bench measures GEMM sizes up to {MaxSize}, so that they fit in memory.");
+            }
+
+            if (result.GetValue(_samples) > MaxSamples)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--samples {result.GetValue(_samples)}: bench trains on up to {MaxSamples:N0} samples, so that they fit in memory."));
             }
 
             var settings = new Settings(sizes, result.GetValue(_samples), result.GetValue(_threads), result.GetValue(_json), result.GetValue(_dtype)!);
@@ -116,7 +121,7 @@ internal sealed class BenchCommand
     {
         json.WriteString("benchmark", benchmark);
         json.WriteString("dtype", settings.DType);
-        json.WriteNumber("threads", settings.Threads == 0 ? Environment.ProcessorCount : settings.Threads);
+        json.WriteNumber("threads", ThreadsUsed(settings.Threads));
         json.WriteString("kernel", HardwareInfo.GemmPath);
     }
 
@@ -180,9 +185,15 @@ internal sealed class BenchCommand
         return trainer.History[^1].Seconds;
     }
 
-    private static string Threads(int threads) => (threads == 0 ? Environment.ProcessorCount : threads).ToString(CultureInfo.InvariantCulture);
+    private static string Threads(int threads) => ThreadsUsed(threads).ToString(CultureInfo.InvariantCulture);
 
-    private static string Milliseconds(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds * 1000:F2} ms");
+    /// <summary>The threads that run: more than the processors splits the work finer but runs on the threads there are.</summary>
+    private static int ThreadsUsed(int threads) => threads == 0 ? Environment.ProcessorCount : Math.Min(threads, Environment.ProcessorCount);
+
+    /// <summary>A time with three significant digits or more: small GEMMs take microseconds.</summary>
+    private static string Milliseconds(double seconds) => seconds < 1e-3
+        ? string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e6:F1} µs")
+        : string.Create(CultureInfo.InvariantCulture, $"{seconds * 1000:F2} ms");
 
     private sealed record Settings(int[] Sizes, int Samples, int Threads, bool Json, string DType);
 }

@@ -26,7 +26,7 @@ internal sealed class GradCheckCommand
     private readonly Option<int> _batch = OptionFactory.Integer("--batch", "Samples in the batch.", 4, 1);
     private readonly Option<double> _l1 = OptionFactory.Number("--l1", "L1 penalty on the weights.", 0, 0);
     private readonly Option<double> _l2 = OptionFactory.Number("--l2", "L2 penalty on the weights.", 0, 0);
-    private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the weights and the data.", DefaultValueFactory = _ => 1 };
+    private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the weights and the data.", DefaultValueFactory = _ => 1, HelpName = "N" };
     private readonly Option<double> _tolerance = OptionFactory.Number("--tolerance", "The largest relative error that passes.", 1e-6, 0, exclusiveMinimum: true);
     private readonly Option<bool> _json = OptionFactory.Json("one object per tensor");
 
@@ -107,7 +107,8 @@ internal sealed class GradCheckCommand
         }
         else
         {
-            console.Out.WriteLine($"gradient check in double: {string.Join('-', shape)} ({ActivationNames.Name(activation)} hidden), {loss.Name}, batch {batch}, {network.ParameterCount} parameters");
+            string hidden = shape.Length > 2 ? $" ({ActivationNames.Name(activation)} hidden)" : " (no hidden layer)";
+            console.Out.WriteLine($"gradient check in double: {string.Join('-', shape)}{hidden}, {loss.Name}, batch {batch}, {network.ParameterCount} parameters");
             var table = TextTable.Create("tensor", "elements", "skipped", "max relative error", "max absolute error", "result");
             foreach (TensorGradientError t in report.Tensors)
             {

@@ -25,7 +25,7 @@ internal sealed class TrainCommand
     private readonly Option<int> _epochs = OptionFactory.Integer("--epochs", "Epochs to train.", 10, 1);
     private readonly Option<double> _l1 = OptionFactory.Number("--l1", "L1 penalty on the weights.", 0, 0);
     private readonly Option<double> _l2 = OptionFactory.Number("--l2", "L2 penalty (λ/2)Σw² on the weights.", 0, 0);
-    private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of initialisation and shuffling; the same seed gives the same weights on any thread count.", DefaultValueFactory = _ => 42 };
+    private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of initialisation and shuffling; the same seed gives the same weights on any thread count.", DefaultValueFactory = _ => 42, HelpName = "N" };
     private readonly Option<int> _threads = OptionFactory.Threads();
     private readonly Option<int> _shards = OptionFactory.Integer("--shards", "Split each minibatch into this many shards that run in parallel; the weights depend on it, never on --threads, so use about as many as the threads you train on. --resume keeps the checkpoint's.", 2, 1, TrainingOptions.MaxShards);
     private readonly Option<double> _validation = OptionFactory.Number("--validation-fraction", "Hold out this fraction of the training set (its last rows) for validation.", 0, 0, 1);
