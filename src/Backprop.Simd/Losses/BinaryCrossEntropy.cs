@@ -11,7 +11,9 @@ namespace Backprop.Simd.Losses;
 /// exactly a − t.
 /// </summary>
 /// <remarks>Probabilities are clamped to [1e-12, 1 − 1e-12] (1e-7 for float) inside the logarithms, so a saturated
-/// output gives a large finite loss rather than infinity.</remarks>
+/// output gives a large finite loss rather than infinity. An output outside [0, 1] is no probability and is refused
+/// with <see cref="ArgumentException"/>, as PyTorch's BCELoss does (end the network in a sigmoid, or use
+/// <see cref="SigmoidCrossEntropy{T}"/> on logits); NaN passes through to the divergence check.</remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class BinaryCrossEntropy<T> : Loss<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -35,7 +37,7 @@ public sealed class BinaryCrossEntropy<T> : Loss<T>
             Span<T> g = gradient.Row(i);
             for (int j = 0; j < a.Length; j++)
             {
-                double p = Clamp(double.CreateTruncating(a[j]));
+                double p = Clamp(Probability(a, i, j, nameof(output)));
                 double y = double.CreateTruncating(t[j]);
                 sum += Term(p, y);
                 g[j] = T.CreateTruncating(scale * (p - y) / (p * (1 - p)));
@@ -56,7 +58,7 @@ public sealed class BinaryCrossEntropy<T> : Loss<T>
             ReadOnlySpan<T> t = target.Row(i);
             for (int j = 0; j < a.Length; j++)
             {
-                sum += Term(Clamp(double.CreateTruncating(a[j])), double.CreateTruncating(t[j]));
+                sum += Term(Clamp(Probability(a, i, j, nameof(output))), double.CreateTruncating(t[j]));
             }
         }
 
@@ -85,6 +87,18 @@ public sealed class BinaryCrossEntropy<T> : Loss<T>
         }
 
         return sum;
+    }
+
+    /// <summary>Output (row, column) as a probability: beyond [0, 1] the clamped loss is flat while its gradient is not, so it is refused.</summary>
+    private static double Probability(ReadOnlySpan<T> row, int i, int j, string outputName)
+    {
+        double p = double.CreateTruncating(row[j]);
+        if (p is < 0 or > 1)
+        {
+            throw new ArgumentException($"Binary cross-entropy needs probabilities, but output [{i}, {j}] is {p}: end the network in a sigmoid, or use SigmoidCrossEntropy on logits.", outputName);
+        }
+
+        return p;
     }
 
     private static double Clamp(double p) => Math.Clamp(p, s_clamp, 1 - s_clamp);

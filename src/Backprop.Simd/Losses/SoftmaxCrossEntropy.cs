@@ -12,6 +12,9 @@ namespace Backprop.Simd.Losses;
 /// Use it on a network whose last layer is linear (<see cref="Dense{T}"/>); after an explicit
 /// <see cref="Softmax{T}"/> layer the network fuses the two and passes softmax − target to the logits.
 /// </summary>
+/// <remarks>After a <see cref="Softmax{T}"/> layer only the probabilities are at hand, and a probability that
+/// underflowed to 0 is clamped to 1e-30 (float) or 1e-300 (double) inside the logarithm: a sample's reported loss is
+/// then at most 69.1 or 690.8 (the gradient is exact either way). End the network in logits for the exact loss.</remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class SoftmaxCrossEntropy<T> : Loss<T>
     where T : unmanaged, IFloatingPointIeee754<T>

@@ -70,7 +70,7 @@ public sealed class Adam<T> : Optimizer<T>
     /// <inheritdoc/>
     public override int StatePerParameter => 2;
 
-    internal override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate)
+    internal override bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate)
     {
         int n = parameters.Length;
         Span<T> m = StateBuffer.AsSpan(start, n);
@@ -90,21 +90,27 @@ public sealed class Adam<T> : Optimizer<T>
         bool decoupled = WeightDecay > 0;
 
         int i = 0;
+        bool finite = true;
         if (Vector.IsHardwareAccelerated)
         {
             Span<Vector<T>> pv = MemoryMarshal.Cast<T, Vector<T>>(parameters);
             ReadOnlySpan<Vector<T>> gv = MemoryMarshal.Cast<T, Vector<T>>(gradients);
             Span<Vector<T>> mv = MemoryMarshal.Cast<T, Vector<T>>(m);
             Span<Vector<T>> vv = MemoryMarshal.Cast<T, Vector<T>>(v);
+            // x − x stays 0 exactly while every updated parameter is finite (see Sgd).
+            Vector<T> check = Vector<T>.Zero;
             for (int k = 0; k < pv.Length; k++)
             {
                 Vector<T> g = gv[k];
                 Vector<T> mk = mv[k] = SubnormalFlush<T>.Flush((b1 * mv[k]) + (c1 * g));
                 Vector<T> vk = vv[k] = SubnormalFlush<T>.Flush((b2 * vv[k]) + (c2 * (g * g)));
                 Vector<T> p = decoupled ? pv[k] * decay : pv[k];
-                pv[k] = p - (stepSize * mk / ((Vector.SquareRoot(vk) * rootCorrection) + new Vector<T>(eps)));
+                Vector<T> updated = p - (stepSize * mk / ((Vector.SquareRoot(vk) * rootCorrection) + new Vector<T>(eps)));
+                pv[k] = updated;
+                check += updated - updated;
             }
 
+            finite = Vector.EqualsAll(check, Vector<T>.Zero);
             i = pv.Length * Vector<T>.Count;
         }
 
@@ -115,6 +121,9 @@ public sealed class Adam<T> : Optimizer<T>
             T vk = v[i] = SubnormalFlush<T>.Flush((b2 * v[i]) + (c2 * (g * g)));
             T p = decoupled ? parameters[i] * decay : parameters[i];
             parameters[i] = p - (stepSize * mk / ((T.Sqrt(vk) * rootCorrection) + eps));
+            finite &= T.IsFinite(parameters[i]);
         }
+
+        return finite;
     }
 }

@@ -55,6 +55,7 @@ public abstract class Optimizer<T>
     /// <param name="learningRate">The learning rate for this step (the base rate times the schedule's factor).</param>
     /// <exception cref="ArgumentException">The spans differ in length, or differ from the state's parameter count.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative or not finite in <typeparamref name="T"/>.</exception>
+    /// <exception cref="ArithmeticException">The update left parameters infinite or NaN (a non-finite gradient, or a step that overflowed <typeparamref name="T"/>); they are updated all the same.</exception>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients, double learningRate)
     {
         if (parameters.Length != gradients.Length)
@@ -65,7 +66,10 @@ public abstract class Optimizer<T>
         CheckStepLearningRate(learningRate);
 
         BeginStep(parameters.Length);
-        Update(parameters, gradients, 0, parameters.Length, learningRate);
+        if (!Update(parameters, gradients, 0, parameters.Length, learningRate))
+        {
+            throw new ArithmeticException($"The update left some parameters infinite or NaN: a gradient was not finite, or the step overflowed {typeof(T).Name} (a learning rate far too large).");
+        }
     }
 
     /// <summary>
@@ -122,7 +126,9 @@ public abstract class Optimizer<T>
     /// <param name="start">The index of the range's first parameter (locates its state).</param>
     /// <param name="parameterCount">The total parameter count (the stride between state blocks).</param>
     /// <param name="learningRate">The learning rate of this step.</param>
-    internal abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate);
+    /// <returns>Whether every updated parameter is finite: the check rides along the update's own pass, so an overflow
+    /// is caught at the step that caused it, the last one of a training run included.</returns>
+    internal abstract bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate);
 
     /// <inheritdoc/>
     public override string ToString() => Description;

@@ -49,22 +49,28 @@ public sealed class Sgd<T> : Optimizer<T>
     /// <inheritdoc/>
     public override int StatePerParameter => Momentum == 0 ? 0 : 1;
 
-    internal override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate)
+    internal override bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate)
     {
         T lr = T.CreateTruncating(learningRate);
         T mu = T.CreateTruncating(Momentum);
         Span<T> velocity = StatePerParameter == 0 ? default : StateBuffer.AsSpan(start, parameters.Length);
         int i = 0;
+        bool finite = true;
         if (Vector.IsHardwareAccelerated)
         {
             Span<Vector<T>> p = MemoryMarshal.Cast<T, Vector<T>>(parameters);
             ReadOnlySpan<Vector<T>> g = MemoryMarshal.Cast<T, Vector<T>>(gradients);
             Span<Vector<T>> v = MemoryMarshal.Cast<T, Vector<T>>(velocity);
+            // x − x is 0 for every finite x and NaN for ±∞ and NaN, so the sum stays 0 exactly while all are finite.
+            Vector<T> check = Vector<T>.Zero;
             for (int k = 0; k < p.Length; k++)
             {
-                p[k] -= lr * Direction(g[k], v, k, mu);
+                Vector<T> updated = p[k] - (lr * Direction(g[k], v, k, mu));
+                p[k] = updated;
+                check += updated - updated;
             }
 
+            finite = Vector.EqualsAll(check, Vector<T>.Zero);
             i = p.Length * Vector<T>.Count;
         }
 
@@ -78,7 +84,10 @@ public sealed class Sgd<T> : Optimizer<T>
             }
 
             parameters[i] -= lr * step;
+            finite &= T.IsFinite(parameters[i]);
         }
+
+        return finite;
     }
 
     private Vector<T> Direction(Vector<T> g, Span<Vector<T>> velocity, int k, T mu)

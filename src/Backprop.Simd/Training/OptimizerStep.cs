@@ -10,6 +10,7 @@ internal sealed class OptimizerStep<T> : IParallelWork
 {
     private readonly T[] _parameters;
     private readonly T[] _gradients;
+    private readonly bool[] _finite;
     private Optimizer<T>? _optimizer;
     private double _learningRate;
 
@@ -17,21 +18,26 @@ internal sealed class OptimizerStep<T> : IParallelWork
     {
         _parameters = parameters;
         _gradients = gradients;
+        _finite = new bool[Chunks];
     }
 
-    public void Run(Optimizer<T> optimizer, double learningRate, int threads)
+    private int Chunks => (_parameters.Length + GradientReduction<T>.ChunkSize - 1) / GradientReduction<T>.ChunkSize;
+
+    /// <summary>Updates every chunk; returns whether all updated parameters are finite.</summary>
+    public bool Run(Optimizer<T> optimizer, double learningRate, int threads)
     {
         Optimizer<T>.CheckStepLearningRate(learningRate);
         _optimizer = optimizer;
         _learningRate = learningRate;
         optimizer.BeginStep(_parameters.Length);
-        WorkerPool.Shared.Run(this, (_parameters.Length + GradientReduction<T>.ChunkSize - 1) / GradientReduction<T>.ChunkSize, threads);
+        WorkerPool.Shared.Run(this, Chunks, threads);
+        return !_finite.AsSpan().Contains(false);
     }
 
     public void Execute(int index)
     {
         int start = index * GradientReduction<T>.ChunkSize;
         int length = Math.Min(GradientReduction<T>.ChunkSize, _parameters.Length - start);
-        _optimizer!.Update(_parameters.AsSpan(start, length), _gradients.AsSpan(start, length), start, _parameters.Length, _learningRate);
+        _finite[index] = _optimizer!.Update(_parameters.AsSpan(start, length), _gradients.AsSpan(start, length), start, _parameters.Length, _learningRate);
     }
 }

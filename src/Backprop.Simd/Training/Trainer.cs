@@ -163,7 +163,7 @@ public sealed class Trainer<T>
     /// <param name="cancellationToken">Stops training after the current minibatch and throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>The history, all epochs so far.</returns>
     /// <exception cref="ArgumentException">The shapes do not match the network or each other, or there are no training rows.</exception>
-    /// <exception cref="TrainingDivergedException">A loss or gradient became non-finite; the weights are those of the last finite step.</exception>
+    /// <exception cref="TrainingDivergedException">A loss or gradient became non-finite (the weights are those of the last finite step), or an update overflowed the element type (<see cref="TrainingDivergedException.WeightsAreFinite"/> is false).</exception>
     public TrainingHistory Fit(
         Matrix<T> inputs,
         Matrix<T> targets,
@@ -180,6 +180,10 @@ public sealed class Trainer<T>
         if (validate)
         {
             CheckData(validationInputs!, validationTargets!, "validationInputs", "validationTargets");
+            if (validationInputs!.Rows == 0)
+            {
+                throw new ArgumentException($"The validation set is [0 x {validationInputs.Columns}]: pass null for no validation, or some rows.", nameof(validationInputs));
+            }
         }
         else if (heldOut > 0)
         {
@@ -286,7 +290,7 @@ public sealed class Trainer<T>
     /// <param name="targets">The batch targets, [batch x output size].</param>
     /// <returns>The step's objective: the reduced loss plus the penalty.</returns>
     /// <exception cref="ArgumentException">The shapes do not match the network or each other, or the batch has no rows.</exception>
-    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; the step was not applied.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite (the step was not applied), or the update overflowed the element type (<see cref="TrainingDivergedException.WeightsAreFinite"/> is false).</exception>
     public double TrainStep(Matrix<T> inputs, Matrix<T> targets)
     {
         CheckData(inputs, targets, nameof(inputs), nameof(targets));
@@ -366,13 +370,18 @@ public sealed class Trainer<T>
         double objective = reduced + penalty;
         if (!double.IsFinite(objective) || !double.IsFinite(norm))
         {
-            // Only on this path: a finite gradient times a huge learning rate can overflow the update itself, after
-            // which the weights are not a finite step's, and the message must not say they are.
-            throw new TrainingDivergedException(epoch, batch, objective, norm, weightsFinite: Kernels.IndexOfNonFinite<T>(_network.Parameters) < 0);
+            // Only on this path: weights a caller set to NaN or ∞ give a non-finite loss too, and then the message
+            // must not say that they are a finite step's.
+            throw new TrainingDivergedException(epoch, batch, objective, norm, Kernels.IndexOfNonFinite<T>(_network.Parameters) < 0 ? DivergedWeights.LastFiniteStep : DivergedWeights.NotFiniteBefore);
         }
 
-        _optimizerStep.Run(_optimizer, learningRate, threads);
+        bool finite = _optimizerStep.Run(_optimizer, learningRate, threads);
         _steps++;
+        if (!finite)
+        {
+            throw new TrainingDivergedException(epoch, batch, objective, norm, DivergedWeights.OverflowedByThisStep);
+        }
+
         return (objective, lossSum, norm);
     }
 

@@ -72,7 +72,10 @@ public sealed class StandardizerTests
         {
             double scale = Math.Max(1, Math.Abs(mean[j]));
             Assert.True(Math.Abs(double.CreateChecked(standardizer.Mean[j]) - mean[j]) <= tolerance * scale, $"mean of column {j}");
-            bool constant = j % 5 == 4 || rows == 1;
+            // Every fifth column is constant by construction; in float two Gaussian draws near 1000 can also round to
+            // the same value (2 rows, 1 in ~10^4 columns), and such a column is constant too.
+            bool constant = Enumerable.Range(1, rows - 1).All(i => data[i, j] == data[0, j]);
+            Assert.True(constant || j % 5 != 4, $"column {j} was built constant");
             if (constant)
             {
                 Assert.Equal(T.Zero, standardizer.StandardDeviation[j]);
@@ -87,7 +90,11 @@ public sealed class StandardizerTests
                 double z = double.CreateChecked(result[i, j]);
                 Assert.True(double.IsFinite(z));
                 double expected = constant ? 0 : (double.CreateChecked(data[i, j]) - mean[j]) / deviation[j];
-                Assert.True(Math.Abs(z - expected) <= tolerance * 1000 * Math.Max(1, Math.Abs(expected)), $"z[{i}, {j}] = {z}, expected {expected}");
+
+                // The mean stored in T is off by up to half an ulp of itself, which (x − mean) / deviation turns into
+                // |mean| ulp / (2 deviation): large for two close draws around 2000 in float (2 rows, a deviation of 1e-3).
+                double meanRounding = constant ? 0 : Math.Abs(mean[j]) * double.CreateChecked(T.BitIncrement(T.One) - T.One) / (2 * deviation[j]);
+                Assert.True(Math.Abs(z - expected) <= (tolerance * 1000 * Math.Max(1, Math.Abs(expected))) + meanRounding, $"z[{i}, {j}] = {z}, expected {expected}");
             }
         }
     }

@@ -66,6 +66,27 @@ public sealed class LossReferenceTests
         AssertClose(expectedSum, loss.Evaluate(logits, targets), "softmax cross-entropy, evaluated");
     }
 
+    /// <summary>Beyond [0, 1] the clamped loss is flat but its gradient is not (−1e12 where the loss did not move), so such outputs are refused, as PyTorch's BCELoss refuses them.</summary>
+    [Fact]
+    public void Binary_cross_entropy_refuses_outputs_that_are_no_probabilities()
+    {
+        var loss = new BinaryCrossEntropy<double>();
+        var targets = new Matrix<double>(new double[,] { { 1, 0 } });
+        var gradient = new Matrix<double>(1, 2);
+        foreach (double outside in new[] { -0.2, 1.5, double.NegativeInfinity })
+        {
+            var outputs = new Matrix<double>(new double[,] { { 0.5, outside } });
+            var e = Assert.Throws<ArgumentException>(() => loss.Compute(outputs, targets, gradient, 1.0));
+            Assert.Equal("output", e.ParamName);
+            Assert.Contains($"output [0, 1] is {outside}", e.Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentException>(() => loss.Evaluate(outputs, targets));
+        }
+
+        // 0 and 1 themselves are probabilities: clamped inside the logarithm, finite.
+        double edge = loss.Compute(new Matrix<double>(new double[,] { { 0, 1 } }), targets, gradient, 1.0);
+        Assert.True(double.IsFinite(edge) && edge > 0);
+    }
+
     [Fact]
     public void Losses_reject_mismatched_shapes_naming_both()
     {

@@ -69,7 +69,7 @@ public sealed class OptimizerReferenceTests
         DecaysToZero<double>(name, 1e-300);
     }
 
-    /// <summary>The flush keeps NaN: a NaN gradient still makes the state and the parameter NaN, not zero.</summary>
+    /// <summary>The flush keeps NaN: a NaN gradient still makes the state and the parameter NaN, not zero (and Step says so).</summary>
     [Theory]
     [MemberData(nameof(Stateful))]
     public void A_nan_gradient_is_not_flushed_away(string name)
@@ -79,7 +79,7 @@ public sealed class OptimizerReferenceTests
         float[] gradients = new float[Count];
         gradients[0] = float.NaN;
         gradients[Count - 1] = float.NaN;
-        optimizer.Step(parameters, gradients, 0.1);
+        Assert.Throws<ArithmeticException>(() => optimizer.Step(parameters, gradients, 0.1));
         foreach (int i in new[] { 0, Count - 1 })
         {
             Assert.True(float.IsNaN(parameters[i]), $"{name}: parameter {i} is {parameters[i]}");

@@ -92,6 +92,51 @@ public sealed class DivergenceTests
     }
 
     [Fact]
+    public void The_overflowing_update_of_a_last_step_is_caught_at_that_step()
+    {
+        // Adam's first step is lr / (1 − β₁) = 10 lr: 1e38 is a finite float, 1e39 is not. A one-batch Fit, and a
+        // TrainStep, have no next step to find the infinite weights; the update itself must report them.
+        LabelledData<float> data = SyntheticData.Blobs<float>(8, 4, 2, seed: 5);
+        Network<float> network = SyntheticData.Mlp<float>(4, 6, 2, seed: 6);
+        var fit = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Adam<float>(1e38), new TrainingOptions { Epochs = 1, BatchSize = 8 });
+        var ex = Assert.Throws<TrainingDivergedException>(() => fit.Fit(data.Inputs, data.Targets));
+        Assert.Equal((1, 1, false), (ex.Epoch, ex.Batch, ex.WeightsAreFinite));
+        Assert.Contains("the optimizer's update overflowed the element type", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, fit.StepsCompleted);
+
+        Network<float> other = SyntheticData.Mlp<float>(4, 6, 2, seed: 6);
+        var step = new Trainer<float>(other, new SoftmaxCrossEntropy<float>(), new Adam<float>(1e38));
+        Assert.False(Assert.Throws<TrainingDivergedException>(() => step.TrainStep(data.Inputs, data.Targets)).WeightsAreFinite);
+
+        // The optimizer on its own says so too, whether the overflow is in the vectorised body (64 = a multiple of
+        // every vector width) or in the scalar tail (1 element).
+        foreach (int length in new[] { 1, 64 })
+        {
+            float[] parameters = [.. Enumerable.Repeat(0.5f, length)];
+            float[] gradients = [.. Enumerable.Repeat(0.1f, length)];
+            Assert.Throws<ArithmeticException>(() => new Adam<float>(1e38).Step(parameters, gradients, 1e38));
+            Assert.All(parameters, p => Assert.True(float.IsInfinity(p)));
+
+            float[] one = new float[length];
+            float[] push = new float[length];
+            (one[length - 1], push[length - 1]) = (3e38f, -3e38f);
+            Assert.Throws<ArithmeticException>(() => new Sgd<float>(0.1).Step(one, push, 10));
+            new Sgd<float>(0.1).Step(new float[length], push, 0.5);
+        }
+    }
+
+    [Fact]
+    public void Weights_set_to_NaN_before_a_step_are_reported_as_such()
+    {
+        LabelledData<double> data = SyntheticData.Blobs<double>(6, 3, 2, seed: 5);
+        Network<double> network = SyntheticData.Mlp<double>(3, 4, 2, seed: 6);
+        network.Parameters[2] = double.NaN;
+        var ex = Assert.Throws<TrainingDivergedException>(() => new Trainer<double>(network, new SoftmaxCrossEntropy<double>(), new Sgd<double>(0.1)).TrainStep(data.Inputs, data.Targets));
+        Assert.False(ex.WeightsAreFinite);
+        Assert.Contains("the weights were not finite before this step", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_learning_rate_not_finite_in_the_element_type_is_rejected()
     {
         // 1e300 is a finite double but +∞ as a float, and 1e-50 is 0 as a float: neither can train a float network.

@@ -76,7 +76,8 @@ public sealed class EarlyStoppingTests
                 ValidationFraction = fraction,
             });
 
-            // 0.05 of 12 rows holds out none.
+            // 0.05 of 12 rows holds out none; an empty validation set is no validation data either.
+            Assert.Throws<ArgumentException>(() => trainer.Fit(s_training.Inputs, s_training.Targets, new Matrix<double>(0, 8), new Matrix<double>(0, 3)));
             var ex = Assert.Throws<ArgumentException>(() => trainer.Fit(s_training.Inputs, s_training.Targets));
             Assert.Contains("needs validation data", ex.Message, StringComparison.Ordinal);
             Assert.Equal(0, trainer.StepsCompleted);

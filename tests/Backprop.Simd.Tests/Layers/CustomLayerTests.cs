@@ -1,0 +1,141 @@
+using Backprop.Simd.Diagnostics;
+using Backprop.Simd.Layers;
+using Backprop.Simd.Losses;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Numerics.Kernels;
+using Backprop.Simd.Optimizers;
+using Backprop.Simd.Tests.Infrastructure;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Tests.Layers;
+
+/// <summary>
+/// A layer of the user's own with trainable weights, written against the public API only: it passes the gradient
+/// check, trains in parallel shards to the gradients of one shard, and a replica that shares the original's
+/// parameters (which once moved the network's gradients away silently) is refused.
+/// </summary>
+public sealed class CustomLayerTests
+{
+    private static readonly LabelledData<double> s_data = SyntheticData.Blobs<double>(24, 4, 2, seed: 3);
+
+    [Fact]
+    public void A_layer_with_its_own_parameter_passes_the_gradient_check()
+    {
+        Network<double> network = Build(shareOnReplica: false);
+        GradientCheckReport report = GradientCheck.Check(network, new SoftmaxCrossEntropy<double>(), s_data.Inputs, s_data.Targets);
+        Assert.True(report.MaxRelativeError < 1e-6, report.ToString());
+        Assert.Contains(report.Tensors, t => t.Name == "layer 1 scale");
+    }
+
+    [Fact]
+    public void It_trains_in_shards_as_in_one()
+    {
+        // One summed SGD step: two shards add the same per-sample gradients as one, in another order.
+        double[] Step(int shards, int threads)
+        {
+            Network<double> network = Build(shareOnReplica: false);
+            new Trainer<double>(network, new SoftmaxCrossEntropy<double>(), new Sgd<double>(0.1), new TrainingOptions { Shards = shards, MaxDegreeOfParallelism = threads, Reduction = Reduction.Sum })
+                .TrainStep(s_data.Inputs, s_data.Targets);
+            return network.Parameters.ToArray();
+        }
+
+        double[] one = Step(1, 1);
+        double[] two = Step(2, 1);
+        Assert.Equal(one, two, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(a)));
+        Assert.Equal(two, Step(2, 2));
+        Assert.NotEqual(Build(shareOnReplica: false).Parameters.ToArray(), one);
+    }
+
+    [Fact]
+    public void A_replica_sharing_the_original_parameters_is_refused()
+    {
+        Network<double> network = Build(shareOnReplica: true);
+        var e = Assert.Throws<InvalidOperationException>(() => new Trainer<double>(network, new SoftmaxCrossEntropy<double>(), new Sgd<double>(0.1), new TrainingOptions { Shards = 2 }));
+        Assert.Contains("Parameter.Replicate()", e.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(network.Clone);
+    }
+
+    private static Network<double> Build(bool shareOnReplica)
+    {
+        var random = new SeededRandom(7);
+        return new Network<double>(
+        [
+            new Dense<double>(4, 5, WeightInitialization.GlorotUniform, random),
+            new Scale(5, random, shareOnReplica),
+            new Tanh<double>(5),
+            new Dense<double>(5, 2, WeightInitialization.GlorotUniform, random),
+        ]);
+    }
+
+    /// <summary>y = x ⊙ s with a trainable row s: forward and backward side by side.</summary>
+    private sealed class Scale : Layer<double>
+    {
+        private readonly Parameter<double> _scale;
+        private readonly bool _shareOnReplica;
+        private Matrix<double> _output = new(1, 1);
+        private Matrix<double> _inputGradient = new(1, 1);
+        private int _rows;
+
+        public Scale(int size, SeededRandom random, bool shareOnReplica)
+            : base(size, size)
+        {
+            var values = new Matrix<double>(1, size);
+            values.InitializeUniform(random, 0.5, 1.5);
+            _scale = new Parameter<double>("scale", values, isWeight: true);
+            _shareOnReplica = shareOnReplica;
+        }
+
+        private Scale(Scale original)
+            : base(original.InputSize, original.OutputSize)
+        {
+            _scale = original._shareOnReplica ? original._scale : original._scale.Replicate();
+            _shareOnReplica = original._shareOnReplica;
+        }
+
+        public override string Description => $"Scale({InputSize})";
+
+        public override IReadOnlyList<Parameter<double>> Parameters => [_scale];
+
+        // protected internal only because this test assembly sees the library's internals; a user writes protected.
+        protected internal override ReadOnlyMatrixSpan<double> LastOutput => _output.Slice(0, _rows);
+
+        // y: (rows, n) = x: (rows, n) ⊙ s: (1, n)
+        public override ReadOnlyMatrixSpan<double> Forward(ReadOnlyMatrixSpan<double> input, bool training)
+        {
+            CheckInput(input);
+            _rows = input.Rows;
+            if (_output.Rows < _rows)
+            {
+                (_output, _inputGradient) = (new Matrix<double>(_rows, OutputSize), new Matrix<double>(_rows, InputSize));
+            }
+
+            for (int i = 0; i < _rows; i++)
+            {
+                Kernels.Multiply<double>(input.Row(i), _scale.Value.Row(0), _output.Row(i));
+            }
+
+            return LastOutput;
+        }
+
+        // ds: (1, n) += Σ_rows dy ⊙ x;  dx: (rows, n) = dy ⊙ s
+        public override ReadOnlyMatrixSpan<double> Backward(ReadOnlyMatrixSpan<double> input, ReadOnlyMatrixSpan<double> outputGradient, bool computeInputGradient = true)
+        {
+            CheckGradient(input, outputGradient);
+            Span<double> ds = _scale.Gradient.Row(0);
+            for (int i = 0; i < input.Rows; i++)
+            {
+                for (int j = 0; j < InputSize; j++)
+                {
+                    ds[j] += outputGradient[i, j] * input[i, j];
+                }
+
+                Kernels.Multiply<double>(outputGradient.Row(i), _scale.Value.Row(0), _inputGradient.Row(i));
+            }
+
+            return computeInputGradient ? _inputGradient.Slice(0, input.Rows) : default;
+        }
+
+        protected internal override Layer<double> CreateReplica() => new Scale(this);
+    }
+}
