@@ -22,7 +22,13 @@ internal sealed class BatchBuffer<T>
     /// <summary>The first <paramref name="rows"/> rows, contiguous; contents are whatever the last user left.</summary>
     public MatrixSpan<T> Rows(int rows)
     {
-        int length = checked(rows * Columns);
+        long elements = (long)rows * Columns;
+        if (elements > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, $"A batch of {rows:N0} rows x {Columns:N0} columns is more than an array holds; pass it in chunks (Predict does).");
+        }
+
+        int length = (int)elements;
         if (_array.Length < length)
         {
             _array = new T[length];

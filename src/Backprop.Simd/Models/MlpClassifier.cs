@@ -18,7 +18,8 @@ namespace Backprop.Simd.Models;
 /// <remarks>
 /// The network ends in logits; <c>PredictProba</c> returns softmax probabilities (rows sum to 1) whichever output
 /// layer was trained. The single-sample and span overloads of <c>Predict</c> and <c>PredictProba</c> allocate
-/// nothing and may be called from many threads at once on a trained model.
+/// nothing and may be called from many threads at once on a trained model. <c>Fit</c> runs one call at a time: a
+/// second one meanwhile (another thread, or a progress callback) throws <see cref="InvalidOperationException"/>.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class MlpClassifier<T>
@@ -28,6 +29,7 @@ public sealed class MlpClassifier<T>
     private Network<T>? _network;
     private Trainer<T>? _trainer;
     private double _learningRate;
+    private int _fitting;
 
     /// <summary>Creates an untrained classifier; the network is built by the first <c>Fit</c>.</summary>
     /// <param name="options">The hyperparameters (copied); defaults if null.</param>
@@ -127,6 +129,30 @@ public sealed class MlpClassifier<T>
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(features);
+        if (Interlocked.Exchange(ref _fitting, 1) == 1)
+        {
+            throw new InvalidOperationException("Fit is already running on this classifier (another thread, or a progress callback of it); it runs one call at a time.");
+        }
+
+        try
+        {
+            return FitOnce(features, labels, validationFeatures, validationLabels, progress, batchProgress, cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _fitting, 0);
+        }
+    }
+
+    private TrainingHistory FitOnce(
+        Matrix<T> features,
+        ReadOnlySpan<int> labels,
+        Matrix<T>? validationFeatures,
+        ReadOnlySpan<int> validationLabels,
+        IProgress<EpochMetrics>? progress,
+        IProgress<BatchProgress>? batchProgress,
+        CancellationToken cancellationToken)
+    {
         Network<T> network = _network ?? Build(features.Columns, ClassesFor(labels, validationFeatures is null ? default : validationLabels));
         Matrix<T> targets = OneHot(labels, features.Rows, network.OutputSize, nameof(labels));
         Matrix<T>? validationTargets = validationFeatures is null ? null : OneHot(validationLabels, validationFeatures.Rows, network.OutputSize, nameof(validationLabels));

@@ -18,7 +18,8 @@ namespace Backprop.Simd.Networks;
 /// <para><see cref="Forward"/>, <see cref="Backward"/> and <see cref="AccumulateGradients"/> use the network's own
 /// layer buffers and are not thread-safe. The <c>Predict</c> methods are: each call borrows a private set of buffers
 /// (created once per concurrent caller, then reused), so many threads can predict with one trained model at once
-/// without allocating.</para>
+/// without allocating: up to max(8, 2 × processors) callers at once; beyond that, the extra callers build a
+/// temporary set per call.</para>
 /// <para>A dense layer followed by an activation runs as one fused pass after the matrix product (bias add and
 /// activation while each row is in L1 cache).</para>
 /// </remarks>
@@ -75,7 +76,9 @@ public sealed class Network<T>
             foreach (Parameter<T> p in _layers[i].Parameters)
             {
                 ranges.Add(new ParameterRange(i, p.Name, count, p.Rows, p.Columns, p.IsWeight));
-                count = checked(count + p.Length);
+                count = (long)count + p.Length <= Array.MaxLength
+                    ? count + p.Length
+                    : throw new ArgumentException($"The layers hold more than {Array.MaxLength:N0} parameters, more than one array (a network's parameter block) holds; layer {i} alone has {p.Length:N0} in '{p.Name}'.", nameof(layers));
             }
         }
 

@@ -22,7 +22,9 @@ internal static class ModelCodec
         ArchitectureSection.Write(writer, model.Network);
         writer.WriteUInt32(ModelFormat.Parameters);
         writer.WriteInt64(model.Network.ParameterCount);
-        writer.WriteValues<T>(model.Network.Parameters);
+        // A copy: were another thread training the network, the checksum and the bytes written after it could see
+        // different weights, and the file would fail to load.
+        writer.WriteValues<T>(model.Network.Parameters.ToArray());
         if (model.Normalization is not null)
         {
             NormalizationSection.Write(writer, model.Normalization);

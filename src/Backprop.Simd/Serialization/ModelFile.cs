@@ -26,7 +26,12 @@ public static class ModelFile
     /// <summary>The format version this library writes, and the newest it reads.</summary>
     public const int FormatVersion = 1;
 
-    /// <summary>Saves <paramref name="model"/> to <paramref name="path"/> atomically (see the remarks of <see cref="ModelFile"/>).</summary>
+    /// <summary>
+    /// Saves <paramref name="model"/> to <paramref name="path"/> atomically (see the remarks of <see cref="ModelFile"/>).
+    /// The weights are copied once and written from the copy, so the file is always consistent; saved while another
+    /// thread trains the network, that copy may fall between two steps' updates: save from a progress callback for a
+    /// step boundary.
+    /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="path">The file; its directory must exist. An existing file is replaced only once the new one is complete.</param>
     /// <param name="model">The model.</param>

@@ -21,6 +21,11 @@ namespace Backprop.Simd.Training;
 /// change <see cref="Optimizer{T}.LearningRate"/> in between to warm-start with another rate. The same continuation
 /// works across processes: <see cref="CreateCheckpoint"/> captures the trainer's state, a model file stores it with the
 /// weights, and <see cref="Resume"/> builds a trainer that carries on bitwise as this one would have.
+/// <para>A trainer runs one call at a time: <c>Fit</c>, <see cref="TrainStep"/> or <see cref="Evaluate"/> from a
+/// second thread meanwhile, or a training call from inside its own progress callback, throws
+/// <see cref="InvalidOperationException"/> (<see cref="Evaluate"/> from a callback is fine). Predicting with
+/// <see cref="Network{T}.Predict(Matrix{T})"/> from other threads during training is safe but reads weights that may be
+/// mid-update.</para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Trainer<T>
@@ -39,6 +44,7 @@ public sealed class Trainer<T>
     private int[] _order = [];
     private T[]? _bestParameters;
     private long _steps;
+    private int _ownerThread;
     private int _epochs;
 
     /// <summary>Creates a trainer.</summary>
@@ -173,6 +179,26 @@ public sealed class Trainer<T>
         IProgress<BatchProgress>? batchProgress = null,
         CancellationToken cancellationToken = default)
     {
+        bool entered = Enter(training: true);
+        try
+        {
+            return FitCore(inputs, targets, validationInputs, validationTargets, progress, batchProgress, cancellationToken);
+        }
+        finally
+        {
+            Exit(entered);
+        }
+    }
+
+    private TrainingHistory FitCore(
+        Matrix<T> inputs,
+        Matrix<T> targets,
+        Matrix<T>? validationInputs,
+        Matrix<T>? validationTargets,
+        IProgress<EpochMetrics>? progress,
+        IProgress<BatchProgress>? batchProgress,
+        CancellationToken cancellationToken)
+    {
         CheckData(inputs, targets, "inputs", "targets");
         ThrowIfEmpty(inputs, "inputs");
         bool validate = validationInputs is not null || validationTargets is not null;
@@ -250,7 +276,7 @@ public sealed class Trainer<T>
 
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             _epochs++;
-            (double validationLoss, double validationAccuracy) = validate ? Evaluate(validationInputs!, validationTargets!) : (double.NaN, double.NaN);
+            (double validationLoss, double validationAccuracy) = validate ? EvaluateCore(validationInputs!, validationTargets!) : (double.NaN, double.NaN);
             var metrics = new EpochMetrics(_epochs, objective / batches, dataLoss / samples, validationLoss, validationAccuracy, norms / batches, learningRate, seconds);
             History.Add(metrics);
             progress?.Report(metrics);
@@ -295,7 +321,15 @@ public sealed class Trainer<T>
     {
         CheckData(inputs, targets, nameof(inputs), nameof(targets));
         ThrowIfEmpty(inputs, nameof(inputs));
-        return Step(inputs.Array, inputs.Offset, targets.Array, targets.Offset, inputs.Rows, _optimizer.LearningRate * _options.Schedule.Factor(_epochs), _epochs + 1, 1).Objective;
+        bool entered = Enter(training: true);
+        try
+        {
+            return Step(inputs.Array, inputs.Offset, targets.Array, targets.Offset, inputs.Rows, _optimizer.LearningRate * _options.Schedule.Factor(_epochs), _epochs + 1, 1).Objective;
+        }
+        finally
+        {
+            Exit(entered);
+        }
     }
 
     /// <summary>The mean per-sample loss and the accuracy of the network on a data set (inference mode, batched, multithreaded).</summary>
@@ -305,6 +339,53 @@ public sealed class Trainer<T>
     public (double Loss, double Accuracy) Evaluate(Matrix<T> inputs, Matrix<T> targets)
     {
         CheckData(inputs, targets, nameof(inputs), nameof(targets));
+        bool entered = Enter(training: false);
+        try
+        {
+            return EvaluateCore(inputs, targets);
+        }
+        finally
+        {
+            Exit(entered);
+        }
+    }
+
+    /// <summary>
+    /// Takes the trainer for the calling thread. It runs one call at a time, since the calls share the network's layer
+    /// buffers and the shards' per-step state: another thread's call meanwhile, or a training call from inside a
+    /// progress callback of this one, would read and write them at once (wrong results, lost steps, odd exceptions).
+    /// <see cref="Evaluate"/> from a callback is allowed (the training call waits for the callback to return).
+    /// </summary>
+    /// <returns>Whether this call took the trainer (and must give it back), or runs inside the same thread's call.</returns>
+    private bool Enter(bool training)
+    {
+        int me = Environment.CurrentManagedThreadId;
+        int owner = Interlocked.CompareExchange(ref _ownerThread, me, 0);
+        if (owner == 0)
+        {
+            return true;
+        }
+
+        if (owner == me && !training)
+        {
+            return false;
+        }
+
+        throw new InvalidOperationException(owner == me
+            ? "Fit or TrainStep was called from inside this trainer's own training call (a progress callback); a trainer runs one call at a time."
+            : "This trainer is in use by another thread; a trainer runs one Fit, TrainStep or Evaluate at a time (Network.Predict is thread-safe).");
+    }
+
+    private void Exit(bool entered)
+    {
+        if (entered)
+        {
+            Volatile.Write(ref _ownerThread, 0);
+        }
+    }
+
+    private (double Loss, double Accuracy) EvaluateCore(Matrix<T> inputs, Matrix<T> targets)
+    {
         const int Chunk = 2048;
         double loss = 0;
         long correct = 0;

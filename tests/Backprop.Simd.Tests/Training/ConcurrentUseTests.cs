@@ -1,0 +1,91 @@
+using Backprop.Simd.Losses;
+using Backprop.Simd.Models;
+using Backprop.Simd.Networks;
+using Backprop.Simd.Numerics;
+using Backprop.Simd.Optimizers;
+using Backprop.Simd.Tests.Infrastructure;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Tests.Training;
+
+/// <summary>
+/// A trainer and a classifier run one training call at a time: a second one from another thread, or a training call
+/// from inside a progress callback, is refused (it used to corrupt the shards' state: lost steps, odd exceptions,
+/// wrong evaluations), while Evaluate from a callback still works.
+/// </summary>
+public sealed class ConcurrentUseTests
+{
+    private static readonly LabelledData<float> s_data = SyntheticData.Blobs<float>(64, 6, 3, seed: 4);
+
+    [Fact]
+    public async Task A_second_thread_cannot_use_a_trainer_while_it_trains()
+    {
+        var trainer = new Trainer<float>(SyntheticData.Mlp<float>(6, 8, 3, seed: 5), new SoftmaxCrossEntropy<float>(), new Adam<float>(0.01), new TrainingOptions { Epochs = 2, BatchSize = 16 });
+        using var inCallback = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var progress = new RecordingProgress<EpochMetrics>(_ =>
+        {
+            inCallback.Set();
+            release.Wait();
+        });
+        Task<TrainingHistory> fit = Task.Run(() => trainer.Fit(s_data.Inputs, s_data.Targets, progress));
+        inCallback.Wait();
+
+        Assert.Contains("in use by another thread", Assert.Throws<InvalidOperationException>(() => trainer.Fit(s_data.Inputs, s_data.Targets)).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => trainer.TrainStep(s_data.Inputs, s_data.Targets));
+        Assert.Throws<InvalidOperationException>(() => trainer.Evaluate(s_data.Inputs, s_data.Targets));
+
+        release.Set();
+        await fit;
+        Assert.Equal(2 * 4, trainer.StepsCompleted);
+        Assert.True(double.IsFinite(trainer.Evaluate(s_data.Inputs, s_data.Targets).Loss));
+    }
+
+    [Fact]
+    public void A_progress_callback_may_evaluate_but_not_train()
+    {
+        Trainer<float> Create() => new(SyntheticData.Mlp<float>(6, 8, 3, seed: 5), new SoftmaxCrossEntropy<float>(), new Adam<float>(0.01), new TrainingOptions { Epochs = 1, BatchSize = 16 });
+
+        Trainer<float> evaluating = Create();
+        double loss = double.NaN;
+        evaluating.Fit(s_data.Inputs, s_data.Targets, new RecordingProgress<EpochMetrics>(_ => loss = evaluating.Evaluate(s_data.Inputs, s_data.Targets).Loss));
+        Assert.Equal(evaluating.Evaluate(s_data.Inputs, s_data.Targets).Loss, loss);
+
+        Trainer<float> training = Create();
+        var e = Assert.Throws<InvalidOperationException>(() => training.Fit(s_data.Inputs, s_data.Targets, new RecordingProgress<EpochMetrics>(_ => training.TrainStep(s_data.Inputs, s_data.Targets))));
+        Assert.Contains("from inside this trainer's own training call", e.Message, StringComparison.Ordinal);
+        Assert.Equal(4, training.StepsCompleted);
+    }
+
+    [Fact]
+    public async Task A_classifier_fits_one_call_at_a_time()
+    {
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 2, BatchSize = 16 });
+        using var inCallback = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var progress = new RecordingProgress<EpochMetrics>(_ =>
+        {
+            inCallback.Set();
+            release.Wait();
+        });
+        Task<TrainingHistory> fit = Task.Run(() => classifier.Fit(s_data.Inputs, s_data.Labels, progress));
+        inCallback.Wait();
+
+        Assert.Throws<InvalidOperationException>(() => classifier.Fit(s_data.Inputs, s_data.Labels));
+
+        release.Set();
+        await fit;
+        Assert.Equal(2, classifier.Trainer!.EpochsCompleted);
+        classifier.Fit(s_data.Inputs, s_data.Labels);
+        Assert.Equal(4, classifier.Trainer.EpochsCompleted);
+    }
+
+    [Fact]
+    public void A_batch_too_large_for_a_layer_buffer_is_named()
+    {
+        // 10 million rows x 300 outputs is more than an array holds; it was a bare OverflowException.
+        Network<float> network = Network<float>.Create(1, seed: 1).Dense(300, Activation.Relu).Dense(2).Build();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => network.Forward(new Matrix<float>(10_000_000, 1), training: false));
+        Assert.Contains("A batch of 10,000,000 rows x 300 columns is more than an array holds", e.Message, StringComparison.Ordinal);
+    }
+}
