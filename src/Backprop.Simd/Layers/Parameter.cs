@@ -92,6 +92,9 @@ public sealed class Parameter<T>
         _bound = true;
     }
 
+    /// <summary>Whether a network or a replica has taken the parameter.</summary>
+    internal bool IsBound => _bound;
+
     /// <summary>The name and shape.</summary>
     /// <returns>For example <c>weights [784 x 256]</c>.</returns>
     public override string ToString() => $"{Name} [{Rows} x {Columns}]";

@@ -38,6 +38,7 @@ public sealed class MlpClassifier<T>
     {
         _options = (options ?? new MlpClassifierOptions()).Clone();
         _options.Validate();
+        Optimizer<T>.CheckBaseLearningRate(_options.LearningRate, nameof(MlpClassifierOptions.LearningRate));
         _learningRate = _options.LearningRate;
     }
 
@@ -81,11 +82,7 @@ public sealed class MlpClassifier<T>
         get => _learningRate;
         set
         {
-            if (!(value > 0) || !double.IsFinite(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be positive and finite.");
-            }
-
+            Optimizer<T>.CheckBaseLearningRate(value, nameof(value));
             _learningRate = value;
             if (_trainer is not null)
             {

@@ -68,6 +68,19 @@ public sealed class Network<T>
             }
         }
 
+        // Checked before anything is bound, so that a refused list leaves its layers free for another network.
+        var seen = new HashSet<Parameter<T>>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            foreach (Parameter<T> p in _layers[i].Parameters)
+            {
+                if (p.IsBound || !seen.Add(p))
+                {
+                    throw new ArgumentException($"Layer {i} ({_layers[i].Description}) has the parameter '{p}' of another layer or network; each layer needs its own (Parameter.Replicate() for a replica).", nameof(layers));
+                }
+            }
+        }
+
         _predictionChunkRows = PredictionChunkRows(_layers);
         int count = 0;
         var ranges = new List<ParameterRange>();

@@ -25,12 +25,17 @@ public abstract class Optimizer<T>
         get => _learningRate;
         set
         {
-            if (!(value > 0) || !IsFiniteIn(value) || T.IsZero(T.CreateTruncating(value)))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"The learning rate must be positive and finite as a {typeof(T).Name}.");
-            }
-
+            CheckBaseLearningRate(value, nameof(value));
             _learningRate = value;
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is a usable base learning rate for <typeparamref name="T"/>: positive, and finite and nonzero once converted.</summary>
+    internal static void CheckBaseLearningRate(double value, string name)
+    {
+        if (!(value > 0) || !IsFiniteIn(value) || T.IsZero(T.CreateTruncating(value)))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"The learning rate must be positive and finite as a {typeof(T).Name}.");
         }
     }
 

@@ -53,7 +53,21 @@ public sealed class CustomLayerTests
         Network<double> network = Build(shareOnReplica: true);
         var e = Assert.Throws<InvalidOperationException>(() => new Trainer<double>(network, new SoftmaxCrossEntropy<double>(), new Sgd<double>(0.1), new TrainingOptions { Shards = 2 }));
         Assert.Contains("Parameter.Replicate()", e.Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(network.Clone);
+        Assert.Contains("Parameter.Replicate()", Assert.Throws<ArgumentException>(network.Clone).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_layers_sharing_a_parameter_are_refused_before_anything_is_bound()
+    {
+        var random = new SeededRandom(7);
+        var first = new Scale(5, random, shareOnReplica: true);
+        Layer<double> second = first.Replica();
+        var dense = new Dense<double>(4, 5, WeightInitialization.GlorotUniform, random);
+        var e = Assert.Throws<ArgumentException>(() => new Network<double>([dense, first, second]));
+        Assert.Equal("layers", e.ParamName);
+
+        // Nothing was taken: the same layers still build a network.
+        Assert.Equal(3, new Network<double>([dense, first]).Layers.Count + 1);
     }
 
     private static Network<double> Build(bool shareOnReplica)
@@ -137,5 +151,7 @@ public sealed class CustomLayerTests
         }
 
         protected internal override Layer<double> CreateReplica() => new Scale(this);
+
+        public Layer<double> Replica() => CreateReplica();
     }
 }

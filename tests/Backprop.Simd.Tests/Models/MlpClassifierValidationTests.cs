@@ -68,6 +68,22 @@ public sealed class MlpClassifierValidationTests
     }
 
     [Fact]
+    public void A_learning_rate_that_is_no_float_is_refused_before_anything_changes()
+    {
+        // 1e300 is a finite double but +∞ as a float, 1e-50 is 0 as one.
+        foreach (double rate in new[] { 1e300, 1e-50 })
+        {
+            Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new MlpClassifier<float>(new MlpClassifierOptions { LearningRate = rate })).ParamName);
+        }
+
+        _ = new MlpClassifier<double>(new MlpClassifierOptions { LearningRate = 1e300 });
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 1, LearningRate = 0.01 });
+        classifier.Fit(s_data.Inputs, s_data.Labels);
+        Assert.Throws<ArgumentOutOfRangeException>(() => classifier.LearningRate = 1e300);
+        Assert.Equal((0.01, 0.01), (classifier.LearningRate, classifier.Trainer!.Optimizer.LearningRate));
+    }
+
+    [Fact]
     public void A_first_fit_that_fails_before_training_leaves_the_classifier_unfitted()
     {
         var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 1 });

@@ -148,6 +148,17 @@ public sealed class RowKernelTests
         Assert.Equal("destination", Assert.Throws<ArgumentException>(() => Kernels.AddColumnSums(new ReadOnlyMatrixSpan<float>(c, 2, 3), c.AsSpan(0, 3))).ParamName);
         Assert.Equal([1f, 1, 1, 1, 1, 1], ones);
         Assert.Equal([1f, 2, 3, 10, 20, 30], c);
+
+        // Interleaved column blocks of one array share no element: allowed, and computed as separate arrays would be.
+        float[] wide = [0, 1, 2, 9, 9, 9, 3, 4, 5, 9, 9, 9];
+        Kernels.SoftmaxRows(new ReadOnlyMatrixSpan<float>(wide, 2, 3, 6), new MatrixSpan<float>(wide.AsSpan(3), 2, 3, 6));
+        Kernels.Softmax<float>([3f, 4f, 5f], expected);
+        Assert.Equal(expected, wide[9..12]);
+        float[] gaps = [1, 1, 1, 1, 5, 6, 7, 8, 1, 1, 1, 1];
+        Kernels.AddBias(new MatrixSpan<float>(gaps, 2, 4, 8), gaps.AsSpan(4, 4));
+        Assert.Equal([6f, 7, 8, 9, 5, 6, 7, 8, 6, 7, 8, 9], gaps);
+        Kernels.ColumnSums(new ReadOnlyMatrixSpan<float>(gaps, 2, 4, 8), gaps.AsSpan(4, 4));
+        Assert.Equal([12f, 14, 16, 18], gaps[4..8]);
     }
 
     private static void CheckSoftmax<T>()

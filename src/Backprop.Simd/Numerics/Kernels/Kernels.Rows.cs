@@ -14,7 +14,7 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RowLength(matrix.Columns, bias.Length, nameof(bias));
-        SpanChecks.Disjoint<T>(matrix.Span, bias, nameof(bias));
+        SpanChecks.Disjoint(matrix, bias, nameof(bias));
         for (int i = 0; i < matrix.Rows; i++)
         {
             Span<T> row = matrix.Row(i);
@@ -30,7 +30,7 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RowLength(x.Columns, destination.Length, nameof(destination));
-        SpanChecks.Disjoint(x.Span, destination, nameof(destination));
+        SpanChecks.Disjoint(x, destination, nameof(destination));
         destination.Clear();
         AddColumnSums(x, destination);
     }
@@ -43,7 +43,7 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RowLength(x.Columns, destination.Length, nameof(destination));
-        SpanChecks.Disjoint(x.Span, destination, nameof(destination));
+        SpanChecks.Disjoint(x, destination, nameof(destination));
         for (int i = 0; i < x.Rows; i++)
         {
             TensorPrimitives.Add(destination, x.Row(i), destination);
