@@ -83,6 +83,20 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Fashion_mnist_is_recorded_even_where_it_is_not_on_the_machine()
+    {
+        // A machine that only predicts from pictures need not hold the 70,000 images; where they are, they are checked.
+        string onnx = _directory["fashion.onnx"];
+        OnnxExporter.Export(onnx, Network<float>.Create(28 * 28, seed: 5).Dense(10).Build(), new OnnxExportOptions<float>());
+
+        CliRun import = await CliRun.RunAsync("import", onnx, "--out", Model, "--dataset", "fashion-mnist");
+
+        Assert.True(import.ExitCode == 0, import.ToString());
+        Assert.Equal("fashion-mnist", ModelFile.ReadInfo(Model).Metadata["dataset"]);
+        Assert.Contains("; data set fashion-mnist", import.OutputLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_model_of_mnist_shape_imported_without_a_data_set_records_mnist10k()
     {
         string onnx = _directory["mnist.onnx"];

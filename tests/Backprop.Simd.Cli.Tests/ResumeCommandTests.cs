@@ -38,7 +38,8 @@ public sealed class ResumeCommandTests : IDisposable
     [InlineData(new[] { "--optimizer", "sgd", "--dtype", "f64" }, "--optimizer, --dtype cannot change on --resume")]
     [InlineData(new[] { "--init", "he" }, "--init cannot change on --resume")]
     [InlineData(new[] { "--standardize" }, "--standardize cannot change on --resume")]
-    [InlineData(new[] { "--validation-fraction", "0.5" }, "--validation-fraction 0.5 --early-stopping 0 cannot change on --resume: 'MODEL' was trained with --validation-fraction 0 --early-stopping 0")]
+    [InlineData(new[] { "--shards", "4", "--seed", "42" }, "--shards cannot change on --resume")]
+    [InlineData(new[] { "--validation-fraction", "0.5" }, "--validation-fraction 0.5 cannot change on --resume: 'MODEL' was trained with --validation-fraction 0, which a resumed run keeps.")]
     public async Task Options_that_would_change_the_run_are_rejected(string[] options, string expected)
     {
         string model = _directory["model.bpm"];
@@ -49,6 +50,23 @@ public sealed class ResumeCommandTests : IDisposable
 
         run.AssertUserError(expected.Replace("MODEL", model, StringComparison.Ordinal));
         Assert.Equal(before, await File.ReadAllBytesAsync(model));
+    }
+
+    [Fact]
+    public async Task The_first_command_line_with_resume_added_is_accepted()
+    {
+        // Re-giving the file's own values changes nothing, so it is no error: each option alone too.
+        string[] recipe = ["--layers", "16", "--batch-size", "16", "--seed", "42", "--dtype", "f32", "--optimizer", "adam", "--activation", "relu", "--validation-fraction", "0.25", "--early-stopping", "3"];
+        string model = _directory["same.bpm"];
+        Assert.Equal(0, (await CliRun.RunAsync(["train", "--data", _directory.Path, "--epochs", "1", "--out", model, .. recipe])).ExitCode);
+
+        CliRun all = await CliRun.RunAsync(["train", "--data", _directory.Path, "--epochs", "1", "--resume", model, "--json", .. recipe]);
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.True(Assert.Single(all.JsonLines()).GetProperty("validation_loss").GetDouble() > 0);
+        CliRun patience = await CliRun.RunAsync("train", "--resume", model, "--epochs", "1", "--early-stopping", "3");
+        Assert.True(patience.ExitCode == 0, patience.ToString());
+        CliRun fraction = await CliRun.RunAsync("train", "--resume", model, "--epochs", "1", "--validation-fraction", "0.25");
+        Assert.True(fraction.ExitCode == 0, fraction.ToString());
     }
 
     [Fact]

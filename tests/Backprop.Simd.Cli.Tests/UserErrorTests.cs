@@ -22,7 +22,6 @@ public sealed class UserErrorTests
         { ["train", "--early-stopping", "2"], "--early-stopping needs a validation set" },
         { ["train", "--shards", "0"], "--shards must be at least 1, not 0." },
         { ["train", "--shards", "5000"], "--shards must be at most 1024, not 5000." },
-        { ["train", "--resume", "model.bpm", "--shards", "4"], "--shards cannot change on --resume" },
         { ["train", "--data", "/nonexistent/backprop-data"], "The data directory '/nonexistent/backprop-data' does not exist." },
         { ["train", "--dataset", "fashion-mnist", "--data", "/nonexistent/backprop-data"], "The data set 'fashion-mnist' was not found." },
         { ["demo", "--threads", "-1"], "--threads must be at least 0, not -1." },

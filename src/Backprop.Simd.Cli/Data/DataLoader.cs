@@ -49,7 +49,16 @@ internal static class DataLoader
     private static LoadedData<T> LoadFashion<T>(string? directory, PixelScaling scaling)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        DatasetLocation location = FashionMnist.Locate(directory);
+        DatasetLocation location;
+        try
+        {
+            location = FashionMnist.Locate(directory);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException($"{e.Message} With this tool: backprop data fetch fashion-mnist.", e);
+        }
+
         return new LoadedData<T>(
             FashionMnist.LoadTrain<T>(location, scaling),
             FashionMnist.LoadTest<T>(location, scaling),

@@ -5,9 +5,11 @@ using Backprop.Simd.Cli.Data;
 using Backprop.Simd.Cli.Models;
 using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Data;
+using Backprop.Simd.Layers;
 using Backprop.Simd.Models;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
+using Backprop.Simd.Optimizers;
 using Backprop.Simd.Serialization;
 using Backprop.Simd.Training;
 
@@ -18,15 +20,16 @@ internal static class TrainRunner
 {
     public static int Run(TrainSettings settings, CliConsole console, CancellationToken cancellationToken)
     {
-        if (settings.EarlyStoppingPatience > 0 && settings.ValidationFraction == 0)
+        if (settings.ResumePath is null && settings.EarlyStoppingPatience > 0 && settings.ValidationFraction == 0)
         {
             throw new ArgumentException("--early-stopping needs a validation set: add --validation-fraction, for example 0.1.");
         }
 
-        if (settings.ResumePath is not null && settings.RecipeOptionsGiven.Count > 0)
+        // Neither is recorded in a form a resumed run could compare: they only start a new model.
+        string[] neverOnResume = [.. settings.RecipeOptionsGiven.Where(o => o is "--init" or "--schedule")];
+        if (settings.ResumePath is not null && neverOnResume.Length > 0)
         {
-            throw new ArgumentException(
-                $"{string.Join(", ", settings.RecipeOptionsGiven)} cannot change on --resume: a resumed run keeps the model file's architecture, element type, optimizer, batches, penalties, seed and shards (its weights depend on them); --epochs, --lr, --threads, the data and the output options apply.");
+            throw RecipeChange(neverOnResume);
         }
 
         string? modelPath = settings.ModelPath ?? settings.ResumePath;
@@ -89,6 +92,12 @@ internal static class TrainRunner
         LoadedData<T> data = RequireSamples(DataLoader.Load<T>(request, PixelScaling.UnitInterval));
         ModelChecks.CheckFits(model.Network, data.Train, path);
         TrainingSession<T> session = TrainingSession<T>.Resume(model, path, saved.Loss == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax, settings.Epochs, settings.Threads, settings.LearningRateGiven ? settings.LearningRate : null);
+        string[] changed = [.. settings.RecipeOptionsGiven.Where(o => !SameAsModel(o, settings, model, session.ResumedOptions!, session.ResumedOptimizer!, saved.Loss))];
+        if (changed.Length > 0)
+        {
+            throw RecipeChange(changed);
+        }
+
         settings = WithCheckpointValidation(settings, session.ResumedOptions!, path);
         string description = string.Create(
             CultureInfo.InvariantCulture,
@@ -101,20 +110,86 @@ internal static class TrainRunner
         where T : unmanaged, IFloatingPointIeee754<T> =>
         data.Train.Count > 0 ? data : throw new InvalidDataException($"The training set of {data.Description} has no samples.");
 
+    private static ArgumentException RecipeChange(IEnumerable<string> options) => new(
+        $"{string.Join(", ", options)} cannot change on --resume: a resumed run keeps the model file's architecture, element type, optimizer, batches, penalties, seed and shards (its weights depend on them), and --init and --schedule only start a new model; --epochs, --lr, --threads, the data and the output options apply.");
+
+    /// <summary>Whether a recipe option given with --resume says what the model file already has (so it changes nothing).</summary>
+    private static bool SameAsModel<T>(string option, TrainSettings settings, SavedModel<T> model, TrainingOptions saved, Optimizer<T> optimizer, string loss)
+        where T : unmanaged, IFloatingPointIeee754<T> => option switch
+        {
+            "--layers" => HiddenWidths(model.Network).SequenceEqual(settings.Layers),
+            "--activation" => HiddenActivation(model.Network) is not { } activation || activation == settings.Activation,
+            "--loss" => (settings.Output == OutputLayer.Sigmoid ? "sigmoid" : "softmax") == loss,
+            "--standardize" => settings.Standardize == model.Normalization is not null,
+            "--dtype" => settings.Double == (typeof(T) == typeof(double)),
+            "--batch-size" => settings.BatchSize == saved.BatchSize,
+            "--batch-count" => settings.BatchCount == saved.BatchCount,
+            "--seed" => settings.Seed == saved.Seed,
+            "--shards" => settings.Shards == saved.Shards,
+            "--l1" => settings.L1 == saved.L1,
+            "--l2" => settings.L2 == saved.L2,
+            "--optimizer" => Kind(optimizer) == settings.Optimizer,
+
+            // Momentum applies to SGD only and weight decay to AdamW only, as when training starts.
+            "--momentum" => optimizer is not Sgd<T> sgd || sgd.Momentum == settings.Momentum,
+            "--weight-decay" => optimizer is not Adam<T> { WeightDecay: > 0 } adam || adam.WeightDecay == settings.WeightDecay,
+            _ => false,
+        };
+
+    private static int[] HiddenWidths<T>(Network<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int[] widths = [.. network.Layers.OfType<Dense<T>>().Select(d => d.OutputSize)];
+        return widths[..^1];
+    }
+
+    /// <summary>The activation after the first dense layer; null without hidden layers.</summary>
+    private static Activation? HiddenActivation<T>(Network<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T> => network.Layers.Count(l => l is Dense<T>) < 2 ? null : network.Layers[1] switch
+        {
+            Relu<T> => Activation.Relu,
+            LeakyRelu<T> => Activation.LeakyRelu,
+            Tanh<T> => Activation.Tanh,
+            Sigmoid<T> => Activation.Sigmoid,
+            _ => Activation.Identity,
+        };
+
+    private static OptimizerKind Kind<T>(Optimizer<T> optimizer)
+        where T : unmanaged, IFloatingPointIeee754<T> => optimizer switch
+        {
+            Sgd<T> { Nesterov: true } => OptimizerKind.Nesterov,
+            Sgd<T> => OptimizerKind.Sgd,
+            Adam<T> { WeightDecay: > 0 } => OptimizerKind.AdamW,
+            _ => OptimizerKind.Adam,
+        };
+
     /// <summary>
     /// A resumed run holds out the same rows and stops early the same way as the run it continues (the checkpoint
-    /// records both), or its "bitwise as if never stopped" would silently train on the validation rows.
+    /// records both), or its "bitwise as if never stopped" would silently train on the validation rows. Only values
+    /// given on the command line are compared. A file written before the checkpoint recorded the fraction has 0 there
+    /// with a patience: its --validation-fraction is taken from the command line.
     /// </summary>
     private static TrainSettings WithCheckpointValidation(TrainSettings settings, TrainingOptions saved, string path)
     {
-        if (settings.ValidationGiven && (settings.ValidationFraction != saved.ValidationFraction || settings.EarlyStoppingPatience != saved.EarlyStoppingPatience))
+        double fraction = saved.ValidationFraction;
+        bool unrecorded = fraction == 0 && saved.EarlyStoppingPatience > 0;
+        if (settings.ValidationFractionGiven && settings.ValidationFraction != fraction && !unrecorded)
         {
-            throw new ArgumentException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"--validation-fraction {settings.ValidationFraction} --early-stopping {settings.EarlyStoppingPatience} cannot change on --resume: '{path}' was trained with --validation-fraction {saved.ValidationFraction} --early-stopping {saved.EarlyStoppingPatience}, which a resumed run keeps."));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--validation-fraction {settings.ValidationFraction} cannot change on --resume: '{path}' was trained with --validation-fraction {fraction}, which a resumed run keeps."));
         }
 
-        return settings with { ValidationFraction = saved.ValidationFraction, EarlyStoppingPatience = saved.EarlyStoppingPatience };
+        if (settings.EarlyStoppingGiven && settings.EarlyStoppingPatience != saved.EarlyStoppingPatience)
+        {
+            throw new ArgumentException($"--early-stopping {settings.EarlyStoppingPatience} cannot change on --resume: '{path}' was trained with --early-stopping {saved.EarlyStoppingPatience}, which a resumed run keeps.");
+        }
+
+        if (unrecorded)
+        {
+            fraction = settings.ValidationFractionGiven ? settings.ValidationFraction
+                : throw new ArgumentException($"'{path}' was trained with --early-stopping {saved.EarlyStoppingPatience} but records no validation fraction (an older backprop wrote it): give the --validation-fraction it was trained with.");
+        }
+
+        return settings with { ValidationFraction = fraction, EarlyStoppingPatience = saved.EarlyStoppingPatience };
     }
 
     private static int Train<T>(

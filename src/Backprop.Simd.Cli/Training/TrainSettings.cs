@@ -55,15 +55,18 @@ internal sealed record TrainSettings
 
     /// <summary>
     /// The options given on the command line that set the model or its training recipe (--layers, --optimizer,
-    /// --shards, ...): a resumed run keeps the model file's and rejects these.
+    /// --shards, ...): a resumed run keeps the model file's and rejects those that differ from it.
     /// </summary>
     public required IReadOnlyList<string> RecipeOptionsGiven { get; init; }
 
     /// <summary>Whether --lr was given: on --resume it replaces the checkpoint's base learning rate (a warm start).</summary>
     public required bool LearningRateGiven { get; init; }
 
-    /// <summary>Whether --validation-fraction or --early-stopping was given: on --resume they must match the checkpoint's.</summary>
-    public required bool ValidationGiven { get; init; }
+    /// <summary>Whether --validation-fraction was given: on --resume it must match the checkpoint's.</summary>
+    public required bool ValidationFractionGiven { get; init; }
+
+    /// <summary>Whether --early-stopping was given: on --resume it must match the checkpoint's.</summary>
+    public required bool EarlyStoppingGiven { get; init; }
 
     public required double ValidationFraction { get; init; }
 

@@ -4,6 +4,7 @@ using Backprop.Simd.Losses;
 using Backprop.Simd.Models;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
+using Backprop.Simd.Optimizers;
 using Backprop.Simd.Serialization;
 using Backprop.Simd.Training;
 
@@ -44,6 +45,9 @@ internal sealed class TrainingSession<T>
 
     /// <summary>A resumed run's training options (a copy: the checkpoint's with this run's epochs and threads); null for a new model.</summary>
     public TrainingOptions? ResumedOptions => _resumed?.Options;
+
+    /// <summary>A resumed run's optimizer (the checkpoint's); null for a new model.</summary>
+    public Optimizer<T>? ResumedOptimizer => _resumed?.Optimizer;
 
     /// <summary>
     /// Continues from a saved model's checkpoint for <paramref name="epochs"/> more epochs on <paramref name="threads"/>
