@@ -46,15 +46,7 @@ public sealed class ImageLoaderTests
     {
         using var directory = new TemporaryDirectory();
         string path = directory["digit.png"];
-        using (var bitmap = new SKBitmap(56, 56))
-        {
-            using var canvas = new SKCanvas(bitmap);
-            canvas.Clear(SKColors.White);
-            using var ink = new SKPaint { Color = SKColors.Black };
-            canvas.DrawRect(new SKRect(24, 8, 32, 48), ink);
-            using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-            File.WriteAllBytes(path, png.ToArray());
-        }
+        TestPictures.WriteInkOnPaper(path, 56, new SKRect(24, 8, 32, 48));
 
         (byte[] pixels, bool inverted) = ImageLoader.Load(path, 28, 28);
 

@@ -236,13 +236,7 @@ public sealed class ModelCommandTests : IDisposable
     private string WriteBarPicture()
     {
         string picture = _directory["bar.png"];
-        using var bitmap = new SKBitmap(64, 64);
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
-        using var ink = new SKPaint { Color = SKColors.Black };
-        canvas.DrawRect(new SKRect(0, 24, 64, 40), ink);
-        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        File.WriteAllBytes(picture, png.ToArray());
+        TestPictures.WriteInkOnPaper(picture, 64, new SKRect(0, 24, 64, 40));
         return picture;
     }
 

@@ -36,7 +36,7 @@ public sealed class UserErrorTests
         { ["predict", "--model", "m.bpm", "--index", "abc"], "Cannot parse argument 'abc' for option '--index' as a whole number from -2147483648 to 2147483647." },
         { ["train", "--out", ""], "--out needs a file name; it is empty." },
         { ["train", "--resume", "/nonexistent/model.bpm"], "--resume: the model file '/nonexistent/model.bpm' does not exist." },
-        { ["train", "--resume", "/"], "--resume '/' is a directory, not a model file." },
+        { ["train", "--resume", "/"], "--resume: the model file '/' is a directory, not a file." },
         { ["demo", "--out", " "], "--out needs a directory; it is empty." },
     };
 

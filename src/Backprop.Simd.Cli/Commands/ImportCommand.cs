@@ -41,12 +41,7 @@ internal sealed class ImportCommand
         command.SetAction(result =>
         {
             var request = new Request(result.GetValue(_onnx)!, result.GetValue(_out)!, result.GetValue(_imageShape), result.GetValue(_classes), _data.Read(result), _data.IsGiven(result));
-            if (!File.Exists(request.OnnxPath))
-            {
-                throw new FileNotFoundException(
-                    Directory.Exists(request.OnnxPath) ? $"The ONNX file '{request.OnnxPath}' is a directory, not a file." : $"The ONNX file '{request.OnnxPath}' does not exist.",
-                    request.OnnxPath);
-            }
+            InputFile.ThrowIfMissing(request.OnnxPath, "The ONNX file");
 
             ModelStore.CheckDirectory(request.ModelPath, "--out");
             ModelStore.CheckNotInput(request.ModelPath, "--out", request.OnnxPath);

@@ -19,10 +19,7 @@ internal static class ImageLoader
     /// <exception cref="InvalidDataException">The file is not an image SkiaSharp or the PGM reader understands, is truncated, or is too large.</exception>
     public static (byte[] Pixels, bool Inverted) Load(string path, int rows, int columns)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException(Directory.Exists(path) ? $"The image '{path}' is a directory, not a file." : $"The image '{path}' does not exist.", path);
-        }
+        InputFile.ThrowIfMissing(path, "The image");
 
         long length = new FileInfo(path).Length;
         if (length > GreyImage.MaxFileBytes)

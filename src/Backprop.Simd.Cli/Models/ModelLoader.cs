@@ -13,10 +13,7 @@ internal static class ModelLoader
     {
         ArgumentNullException.ThrowIfNull(single);
         ArgumentNullException.ThrowIfNull(@double);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException(Directory.Exists(path) ? $"The model file '{path}' is a directory, not a file." : $"The model file '{path}' does not exist.", path);
-        }
+        InputFile.ThrowIfMissing(path, "The model file");
 
         ModelFileInfo info = ModelFile.ReadInfo(path);
         ModelMetadata metadata = ModelMetadata.Read(info.Metadata, path, info.OutputSize);

@@ -48,13 +48,7 @@ internal static class TrainRunner
             return settings.Double ? Start<double>(settings, console, modelPath, cancellationToken) : Start<float>(settings, console, modelPath, cancellationToken);
         }
 
-        if (!File.Exists(settings.ResumePath))
-        {
-            throw new FileNotFoundException(
-                Directory.Exists(settings.ResumePath) ? $"--resume '{settings.ResumePath}' is a directory, not a model file." : $"--resume: the model file '{settings.ResumePath}' does not exist.",
-                settings.ResumePath);
-        }
-
+        InputFile.ThrowIfMissing(settings.ResumePath, "--resume: the model file");
         ModelFileInfo info = ModelFile.ReadInfo(settings.ResumePath);
         return info.ElementType == typeof(double)
             ? Resume<double>(settings, info, console, modelPath!, cancellationToken)
@@ -65,7 +59,8 @@ internal static class TrainRunner
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         MlpClassifierOptions options = settings.ToClassifierOptions();
-        LoadedData<T> data = RequireSamples(DataLoader.Load<T>(settings.Data, PixelScaling.UnitInterval));
+        LoadedData<T> data = DataLoader.Load<T>(settings.Data, PixelScaling.UnitInterval);
+        ModelChecks.CheckNotEmpty(data.Train, "training", data.Description);
 
         // The data set's classes, not the largest training label's: a limited or skewed training set may lack a
         // class that its test set has, and the model must score (and eval) that test set.
@@ -89,7 +84,8 @@ internal static class TrainRunner
         ModelMetadata saved = ModelMetadata.Read(info.Metadata, path, info.OutputSize);
         SavedModel<T> model = ModelFile.Load<T>(path);
         DataRequest request = saved.Resolve(settings.Data, settings.DataGiven, settings.LimitGiven);
-        LoadedData<T> data = RequireSamples(DataLoader.Load<T>(request, PixelScaling.UnitInterval));
+        LoadedData<T> data = DataLoader.Load<T>(request, PixelScaling.UnitInterval);
+        ModelChecks.CheckNotEmpty(data.Train, "training", data.Description);
         ModelChecks.CheckFits(model.Network, data.Train, path);
         TrainingSession<T> session = TrainingSession<T>.Resume(model, path, saved.Loss == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax, settings.Epochs, settings.Threads, settings.LearningRateGiven ? settings.LearningRate : null);
         string[] changed = [.. settings.RecipeOptionsGiven.Where(o => !SameAsModel(o, settings, model, session.ResumedOptions!, session.ResumedOptimizer!, saved.Loss))];
@@ -105,10 +101,6 @@ internal static class TrainRunner
         ModelMetadata Metadata(Network<T> network) => saved with { Dataset = request.Name, DataDirectory = request.Directory, Limit = request.Limit };
         return Train(settings, console, data, model.Normalization, session, Metadata, modelPath, description, cancellationToken);
     }
-
-    private static LoadedData<T> RequireSamples<T>(LoadedData<T> data)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        data.Train.Count > 0 ? data : throw new InvalidDataException($"The training set of {data.Description} has no samples.");
 
     private static ArgumentException RecipeChange(IEnumerable<string> options) => new(
         $"{string.Join(", ", options)} cannot change on --resume: a resumed run keeps the model file's architecture, element type, optimizer, batches, penalties, seed and shards (its weights depend on them), and --init and --schedule only start a new model; --epochs, --lr, --threads, the data and the output options apply.");

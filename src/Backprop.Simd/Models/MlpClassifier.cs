@@ -215,23 +215,19 @@ public sealed class MlpClassifier<T>
     public int Predict(ReadOnlySpan<T> features)
     {
         int classes = ClassCount;
-        if (classes <= 256)
-        {
-            Span<T> logits = stackalloc T[classes];
-            Network.Predict(features, logits);
-            return Kernels.ArgMax<T>(logits);
-        }
-
-        T[] rented = ArrayPool<T>.Shared.Rent(classes);
+        T[]? rented = classes <= 256 ? null : ArrayPool<T>.Shared.Rent(classes);
+        Span<T> logits = rented is null ? stackalloc T[classes] : rented.AsSpan(0, classes);
         try
         {
-            Span<T> logits = rented.AsSpan(0, classes);
             Network.Predict(features, logits);
             return Kernels.ArgMax<T>(logits);
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(rented);
+            if (rented is not null)
+            {
+                ArrayPool<T>.Shared.Return(rented);
+            }
         }
     }
 

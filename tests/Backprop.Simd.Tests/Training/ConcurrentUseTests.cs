@@ -21,21 +21,15 @@ public sealed class ConcurrentUseTests
     public async Task A_second_thread_cannot_use_a_trainer_while_it_trains()
     {
         var trainer = new Trainer<float>(SyntheticData.Mlp<float>(6, 8, 3, seed: 5), new SoftmaxCrossEntropy<float>(), new Adam<float>(0.01), new TrainingOptions { Epochs = 2, BatchSize = 16 });
-        using var inCallback = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var progress = new RecordingProgress<EpochMetrics>(_ =>
-        {
-            inCallback.Set();
-            release.Wait();
-        });
-        Task<TrainingHistory> fit = Task.Run(() => trainer.Fit(s_data.Inputs, s_data.Targets, progress));
-        inCallback.Wait();
+        using var gate = new CallbackGate();
+        Task<TrainingHistory> fit = Task.Run(() => trainer.Fit(s_data.Inputs, s_data.Targets, gate));
+        gate.WaitUntilInside();
 
         Assert.Contains("in use by another thread", Assert.Throws<InvalidOperationException>(() => trainer.Fit(s_data.Inputs, s_data.Targets)).Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => trainer.TrainStep(s_data.Inputs, s_data.Targets));
         Assert.Throws<InvalidOperationException>(() => trainer.Evaluate(s_data.Inputs, s_data.Targets));
 
-        release.Set();
+        gate.Release();
         await fit;
         Assert.Equal(2 * 4, trainer.StepsCompleted);
         Assert.True(double.IsFinite(trainer.Evaluate(s_data.Inputs, s_data.Targets).Loss));
@@ -61,19 +55,13 @@ public sealed class ConcurrentUseTests
     public async Task A_classifier_fits_one_call_at_a_time()
     {
         var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 2, BatchSize = 16 });
-        using var inCallback = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var progress = new RecordingProgress<EpochMetrics>(_ =>
-        {
-            inCallback.Set();
-            release.Wait();
-        });
-        Task<TrainingHistory> fit = Task.Run(() => classifier.Fit(s_data.Inputs, s_data.Labels, progress));
-        inCallback.Wait();
+        using var gate = new CallbackGate();
+        Task<TrainingHistory> fit = Task.Run(() => classifier.Fit(s_data.Inputs, s_data.Labels, gate));
+        gate.WaitUntilInside();
 
         Assert.Throws<InvalidOperationException>(() => classifier.Fit(s_data.Inputs, s_data.Labels));
 
-        release.Set();
+        gate.Release();
         await fit;
         Assert.Equal(2, classifier.Trainer!.EpochsCompleted);
         classifier.Fit(s_data.Inputs, s_data.Labels);
@@ -87,5 +75,28 @@ public sealed class ConcurrentUseTests
         Network<float> network = Network<float>.Create(1, seed: 1).Dense(300, Activation.Relu).Dense(2).Build();
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => network.Forward(new Matrix<float>(10_000_000, 1), training: false));
         Assert.Contains("A batch of 10,000,000 rows x 300 columns is more than an array holds", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An epoch callback that holds its training call inside it until released: a call that is surely running.</summary>
+    private sealed class CallbackGate : IProgress<EpochMetrics>, IDisposable
+    {
+        private readonly ManualResetEventSlim _inside = new();
+        private readonly ManualResetEventSlim _release = new();
+
+        public void Report(EpochMetrics value)
+        {
+            _inside.Set();
+            _release.Wait();
+        }
+
+        public void WaitUntilInside() => _inside.Wait();
+
+        public void Release() => _release.Set();
+
+        public void Dispose()
+        {
+            _inside.Dispose();
+            _release.Dispose();
+        }
     }
 }
