@@ -66,6 +66,112 @@ public sealed class WorkerPoolTests
         }
     }
 
+    [Fact]
+    public async Task The_caller_runs_every_item_itself_while_a_worker_is_kept_off_its_core()
+    {
+        // The worker is held between waking and looking at the job, as when another process holds its core: the
+        // caller must finish the whole job alone instead of waiting for it.
+        var pool = new WorkerPool(1);
+
+        // Not disposed: the worker thread may still be about to wait on it when the test ends.
+        var gate = new ManualResetEventSlim(false);
+        pool.BeforeWorkerLooks = () => gate.Wait();
+        for (int job = 0; job < 3; job++)
+        {
+            var work = new ThreadRecordingWork(8);
+            int caller = 0;
+            Task run = Task.Run(() =>
+            {
+                caller = Environment.CurrentManagedThreadId;
+                pool.Run(work, 8, 2);
+            });
+
+            // A pool that waits for the held worker never returns: time out instead of hanging the test run.
+            await run.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.All(work.Threads, t => Assert.Equal(caller, t));
+        }
+
+        // Released, the worker sees only finished jobs and runs nothing of them; later jobs still run each item once.
+        var earlier = new CountingWork(8);
+        pool.Run(earlier, 8, 2);
+        pool.BeforeWorkerLooks = null;
+        gate.Set();
+        for (int job = 0; job < 200; job++)
+        {
+            var work = new CountingWork(5);
+            pool.Run(work, 5, 2);
+            Assert.All(work.Runs, r => Assert.Equal(1, r));
+        }
+
+        Assert.All(earlier.Runs, r => Assert.Equal(1, r));
+    }
+
+    [Fact]
+    public void Workers_that_wake_late_never_run_an_item_twice_or_one_of_a_finished_job()
+    {
+        var pool = new WorkerPool(2);
+        var random = new Random(7);
+        pool.BeforeWorkerLooks = () =>
+        {
+            int delay;
+            lock (random)
+            {
+                delay = random.Next(4);
+            }
+
+            if (delay > 0)
+            {
+                Thread.Sleep(delay - 1);
+            }
+        };
+        var jobs = new List<CountingWork>();
+        for (int job = 0; job < 300; job++)
+        {
+            int count = 1 + (job % 9);
+            var work = new CountingWork(count);
+            jobs.Add(work);
+            pool.Run(work, count, 3);
+            Assert.All(work.Runs, r => Assert.Equal(1, r));
+        }
+
+        pool.BeforeWorkerLooks = null;
+        Thread.Sleep(20);
+        Assert.All(jobs, w => Assert.All(w.Runs, r => Assert.Equal(1, r)));
+    }
+
+    [Fact]
+    public void The_caller_waits_for_an_item_a_worker_has_started()
+    {
+        var pool = new WorkerPool(1);
+        var work = new SlowItemWork(count: 2, slowItem: 1);
+        pool.Run(work, 2, 2);
+        Assert.Equal(2, work.Finished);
+    }
+
+    private sealed class ThreadRecordingWork(int count) : IParallelWork
+    {
+        public int[] Threads { get; } = new int[count];
+
+        public void Execute(int index) => Threads[index] = Environment.CurrentManagedThreadId;
+    }
+
+    private sealed class SlowItemWork(int count, int slowItem) : IParallelWork
+    {
+        private int _finished;
+
+        public int Finished => Volatile.Read(ref _finished);
+
+        public void Execute(int index)
+        {
+            if (index == slowItem && count > 1)
+            {
+                Thread.Sleep(30);
+            }
+
+            Interlocked.Increment(ref _finished);
+        }
+    }
+
     private sealed class CountingWork(int count) : IParallelWork
     {
         public int[] Runs { get; } = new int[count];

@@ -12,7 +12,11 @@ namespace Backprop.Simd.Numerics.Threading;
 /// <para>Items are dealt out statically first: with P participating threads, thread t (the caller is 0) runs items t,
 /// t + P, t + 2P, …, so that an item index lands on the same core call after call and finds its data (a GEMM's slice
 /// of B, a shard's buffers, a chunk of the gradients) still in that core's cache. A thread that runs out then takes
-/// any item nobody has claimed yet, so a descheduled thread delays the job by at most the items it already holds.</para>
+/// any item nobody has claimed yet.</para>
+/// <para>The caller never waits for a worker that has not started: a job is done when its items are, so the caller
+/// waits only for items a running worker has claimed. A worker that another process keeps off its core costs the job
+/// at most the items the caller then runs itself, never a scheduler quantum; when it wakes late it finds every item of
+/// that job claimed and does nothing.</para>
 /// <para>One job runs at a time. A caller that finds the pool busy (another thread's job, or a nested call from inside a
 /// job) runs its items on its own thread instead: the items produce the same results whichever thread runs them,
 /// so this changes speed, never results.</para>
@@ -31,12 +35,17 @@ internal sealed class WorkerPool
     private readonly Worker[] _workers;
     private readonly ManualResetEventSlim _done = new(false, SpinCount);
     private int _busy;
+
+    // The published job. The caller writes these fields between two increments of _sequence (odd while it writes); a
+    // worker that wakes at any time copies them and keeps the copy only if the sequence was even and unchanged, so it
+    // never mixes the fields of two jobs.
+    private int _sequence;
     private IParallelWork? _work;
     private int _count;
     private int _participants;
-    private int _generation;
-    private int[] _claims = [];
-    private int _pending;
+    private long _generation;
+    private long[] _claims = [];
+    private int _completed;
     private Exception? _failure;
 
     /// <summary>A pool with its own workers (the library uses <see cref="Shared"/>; tests make private ones).</summary>
@@ -45,12 +54,18 @@ internal sealed class WorkerPool
         _workers = new Worker[workerCount];
     }
 
-    /// <summary>The generation the next job will have minus one: lets a test bring the 2^32-job wrap-around near.</summary>
-    internal int LastGeneration
+    /// <summary>The generation the next job will have minus one: lets a test bring the wrap-around of job numbers near.</summary>
+    internal long LastGeneration
     {
         get => _generation;
         set => _generation = value;
     }
+
+    /// <summary>
+    /// Called by a worker between waking and looking at the published job (null in production): a test holds a worker
+    /// here to stand for one that another process keeps off its core.
+    /// </summary>
+    internal Action? BeforeWorkerLooks { get; set; }
 
     /// <summary>The process-wide pool: one worker per processor beyond the caller's own thread.</summary>
     public static WorkerPool Shared { get; } = new(Math.Max(0, Environment.ProcessorCount - 1));
@@ -82,41 +97,70 @@ internal sealed class WorkerPool
 
         try
         {
-            if (_claims.Length < count)
-            {
-                _claims = new int[count];
-            }
-
-            _work = work;
-            _count = count;
-            _participants = helpers + 1;
-            if (++_generation == 0)
-            {
-                // A claim holds the generation of the job that made it; after 2^32 jobs the values come round again,
-                // so old claims are erased then, or a stale one could match and its item be skipped.
-                Array.Clear(_claims);
-                _generation = 1;
-            }
-
-            _failure = null;
-            _pending = helpers;
-            _done.Reset();
+            Publish(work, count, helpers + 1);
             for (int i = 0; i < helpers; i++)
             {
                 (_workers[i] ??= new Worker(this, i)).Start();
             }
 
             ExecuteItems(0);
-            WaitFor(_done);
-            _work = null;
-            if (_failure is not null)
+            WaitForItems(count);
+            Exception? failure = _failure;
+            Publish(null, 0, 0);
+            if (failure is not null)
             {
-                ExceptionDispatchInfo.Throw(_failure);
+                ExceptionDispatchInfo.Throw(failure);
             }
         }
         finally
         {
             Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Makes a job (or, with null, the absence of one) visible to the workers as one consistent set of fields.</summary>
+    private void Publish(IParallelWork? work, int count, int participants)
+    {
+        Interlocked.Increment(ref _sequence);
+        if (work is not null)
+        {
+            if (_claims.Length < count)
+            {
+                _claims = new long[count];
+            }
+
+            if (++_generation <= 0)
+            {
+                // A claim holds the number of the job that made it, and never-claimed slots hold 0; should the numbers
+                // ever come round, old claims are erased, or a stale one could match and its item be skipped.
+                Array.Clear(_claims);
+                _generation = 1;
+            }
+
+            _completed = 0;
+            _failure = null;
+        }
+
+        _work = work;
+        _count = count;
+        _participants = participants;
+        Interlocked.Increment(ref _sequence);
+    }
+
+    /// <summary>Returns once <paramref name="count"/> items have finished: spins, then blocks until the last one signals.</summary>
+    private void WaitForItems(int count)
+    {
+        while (Volatile.Read(ref _completed) < count)
+        {
+            // A signal the previous job's last item gave after its caller had already seen it finish is cleared here;
+            // the counter, read again after the reset, decides.
+            _done.Reset();
+            if (Volatile.Read(ref _completed) >= count)
+            {
+                return;
+            }
+
+            WaitFor(_done);
         }
     }
 
@@ -149,36 +193,71 @@ internal sealed class WorkerPool
         signal.Wait();
     }
 
-    /// <summary>The items dealt to participant <paramref name="slot"/>, then any left unclaimed.</summary>
+    /// <summary>The items dealt to participant <paramref name="slot"/>, then any left unclaimed, of the job published now.</summary>
     private void ExecuteItems(int slot)
     {
-        IParallelWork work = _work!;
-        int count = _count;
-        int participants = _participants;
-        int generation = _generation;
-        int[] claims = _claims;
-        for (int i = slot; i < count; i += participants)
+        IParallelWork? work;
+        int count, participants;
+        long generation;
+        long[] claims;
+        var spinner = default(SpinWait);
+        while (true)
         {
-            TryExecute(work, claims, i, generation);
-        }
-
-        for (int i = 0; i < count; i++)
-        {
-            if (Volatile.Read(ref claims[i]) != generation)
+            int sequence = Volatile.Read(ref _sequence);
+            work = Volatile.Read(ref _work);
+            count = Volatile.Read(ref _count);
+            participants = Volatile.Read(ref _participants);
+            generation = Volatile.Read(ref _generation);
+            claims = Volatile.Read(ref _claims);
+            if ((sequence & 1) == 0 && Volatile.Read(ref _sequence) == sequence)
             {
-                TryExecute(work, claims, i, generation);
+                break;
             }
-        }
-    }
 
-    /// <summary>Runs item <paramref name="index"/> unless another thread claimed it first in this generation.</summary>
-    private void TryExecute(IParallelWork work, int[] claims, int index, int generation)
-    {
-        if (Interlocked.Exchange(ref claims[index], generation) == generation)
+            spinner.SpinOnce(-1);
+        }
+
+        if (work is null)
         {
             return;
         }
 
+        for (int i = slot; i < count; i += participants)
+        {
+            TryExecute(work, claims, i, generation, count);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            if (Volatile.Read(ref claims[i]) < generation)
+            {
+                TryExecute(work, claims, i, generation, count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs item <paramref name="index"/> unless it is claimed already: by this job (another thread runs it) or by a
+    /// later one (this thread woke after its job had finished and holds a stale copy of it).
+    /// </summary>
+    private void TryExecute(IParallelWork work, long[] claims, int index, long generation, int count)
+    {
+        long claim = Volatile.Read(ref claims[index]);
+        while (claim < generation)
+        {
+            long seen = Interlocked.CompareExchange(ref claims[index], generation, claim);
+            if (seen == claim)
+            {
+                Execute(work, index, count);
+                return;
+            }
+
+            claim = seen;
+        }
+    }
+
+    private void Execute(IParallelWork work, int index, int count)
+    {
         try
         {
             work.Execute(index);
@@ -187,11 +266,8 @@ internal sealed class WorkerPool
         {
             Interlocked.CompareExchange(ref _failure, ex, null);
         }
-    }
 
-    private void WorkerFinished()
-    {
-        if (Interlocked.Decrement(ref _pending) == 0)
+        if (Interlocked.Increment(ref _completed) == count)
         {
             _done.Set();
         }
@@ -224,8 +300,8 @@ internal sealed class WorkerPool
             {
                 WaitFor(_start);
                 _start.Reset();
+                _pool.BeforeWorkerLooks?.Invoke();
                 _pool.ExecuteItems(_slot);
-                _pool.WorkerFinished();
             }
         }
     }
