@@ -6,9 +6,10 @@ using Backprop.Simd.Numerics;
 namespace Backprop.Simd.Benchmarks;
 
 /// <summary>
-/// <c>infer [--threads T] [--batch B] [--reps R]</c>: 784-256-128-10 (ReLU, float) inference, as in
+/// <c>infer [--threads T] [--batch B] [--reps R] [--busy-cores N]</c>: 784-256-128-10 (ReLU, float) inference, as in
 /// <see cref="InferenceBenchmarks"/>: single-sample latency (each call timed alone: median, 90th and 99th percentile)
-/// and the median time of one B-sample batch; one JSON line.
+/// and the median time of one B-sample batch; one JSON line. With <c>--busy-cores N</c>, N threads of another process
+/// spin throughout (see <see cref="BusyCores"/>).
 /// </summary>
 internal static class QuickInfer
 {
@@ -25,6 +26,7 @@ internal static class QuickInfer
         float[] sample = inputs.AsSpan()[..784].ToArray();
         var output = new float[10];
 
+        using BusyCores busy = BusyCores.Start(options.GetInt("busy-cores", 0));
         var warmup = Stopwatch.StartNew();
         while (warmup.Elapsed.TotalSeconds < 1)
         {
@@ -61,6 +63,7 @@ internal static class QuickInfer
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["threads"] = threads,
+            ["busy_cores"] = options.GetInt("busy-cores", 0),
             ["single_us_p50"] = Math.Round(single[single.Length / 2] * 1e6, 2),
             ["single_us_p90"] = Math.Round(single[single.Length * 9 / 10] * 1e6, 2),
             ["single_us_p99"] = Math.Round(single[single.Length * 99 / 100] * 1e6, 2),

@@ -9,11 +9,12 @@ using Backprop.Simd.Training;
 namespace Backprop.Simd.Benchmarks;
 
 /// <summary>
-/// <c>train [--recipe mlp|deep|one50] [--samples N] [--epochs E] [--threads T] [--shards S] [--batch B] [--dtype f32|f64] [--optimizer sgd|adam]</c>:
+/// <c>train [--recipe mlp|deep|one50] [--samples N] [--epochs E] [--threads T] [--shards S] [--batch B] [--dtype f32|f64] [--optimizer sgd|adam] [--busy-cores N]</c>:
 /// times epochs of 784-256-128-10 (ReLU, softmax cross-entropy, batch 128; <c>mlp</c>) or of the notebook's deep
 /// recipe (<c>deep</c>, [250, 50, 10]) or one-hidden-layer recipe (<c>one50</c>) on synthetic data of MNIST's shape and prints one JSON line per epoch.
 /// Each line carries a SHA-256 of the weights after that epoch, so runs with different thread counts (same shards) can
-/// be checked for bitwise-identical training on any machine.
+/// be checked for bitwise-identical training on any machine. With <c>--busy-cores N</c>, N threads of another process spin
+/// throughout (see <see cref="BusyCores"/>).
 /// </summary>
 internal static class QuickTrain
 {
@@ -36,6 +37,7 @@ internal static class QuickTrain
         Trainer<T> trainer = notebook
             ? Workloads.Notebook<T>(recipe == "deep" ? [250, 50, 10] : [50], threads, shards)
             : Workloads.Mlp<T>(threads, shards, options.GetInt("batch", 128), options.Get("optimizer", "sgd") == "adam");
+        using BusyCores busy = BusyCores.Start(options.GetInt("busy-cores", 0));
         for (int e = 0; e < epochs; e++)
         {
             long before = GC.GetTotalAllocatedBytes(true);
@@ -48,6 +50,7 @@ internal static class QuickTrain
                 ["recipe"] = recipe,
                 ["dtype"] = typeof(T) == typeof(float) ? "f32" : "f64",
                 ["threads"] = threads,
+                ["busy_cores"] = options.GetInt("busy-cores", 0),
                 ["epoch"] = e + 1,
                 ["seconds"] = Math.Round(seconds, 4),
                 ["loss"] = trainer.History[^1].Loss,
