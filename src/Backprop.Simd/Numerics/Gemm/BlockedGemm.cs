@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Backprop.Simd.Numerics.GemmKernels;
 
 /// <summary>
-/// The BLIS five loops around a micro-kernel (gemm-notes §3), over one thread's slice of C:
+/// The BLIS five loops around a micro-kernel (docs/gemm.md), over one thread's slice of C:
 /// JC over N by NC → PC over K by KC (pack B) → IC over M by MC (pack A) → JR by NR → IR by MR → kernel, merge.
 /// </summary>
 internal static unsafe class BlockedGemm<T, TKernel>
@@ -40,23 +40,14 @@ internal static unsafe class BlockedGemm<T, TKernel>
         T* packedB = (T*)scratch.B.Get((nuint)(ncMax * kcMax * sizeof(T)));
         T* tile = (T*)scratch.Tile.Get((nuint)(mr * nr * sizeof(T)));
 
-        // A row-major op(A) is read in place by the kernels, whole MR-row panels of it; only a last partial panel is
-        // packed (zero-padded). Packing A transposed it into MR-wide groups at about a cycle per element, on a block
-        // that an NN product reuses for only N / NR panels: in place, interleaved medians went [1190,784]x[784,50]
-        // double 63 → 73 GFLOP/s, [256,784]x[784,256] float 166 → 173, [64,784]x[784,256] 148 → 153, and the
-        // notebook's one-hidden-layer recipe trained 9 % faster. A transposed A (dW = Xᵀ dY) is still packed: its rows
-        // are not k-contiguous. So is an A whose rows lie a multiple of 4 KiB apart: its MR rows then share the same L1
-        // sets (and alias in the load unit), and on two threads [1024,1024]x[1024,1000] float fell from 296 to 180 GFLOP/s.
+        // A row-major op(A) is read in place, whole MR-row panels of it, because an NN product reuses a packed block for
+        // only N / NR panels; a transposed A (dW = Xᵀ dY) is packed since its rows are not k-contiguous, and so is an A
+        // whose rows lie a multiple of 4 KiB apart, since its MR rows would then share the same L1 sets.
         bool directA = !problem.TransA && problem.Lda * sizeof(T) % AliasingStride != 0;
 
         // A row-major op(B) is read in place too, full NR-column panels of it, when this slice of C has at most MC rows:
-        // each panel then serves at most MC / MR tiles, too few to repay a pack that reads and writes the whole block
-        // (at 64 rows, a minibatch shard's forward product, packing W took about 13 % of the product's time). Interleaved
-        // medians, one thread: [64,784]x[784,256] float 156 → 180 GFLOP/s, [32,784]x[784,256] 135 → 175,
-        // [144,784]x[784,256] 195 → 206, double [64,784]x[784,256] 77 → 88; on two threads [128,784]x[784,256] 294 → 354.
-        // From 256 rows on, in place and packed measured the same, so taller slices keep the contiguous packed panels.
-        // Unlike A, rows 4 KiB apart gain as well (the kernel reads one row of B per step, not MR rows at once):
-        // [64,1024]x[1024,1024] float 156 → 174, double [64,1024]x[1024,512] 64 → 82.
+        // each panel then serves at most MC / MR tiles, too few to repay a pack of the whole block (rows 4 KiB apart are
+        // no obstacle here: the kernel reads one row of B per step, not MR rows at once).
         bool directB = !problem.TransB && m1 - m0 <= TKernel.Mc;
 
         for (int jc = n0; jc < n1; jc += TKernel.Nc)
@@ -86,11 +77,8 @@ internal static unsafe class BlockedGemm<T, TKernel>
                         T* panelB = jr < fullB ? problem.BAt(pc, jc + jr) : packedB + ((nint)jr * kc);
                         nint ldb = jr < fullB ? problem.Ldb : nr;
                         int cols = Math.Min(nr, nc - jr);
-                        // A last panel of at most one vector's columns (double N = 50: 2 of 16) runs the one-vector
-                        // tile. Interleaved, ten rounds: [2380,784]x[784,50] double 50 → 54 GFLOP/s (best 71 → 78),
-                        // [784,2380]ᵀx[2380,50] 39 → 47; the one-hidden-layer recipe 8 % faster per epoch on one thread.
-                        // Its two more kernel instantiations run as tier-0 code for a while: a process's first epoch
-                        // of that recipe on 2 threads took about 0.2 s longer.
+                        // A last panel of at most one vector's columns (double N = 50 leaves 2 of 16) runs the
+                        // one-vector tile rather than a whole tile of zeros.
                         bool firstVectorOnly = 2 * cols <= nr;
                         for (int ir = 0; ir < mc; ir += mr)
                         {

@@ -6,7 +6,7 @@ namespace Backprop.Simd.Numerics.GemmKernels;
 /// <summary>
 /// Plans a GEMM (kernel, orientation, thread grid) and runs it. Threads split only M and N, never K, and every
 /// thread uses the same K blocking, so each element of C is computed by one thread in one fixed order: the result
-/// is bitwise identical for any thread count (gemm-notes §6, §8).
+/// is bitwise identical for any thread count (docs/gemm.md, "Threads and determinism").
 /// </summary>
 internal static unsafe class GemmEngine<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -104,9 +104,8 @@ internal static unsafe class GemmEngine<T>
     /// A single row split by K blocks instead of columns: each block is one work item, so a thread streams whole,
     /// contiguous runs of B's rows (the same blocks on the same thread call after call, which keeps them in its L2)
     /// into the block's partial row, and the caller merges the partials into C in block order: exactly the merges the
-    /// one-thread path performs, so the bits are the same. A column split had each thread read half of every row of
-    /// B, which defeated the prefetchers: a 784 x 256 float layer took 6.0 µs on two threads, and 4.1 µs so
-    /// (6.2 µs on one).
+    /// one-thread path performs, so the bits are the same. A column split would have each thread read half of every
+    /// row of B, which defeats the prefetchers.
     /// </summary>
     private static void RunRowByKBlocks(in GemmProblem<T> problem, GemmKernelKind kind, int threads)
     {
@@ -144,9 +143,8 @@ internal static unsafe class GemmEngine<T>
     /// A product with few columns (the 10-class output layer) wastes most of an NR-wide tile; computed as
     /// Cᵀ = op(B)ᵀ op(A)ᵀ the short side fills MR rows instead. Same operations per element, so same bits. The rewrite
     /// costs something too (the long operand packed with transposes, C written transposed) while the product as given
-    /// reads a row-major A in place, so it pays only when the tiles' useful fraction at least doubles: float N = 10
-    /// (12 x 32 tile: 2.75x) still swaps ([512,512]x[512,10] 55 → 67 GFLOP/s), double N = 10 (12 x 16 tile: 1.4x) no
-    /// longer does ([128,128]x[128,10] 43 → 47, [2380,50]x[50,10] 36 → 56 GFLOP/s), nor float N = 16 or 24 (71 → 83, 103 → 117).
+    /// reads a row-major A in place, so it pays only when the tiles' useful fraction at least doubles (float N = 10 on a
+    /// 12 x 32 tile: 2.75x; double N = 10 on 12 x 16: 1.4x, not swapped).
     /// </summary>
     internal static bool ShouldSwap(int m, int n, int mr, int nr)
     {

@@ -6,19 +6,16 @@ using System.Runtime.Intrinsics.X86;
 namespace Backprop.Simd.Numerics.GemmKernels;
 
 /// <summary>
-/// Packs blocks of op(A) and op(B) into the micro-panel layout the kernels read sequentially (gemm-notes §4):
+/// Packs blocks of op(A) and op(B) into the micro-panel layout the kernels read sequentially:
 /// A as <c>kc</c> groups of MR row values, B as <c>kc</c> groups of NR column values, the last panel zero-padded
 /// so that one kernel serves every tile.
 /// </summary>
 internal static unsafe class Packing
 {
     /// <summary>
-    /// How many rows ahead a pack of short row segments prefetches. A transposing pack reads four rows at a time for
-    /// only kc elements each, too short a stream for the hardware prefetcher to ramp up, so without help each group
-    /// of rows starts on cache misses
-    /// (the four row loads were ~60 % of the driver's own time in a profile of batch inference, whose inputs come from
-    /// memory). 16 rows (four groups) ahead: interleaved runs of a 10,000-sample prediction on one thread were 2–4 %
-    /// faster than without, 4 and 8 rows ahead less so.
+    /// How many rows ahead a pack of short row segments prefetches: a transposing pack reads four rows at a time for
+    /// only kc elements each, too short a stream for the hardware prefetcher to ramp up, and four groups ahead
+    /// measured best (docs/gemm.md).
     /// </summary>
     private const int PrefetchRows = 16;
 
@@ -60,9 +57,8 @@ internal static unsafe class Packing
     /// <paramref name="count"/>. Row by row across all panels, so each source row segment is read once, front to back;
     /// panel by panel would touch every row once per panel and, for a tall K, stream the source from L3 many times.
     /// With <paramref name="prefetch"/> (A's pack, where each row contributes a short segment of mc elements, the
-    /// dW = Xᵀ dY case) the segment <see cref="PrefetchRows"/> rows down is prefetched: interleaved medians of
-    /// [784 x 1190] x [1190 x 250] went 150 → 168 GFLOP/s (double 74 → 79). B's rows are read whole and in sequence,
-    /// which the hardware prefetcher follows; prefetching them too made the NN products slightly slower.
+    /// dW = Xᵀ dY case) the segment <see cref="PrefetchRows"/> rows down is prefetched; B's rows are read whole and in
+    /// sequence, which the hardware prefetcher follows by itself.
     /// </summary>
     public static void PackRowPanels<T>(T* source, nint ld, int kc, int count, int width, T* destination, bool prefetch)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -10,10 +10,9 @@ namespace Backprop.Simd.Numerics.GemmKernels;
 internal static unsafe class RowKernel
 {
     /// <summary>
-    /// Sixteen vectors of columns at a time where AVX-512's 32 registers hold them (a 256-float layer in one pass,
-    /// which streams B's rows whole: 30 % faster than two passes over their halves), else eight (enough independent
-    /// accumulators to hide FMA latency), then four, then one, then the last columns as one masked vector where the
-    /// hardware masks loads (a 10-column float layer 0.5 → 0.25 µs), else as scalars.
+    /// Sixteen vectors of columns at a time where AVX-512's 32 registers hold them (a 256-float layer in one pass, which
+    /// streams B's rows whole), else eight (enough independent accumulators to hide FMA latency), then four, then one,
+    /// then the last columns as one masked vector where the hardware masks loads, else as scalars.
     /// </summary>
     public static void Run<T, TVector, TSimd>(nint kc, T* a, nint aStride, T* b, nint ldb, T* row, int n)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -8,7 +8,7 @@ namespace Backprop.Simd.Numerics.GemmKernels;
 /// <remarks>
 /// Per k: two vector loads of B, then for each row one broadcast of A and two multiply-adds. The accumulators are
 /// separate locals (never an array) so that the JIT keeps them in registers, and the epilogue only stores them to
-/// the tile buffer: any branch there makes the JIT spill accumulators inside the loop (gemm-notes §6). The tests
+/// the tile buffer: any branch there makes the JIT spill accumulators inside the loop. The tests
 /// on <c>TWidth</c> are no branches: the JIT decides them when it specialises the method.
 /// </remarks>
 internal static unsafe class Tile12x2<T, TVector, TSimd>

@@ -6,7 +6,7 @@ namespace Backprop.Simd.Numerics.GemmKernels;
 /// <summary>
 /// Writes a kernel's raw accumulators into C, applying alpha and beta: on the first K block
 /// C = alpha acc + beta C (C = alpha acc when beta is 0, without reading C: it may hold NaN), on later blocks
-/// C = alpha acc + C. Kept apart from the kernel so that the kernel's epilogue stays branch-free (gemm-notes §6).
+/// C = alpha acc + C. Kept apart from the kernel so that the kernel's epilogue stays branch-free.
 /// </summary>
 internal static unsafe class TileMerge
 {

@@ -5,7 +5,7 @@ namespace Backprop.Simd.Numerics.GemmKernels;
 
 /// <summary>
 /// The AVX2+FMA path: a 6 x 16 float (6 x 8 double) tile, 12 ymm accumulators, as in BLIS haswell/zen: with only 16
-/// ymm registers any 24-accumulator shape spills (gemm-notes §5).
+/// ymm registers any 24-accumulator shape spills.
 /// </summary>
 /// <remarks>
 /// Block sizes for Zen 2/3 (32 KiB L1d, 512 KiB L2): KC = 256 keeps the 16 KiB B micro-panel in half of L1; MC = 144
