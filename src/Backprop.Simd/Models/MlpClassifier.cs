@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
+using Backprop.Simd.Metrics;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
 using Backprop.Simd.Numerics.Kernels;
@@ -280,6 +281,28 @@ public sealed class MlpClassifier<T>
         }
 
         return predicted.Length == 0 ? double.NaN : (double)correct / predicted.Length;
+    }
+
+    /// <summary>
+    /// The accuracy, confusion matrix and per-class precision, recall and F1 (with macro and weighted averages) of the
+    /// predictions for labelled samples.
+    /// </summary>
+    /// <param name="features">The samples, [n x features]; at least one.</param>
+    /// <param name="labels">Their classes, each in [0, <see cref="ClassCount"/>).</param>
+    /// <returns>The report over the classifier's <see cref="ClassCount"/> classes.</returns>
+    /// <exception cref="ArgumentException">The number of labels differs from the number of samples, or there are none.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, <see cref="ClassCount"/>); the message names the first such index.</exception>
+    /// <exception cref="InvalidOperationException">Not fitted yet.</exception>
+    public ClassificationReport Evaluate(Matrix<T> features, ReadOnlySpan<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (labels.Length != features.Rows)
+        {
+            throw new ArgumentException($"{features.Rows} samples but {labels.Length} labels.", nameof(labels));
+        }
+
+        Data.OneHot.CheckLabels(labels, ClassCount, nameof(labels));
+        return ClassificationReport.Create(labels, Predict(features), ClassCount);
     }
 
     private Network<T> Build(int features, int classes)
