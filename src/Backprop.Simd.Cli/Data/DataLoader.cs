@@ -114,5 +114,5 @@ internal static class DataLoader
 
     private static Dataset<T> Take<T>(Dataset<T> data, int limit)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        limit >= data.Count ? data : data.Split(limit).First;
+        limit >= data.Count ? data : data.Split(limit).HeldOut;
 }

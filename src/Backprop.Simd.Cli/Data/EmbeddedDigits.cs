@@ -35,7 +35,8 @@ internal static class EmbeddedDigits
         using Stream labels = Open(LabelsResource);
         Dataset<T> all = Dataset<T>.LoadIdx(images, labels, classCount: 10, scaling);
         all.Shuffle(ShuffleSeed);
-        return all.Split(TestCount);
+        DatasetSplit<T> split = all.Split(TestCount);
+        return (split.HeldOut, split.Remaining);
     }
 
     private static Stream Open(string name) =>

@@ -8,12 +8,13 @@ namespace Backprop.Simd.Data;
 /// each in [0, <see cref="ClassCount"/>).
 /// </summary>
 /// <remarks>
-/// Typical use, as in the MNIST notebook: load, shuffle with a fixed seed, hold out the first rows for validation,
+/// Typical use, as in the MNIST notebook: load, shuffle with a fixed seed, hold out the first rows as the test set,
 /// fit a <see cref="Standardizer{T}"/> on the training rows and apply it to both:
 /// <code>
 /// var all = Dataset&lt;float&gt;.LoadIdx("images.gz", "labels.gz", classCount: 10);
 /// all.Shuffle(42);
-/// var (validation, train) = all.Split(500);
+/// DatasetSplit&lt;float&gt; split = all.Split(heldOutCount: 500);
+/// Dataset&lt;float&gt; test = split.HeldOut, train = split.Remaining;
 /// </code>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
@@ -85,18 +86,21 @@ public sealed class Dataset<T>
         }
     }
 
-    /// <summary>Splits into the first <paramref name="firstCount"/> samples and the rest, as two independent copies.</summary>
-    /// <param name="firstCount">The size of the first part, in [0, <see cref="Count"/>].</param>
-    /// <returns>The first part and the remaining samples, in order.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstCount"/> is outside [0, <see cref="Count"/>].</exception>
-    public (Dataset<T> First, Dataset<T> Remaining) Split(int firstCount)
+    /// <summary>
+    /// Holds out the first <paramref name="heldOutCount"/> samples (a test or validation set; shuffle first for a
+    /// random one) from the rest (the training set), as two independent copies.
+    /// </summary>
+    /// <param name="heldOutCount">The size of <see cref="DatasetSplit{T}.HeldOut"/>, in [0, <see cref="Count"/>].</param>
+    /// <returns>The held-out samples and the remaining ones, each in order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="heldOutCount"/> is outside [0, <see cref="Count"/>].</exception>
+    public DatasetSplit<T> Split(int heldOutCount)
     {
-        if ((uint)firstCount > (uint)Count)
+        if ((uint)heldOutCount > (uint)Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(firstCount), firstCount, $"Cannot take {firstCount} samples from a data set of {Count}.");
+            throw new ArgumentOutOfRangeException(nameof(heldOutCount), heldOutCount, $"Cannot hold out {heldOutCount} samples from a data set of {Count}.");
         }
 
-        return (Take(0, firstCount), Take(firstCount, Count - firstCount));
+        return new DatasetSplit<T>(Take(0, heldOutCount), Take(heldOutCount, Count - heldOutCount));
     }
 
     /// <summary>The labels one-hot encoded: a new [samples x classes] matrix.</summary>

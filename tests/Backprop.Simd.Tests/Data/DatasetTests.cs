@@ -69,11 +69,12 @@ public sealed class DatasetTests
     }
 
     [Fact]
-    public void Split_returns_independent_parts_of_the_right_sizes()
+    public void Split_holds_out_the_first_samples_and_returns_the_remaining_ones_as_independent_copies()
     {
         Dataset<double> data = Tagged(20, 4, 5);
         data.Shuffle(42);
-        (Dataset<double> first, Dataset<double> rest) = data.Split(7);
+        DatasetSplit<double> split = data.Split(heldOutCount: 7);
+        Dataset<double> first = split.HeldOut, rest = split.Remaining;
 
         Assert.Equal(7, first.Count);
         Assert.Equal(13, rest.Count);
@@ -88,9 +89,11 @@ public sealed class DatasetTests
         first.Shuffle(1);
         Assert.Equal(before, data.Features[0, 0]);
 
-        Assert.Equal(0, data.Split(0).First.Count);
+        Assert.Equal(0, data.Split(0).HeldOut.Count);
         Assert.Equal(0, data.Split(20).Remaining.Count);
-        Assert.Throws<ArgumentOutOfRangeException>(() => data.Split(21));
+        Assert.Equal(20, data.Split(0).Remaining.Count);
+        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => data.Split(21));
+        Assert.Equal("heldOutCount", tooMany.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => data.Split(-1));
     }
 

@@ -27,7 +27,8 @@ public sealed class ReadmeExampleTests
         {
             Dataset<float> digits = Dataset<float>.LoadIdx(DataTestFiles.MnistImages, DataTestFiles.MnistLabels, classCount: 10);
             digits.Shuffle(seed: 42);
-            (Dataset<float> test, Dataset<float> train) = digits.Split(500);
+            DatasetSplit<float> split = digits.Split(heldOutCount: 500);
+            Dataset<float> test = split.HeldOut, train = split.Remaining;
 
             var classifier = new MlpClassifier<float>(new MlpClassifierOptions
             {
