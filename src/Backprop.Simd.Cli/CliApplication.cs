@@ -19,6 +19,14 @@ internal static class CliApplication
         root.Add(new BenchCommand().Create(console));
         root.Add(new DataCommand().Create(console));
         root.SetAction((_, cancellationToken) => Task.FromResult(DemoCommand.Run(console, DemoCommand.DefaultOutput, quick: false, threads: 0, cancellationToken)));
+        root.WithExamples(
+            new("backprop demo --quick", "Replay the notebook in a few seconds; the figures go to ./demo-output."),
+            new("backprop train -e 20 --layers 256,128 -o digits.bpm", "Train on the embedded digits and save the model."),
+            new("backprop eval -m digits.bpm", "Accuracy, confusion matrix, precision, recall and F1 on the model's test set."),
+            new("backprop predict -m digits.bpm --image seven.png", "Classify a picture."),
+            new("backprop <command> --help", "Each command's options and examples."));
+        ShortAliases.AddTo(root);
+        HelpExamples.AddTo(root);
         return root;
     }
 }

@@ -28,6 +28,18 @@ internal sealed class CliConsole
         }
     }
 
+    /// <summary>A terminal drawn by <paramref name="spectre"/> (a console of a fixed width in tests), with <paramref name="output"/> for plain lines.</summary>
+    internal CliConsole(IAnsiConsole spectre, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(spectre);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        Out = output;
+        Error = error;
+        IsTerminal = true;
+        Spectre = spectre;
+    }
+
     /// <summary>The command's output.</summary>
     public TextWriter Out { get; }
 

@@ -11,7 +11,7 @@ public sealed class BenchCommandTests
         CliRun run = await CliRun.RunAsync("bench", "--sizes", "32,48", "--samples", "200", "--threads", "1", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        JsonElement[] lines = run.JsonLines();
+        JsonElement[] lines = run.JsonLines("measurement");
         Assert.Equal(["gemm", "gemm", "train_epoch"], lines.Select(l => l.GetProperty("benchmark").GetString()));
         Assert.Equal([32, 48], lines[..2].Select(l => l.GetProperty("size").GetInt32()));
         Assert.All(lines[..2], l => Assert.True(l.GetProperty("gflops").GetDouble() > 0));
@@ -19,6 +19,12 @@ public sealed class BenchCommandTests
         Assert.Equal("784-256-128-10", lines[2].GetProperty("network").GetString());
         Assert.Equal(200, lines[2].GetProperty("samples").GetInt32());
         Assert.True(lines[2].GetProperty("samples_per_second").GetDouble() > 0);
+
+        JsonElement summary = run.JsonSummary();
+        Assert.Equal(4, run.JsonLines().Length);
+        Assert.Equal(lines.Take(2).Max(l => l.GetProperty("gflops").GetDouble()), summary.GetProperty("best_gflops").GetDouble());
+        Assert.Equal(lines[2].GetProperty("samples_per_second").GetDouble(), summary.GetProperty("samples_per_second").GetDouble());
+        Assert.Equal(lines[0].GetProperty("kernel").GetString(), summary.GetProperty("kernel").GetString());
     }
 
     [Fact]

@@ -29,6 +29,17 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         return document.RootElement.Clone();
     })];
 
+    /// <summary>The output's JSON objects whose "type" is <paramref name="type"/> ("epoch", "summary", ...).</summary>
+    public JsonElement[] JsonLines(string type) => [.. JsonLines().Where(o => o.TryGetProperty("type", out JsonElement t) && t.GetString() == type)];
+
+    /// <summary>The last JSON object of the output, which every --json command ends with: its summary.</summary>
+    public JsonElement JsonSummary()
+    {
+        JsonElement last = JsonLines()[^1];
+        Assert.Equal("summary", last.GetProperty("type").GetString());
+        return last;
+    }
+
     /// <summary>Asserts a user error: exit code 2, nothing on stdout, one line on stderr containing <paramref name="expected"/>.</summary>
     public void AssertUserError(string expected)
     {

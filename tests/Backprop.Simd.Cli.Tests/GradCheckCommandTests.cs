@@ -29,7 +29,7 @@ public sealed class GradCheckCommandTests
         CliRun run = await CliRun.RunAsync("gradcheck", "--layers", "4", "--activation", "sigmoid", "--loss", "mse", "--l2", "0.1", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        JsonElement[] tensors = run.JsonLines();
+        JsonElement[] tensors = run.JsonLines("tensor");
         Assert.Equal(["layer 0 weights", "layer 0 bias", "layer 2 weights", "layer 2 bias", "input"], tensors.Select(t => t.GetProperty("tensor").GetString()));
         Assert.All(tensors, t =>
         {
@@ -37,6 +37,11 @@ public sealed class GradCheckCommandTests
             Assert.InRange(t.GetProperty("max_relative_error").GetDouble(), 0, 1e-6);
             Assert.True(t.GetProperty("elements").GetInt32() > 0);
         });
+        JsonElement summary = run.JsonSummary();
+        Assert.Equal(6, run.JsonLines().Length);
+        Assert.True(summary.GetProperty("passed").GetBoolean());
+        Assert.Equal("6-4-3", summary.GetProperty("network").GetString());
+        Assert.Equal(tensors.Max(t => t.GetProperty("max_relative_error").GetDouble()), summary.GetProperty("max_relative_error").GetDouble());
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class ModelCommandTests : IDisposable
     {
         CliRun train = await Train("--epochs", "3", "--standardize", "--out", Model, "--json");
         Assert.True(train.ExitCode == 0, train.ToString());
-        double reported = train.JsonLines()[^1].GetProperty("test_accuracy").GetDouble();
+        double reported = train.JsonSummary().GetProperty("test_accuracy").GetDouble();
 
         CliRun eval = await CliRun.RunAsync("eval", "--model", Model, "--json");
 
@@ -39,10 +39,27 @@ public sealed class ModelCommandTests : IDisposable
         Assert.Equal(150, confusion.Sum(row => row.Sum()));
         Assert.Equal(reported, (double)Enumerable.Range(0, 3).Sum(c => confusion[c][c]) / 150);
         Assert.Equal(["0", "1", "2"], result.GetProperty("classes").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal("summary", result.GetProperty("type").GetString());
+
+        // The per-class figures and their averages follow from the confusion matrix (the library's report).
+        JsonElement[] classes = [.. result.GetProperty("classes").EnumerateArray()];
+        double macroF1 = 0;
+        for (int c = 0; c < 3; c++)
+        {
+            int predictedAs = confusion.Sum(row => row[c]), support = confusion[c].Sum();
+            Assert.Equal(support, classes[c].GetProperty("support").GetInt32());
+            Assert.Equal(predictedAs == 0 ? 0 : (double)confusion[c][c] / predictedAs, classes[c].GetProperty("precision").GetDouble(), 1e-12);
+            Assert.Equal((double)confusion[c][c] / support, classes[c].GetProperty("recall").GetDouble(), 1e-12);
+            Assert.Equal(2.0 * confusion[c][c] / (support + predictedAs), classes[c].GetProperty("f1").GetDouble(), 1e-12);
+            macroF1 += classes[c].GetProperty("f1").GetDouble() / 3;
+        }
+
+        Assert.Equal(macroF1, result.GetProperty("macro_avg").GetProperty("f1").GetDouble(), 1e-12);
+        Assert.Equal(reported, result.GetProperty("weighted_avg").GetProperty("recall").GetDouble(), 1e-12);
     }
 
     [Fact]
-    public async Task Eval_prints_the_confusion_matrix_and_per_class_precision_and_recall()
+    public async Task Eval_prints_the_confusion_matrix_and_per_class_precision_recall_and_f1_with_averages()
     {
         Assert.Equal(0, (await Train("--epochs", "2", "--out", Model)).ExitCode);
 
@@ -51,7 +68,10 @@ public sealed class ModelCommandTests : IDisposable
         Assert.True(eval.ExitCode == 0, eval.ToString());
         Assert.Contains(eval.OutputLines, l => l.StartsWith("accuracy ", StringComparison.Ordinal) && l.EndsWith(" of 150)", StringComparison.Ordinal));
         Assert.Contains(eval.OutputLines, l => l.StartsWith("│ true \\ predicted │ 0", StringComparison.Ordinal));
-        Assert.Contains(eval.OutputLines, l => l.StartsWith("│ class │ precision │ recall", StringComparison.Ordinal) && l.Contains("│ support │", StringComparison.Ordinal));
+        string[] Cells(string line) => line.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(eval.OutputLines, l => Cells(l).SequenceEqual(["class", "precision", "recall", "F1", "support"]));
+        Assert.Contains(eval.OutputLines, l => l.StartsWith("│ macro average ", StringComparison.Ordinal) && Cells(l)[^1] == "150");
+        Assert.Contains(eval.OutputLines, l => l.StartsWith("│ weighted average ", StringComparison.Ordinal) && Cells(l)[^1] == "150");
     }
 
     [Fact]
@@ -95,8 +115,8 @@ public sealed class ModelCommandTests : IDisposable
         CliRun resumed = await CliRun.RunAsync("train", "--resume", checkpoints, "--epochs", "2", "--json");
 
         Assert.True(first.ExitCode == 0 && resumed.ExitCode == 0, first + "\n" + resumed);
-        Assert.Equal([3, 4], resumed.JsonLines().Select(e => e.GetProperty("epoch").GetInt32()));
-        double[] Losses(CliRun run) => [.. run.JsonLines().Select(e => e.GetProperty("loss").GetDouble())];
+        Assert.Equal([3, 4], resumed.JsonLines("epoch").Select(e => e.GetProperty("epoch").GetInt32()));
+        double[] Losses(CliRun run) => [.. run.JsonLines("epoch").Select(e => e.GetProperty("loss").GetDouble())];
         double[] continued = [.. Losses(first), .. Losses(resumed)];
         Assert.Equal(Losses(straight), continued);
         Assert.Equal(4, ModelFile.ReadInfo(checkpoints).EpochsCompleted);
@@ -122,7 +142,7 @@ public sealed class ModelCommandTests : IDisposable
 
         CliRun resumed = await CliRun.RunAsync("train", "--resume", Model, "--epochs", "1", "--json");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
-        Assert.Equal(2, Assert.Single(resumed.JsonLines()).GetProperty("epoch").GetInt32());
+        Assert.Equal(2, Assert.Single(resumed.JsonLines("epoch")).GetProperty("epoch").GetInt32());
     }
 
     [Fact]

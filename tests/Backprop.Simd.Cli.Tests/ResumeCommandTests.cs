@@ -27,10 +27,10 @@ public sealed class ResumeCommandTests : IDisposable
         CliRun resumed = await CliRun.RunAsync("train", "--resume", model, "--epochs", "2", "--json");
 
         Assert.True(straight.ExitCode == 0 && first.ExitCode == 0 && resumed.ExitCode == 0, $"{straight}\n{first}\n{resumed}");
-        JsonElement[] continued = [.. first.JsonLines(), .. resumed.JsonLines()];
+        JsonElement[] continued = [.. first.JsonLines("epoch"), .. resumed.JsonLines("epoch")];
         Assert.All(continued, e => Assert.True(e.GetProperty("validation_loss").GetDouble() > 0));
-        Assert.Equal(Metric(straight.JsonLines(), "loss"), Metric(continued, "loss"));
-        Assert.Equal(Metric(straight.JsonLines(), "validation_loss"), Metric(continued, "validation_loss"));
+        Assert.Equal(Metric(straight.JsonLines("epoch"), "loss"), Metric(continued, "loss"));
+        Assert.Equal(Metric(straight.JsonLines("epoch"), "validation_loss"), Metric(continued, "validation_loss"));
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class ResumeCommandTests : IDisposable
 
         CliRun all = await CliRun.RunAsync(["train", "--data", _directory.Path, "--epochs", "1", "--resume", model, "--json", .. recipe]);
         Assert.True(all.ExitCode == 0, all.ToString());
-        Assert.True(Assert.Single(all.JsonLines()).GetProperty("validation_loss").GetDouble() > 0);
+        Assert.True(Assert.Single(all.JsonLines("epoch")).GetProperty("validation_loss").GetDouble() > 0);
         CliRun patience = await CliRun.RunAsync("train", "--resume", model, "--epochs", "1", "--early-stopping", "3");
         Assert.True(patience.ExitCode == 0, patience.ToString());
         CliRun fraction = await CliRun.RunAsync("train", "--resume", model, "--epochs", "1", "--validation-fraction", "0.25");
@@ -78,7 +78,7 @@ public sealed class ResumeCommandTests : IDisposable
         CliRun resumed = await CliRun.RunAsync("train", "--resume", model, "--epochs", "2", "--lr", "0.005", "--json");
 
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
-        Assert.Equal([0.005, 0.005], Metric(resumed.JsonLines(), "learning_rate"));
+        Assert.Equal([0.005, 0.005], Metric(resumed.JsonLines("epoch"), "learning_rate"));
         Assert.Equal(3, ModelFile.ReadInfo(model).EpochsCompleted);
         Assert.Contains("lr 0.005", ModelFile.ReadInfo(model).OptimizerDescription, StringComparison.Ordinal);
     }

@@ -19,7 +19,7 @@ public sealed class TrainCommandTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Empty(run.Error);
-        JsonElement[] epochs = run.JsonLines();
+        JsonElement[] epochs = run.JsonLines("epoch");
         Assert.Equal(4, epochs.Length);
         for (int i = 0; i < epochs.Length; i++)
         {
@@ -35,6 +35,20 @@ public sealed class TrainCommandTests
         // The bars are easy to tell apart: training must have learnt them (chance is 1/3).
         Assert.True(epochs[^1].GetProperty("loss").GetDouble() < epochs[0].GetProperty("loss").GetDouble(), run.Output);
         Assert.True(epochs[^1].GetProperty("test_accuracy").GetDouble() > 0.9, run.Output);
+
+        // Then one summary object, and nothing else.
+        JsonElement summary = run.JsonSummary();
+        Assert.Equal(5, run.JsonLines().Length);
+        Assert.Equal(4, summary.GetProperty("epochs").GetInt32());
+        Assert.Equal(4, summary.GetProperty("epochs_run").GetInt32());
+        Assert.Equal(epochs[^1].GetProperty("loss").GetDouble(), summary.GetProperty("loss").GetDouble());
+        Assert.Equal(epochs[^1].GetProperty("test_accuracy").GetDouble(), summary.GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(150, summary.GetProperty("test_samples").GetInt32());
+        Assert.Equal(epochs.Sum(e => e.GetProperty("seconds").GetDouble()), summary.GetProperty("seconds").GetDouble(), 1e-9);
+        Assert.False(summary.GetProperty("stopped_early").GetBoolean());
+        Assert.False(summary.GetProperty("cancelled").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("model").ValueKind);
+        Assert.False(summary.TryGetProperty("validation_loss", out _));
     }
 
     [Fact]
@@ -48,7 +62,7 @@ public sealed class TrainCommandTests
 
         Assert.Equal(0, one.ExitCode);
         Assert.Equal(0, two.ExitCode);
-        double[] Losses(CliRun run) => [.. run.JsonLines().Select(e => e.GetProperty("loss").GetDouble())];
+        double[] Losses(CliRun run) => [.. run.JsonLines("epoch").Select(e => e.GetProperty("loss").GetDouble())];
         Assert.Equal(Losses(one), Losses(two));
     }
 
@@ -64,7 +78,7 @@ public sealed class TrainCommandTests
         CliRun two = await CliRun.RunAsync(ScriptedCommand(directory.Path, threads: 1));
 
         Assert.True(four.ExitCode == 0 && fourOnTwo.ExitCode == 0 && two.ExitCode == 0, four + "\n" + fourOnTwo + "\n" + two);
-        double[] Losses(CliRun run) => [.. run.JsonLines().Select(e => e.GetProperty("loss").GetDouble())];
+        double[] Losses(CliRun run) => [.. run.JsonLines("epoch").Select(e => e.GetProperty("loss").GetDouble())];
         Assert.Equal(Losses(four), Losses(fourOnTwo));
         Assert.NotEqual(Losses(four), Losses(two));
     }
@@ -84,7 +98,7 @@ public sealed class TrainCommandTests
         }
 
         Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.ToString()));
-        double[][] losses = [.. runs.Select(run => run.JsonLines().Select(e => e.GetProperty("loss").GetDouble()).ToArray())];
+        double[][] losses = [.. runs.Select(run => run.JsonLines("epoch").Select(e => e.GetProperty("loss").GetDouble()).ToArray())];
         for (int i = 0; i < choices.Length; i++)
         {
             for (int j = i + 1; j < choices.Length; j++)
@@ -93,7 +107,7 @@ public sealed class TrainCommandTests
             }
         }
 
-        Assert.True(runs[3].JsonLines()[^1].GetProperty("test_accuracy").GetDouble() > 0.9, runs[3].Output);
+        Assert.True(runs[3].JsonLines("epoch")[^1].GetProperty("test_accuracy").GetDouble() > 0.9, runs[3].Output);
     }
 
     [Fact]
@@ -119,7 +133,7 @@ public sealed class TrainCommandTests
         CliRun exact = await CliRun.RunAsync([.. common, "200"]);
 
         Assert.True(huge.ExitCode == 0 && exact.ExitCode == 0, huge + "\n" + exact);
-        double[] Losses(CliRun run) => [.. run.JsonLines().Select(e => e.GetProperty("loss").GetDouble())];
+        double[] Losses(CliRun run) => [.. run.JsonLines("epoch").Select(e => e.GetProperty("loss").GetDouble())];
         Assert.All(Losses(huge), loss => Assert.True(double.IsFinite(loss)));
         Assert.Equal(Losses(exact), Losses(huge));
     }
@@ -133,7 +147,7 @@ public sealed class TrainCommandTests
         CliRun run = await CliRun.RunAsync("train", "--data", directory.Path, "--layers", "8", "--epochs", "3", "--validation-fraction", "0.2", "--early-stopping", "5", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        JsonElement[] epochs = run.JsonLines();
+        JsonElement[] epochs = run.JsonLines("epoch");
         Assert.Equal(3, epochs.Length);
         foreach (JsonElement epoch in epochs)
         {
@@ -141,6 +155,11 @@ public sealed class TrainCommandTests
             Assert.True(epoch.GetProperty("validation_loss").GetDouble() > 0);
             Assert.False(epoch.TryGetProperty("test_accuracy", out _), "the directory has no t10k files");
         }
+
+        JsonElement summary = run.JsonSummary();
+        Assert.Equal(epochs[^1].GetProperty("validation_accuracy").GetDouble(), summary.GetProperty("validation_accuracy").GetDouble());
+        Assert.InRange(summary.GetProperty("best_epoch").GetInt32(), 1, 3);
+        Assert.False(summary.TryGetProperty("test_accuracy", out _));
     }
 
     [Fact]

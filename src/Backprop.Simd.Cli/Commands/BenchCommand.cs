@@ -36,7 +36,7 @@ internal sealed class BenchCommand
     private readonly Option<int> _samples = OptionFactory.Integer("--samples", $"Synthetic samples in the training epoch (at most {MaxSamples:N0}).", 10_000, 1);
     private readonly Option<string> _dtype = OptionFactory.ElementType();
     private readonly Option<int> _threads = OptionFactory.Threads();
-    private readonly Option<bool> _json = OptionFactory.Json("one object per measurement");
+    private readonly Option<bool> _json = OptionFactory.Json("one object per measurement (type \"measurement\", benchmark gemm or train_epoch, dtype, threads, kernel and its figures), then a summary object (type \"summary\", dtype, threads, kernel, hardware, best_gflops, samples_per_second)");
 
     public Command Create(CliConsole console)
     {
@@ -62,7 +62,9 @@ internal sealed class BenchCommand
             var settings = new Settings(sizes, result.GetValue(_samples), result.GetValue(_threads), result.GetValue(_json), result.GetValue(_dtype)!);
             return Task.FromResult(settings.DType == "f64" ? Run<double>(console, settings, cancellationToken) : Run<float>(console, settings, cancellationToken));
         });
-        return command;
+        return command.WithExamples(
+            new("backprop bench", "GEMM at 128 to 1024 and one training epoch, on every processor."),
+            new("backprop bench --sizes 256,1024 --dtype f64 -t 1 --json", "Double precision on one thread, as JSON."));
     }
 
     private static int Run<T>(CliConsole console, Settings settings, CancellationToken cancellationToken)
@@ -74,10 +76,12 @@ internal sealed class BenchCommand
             console.Out.WriteLine($"backprop bench, {settings.DType}: {HardwareInfo.Describe()}");
         }
 
+        double bestGflops = double.NaN;
         foreach (int size in settings.Sizes)
         {
             cancellationToken.ThrowIfCancellationRequested();
             (double seconds, double gflops) = TimeGemm<T>(size, settings.Threads);
+            bestGflops = double.IsNaN(bestGflops) ? gflops : Math.Max(bestGflops, gflops);
             if (settings.Json)
             {
                 JsonLines.Write(console.Out, json =>
@@ -107,6 +111,16 @@ internal sealed class BenchCommand
                 json.WriteNumber("seconds", epoch);
                 json.WriteNumber("samples_per_second", rate);
             });
+            JsonLines.Write(console.Out, json =>
+            {
+                json.WriteString("type", "summary");
+                json.WriteString("dtype", settings.DType);
+                json.WriteNumber("threads", ThreadsUsed(settings.Threads));
+                json.WriteString("kernel", HardwareInfo.GemmPath);
+                json.WriteString("hardware", HardwareInfo.Describe());
+                json.WriteNumberOrNull("best_gflops", bestGflops);
+                json.WriteNumber("samples_per_second", rate);
+            });
         }
         else
         {
@@ -119,6 +133,7 @@ internal sealed class BenchCommand
 
     private static void WriteCommon(System.Text.Json.Utf8JsonWriter json, string benchmark, Settings settings)
     {
+        json.WriteString("type", "measurement");
         json.WriteString("benchmark", benchmark);
         json.WriteString("dtype", settings.DType);
         json.WriteNumber("threads", ThreadsUsed(settings.Threads));

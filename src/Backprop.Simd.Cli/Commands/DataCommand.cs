@@ -21,6 +21,9 @@ internal sealed class DataCommand
         fetch.Add(_cache);
         fetch.Add(_url);
         fetch.SetAction((result, cancellationToken) => FetchAsync(console, result.GetValue(_cache), result.GetValue(_url), cancellationToken));
+        fetch.WithExamples(
+            new("backprop data fetch fashion-mnist", "Into ~/.cache/backprop/fashion-mnist, where train --dataset fashion-mnist finds it."),
+            new("backprop data fetch fashion-mnist --cache /data/fashion", "Into /data/fashion; then train --dataset fashion-mnist -d /data/fashion."));
         var data = new Command("data", "Manage data sets.");
         data.Add(fetch);
         return data;

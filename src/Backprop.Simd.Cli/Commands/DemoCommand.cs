@@ -19,7 +19,9 @@ internal sealed class DemoCommand
         command.Add(_quick);
         command.Add(_threads);
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(console, result.GetValue(_out)!, result.GetValue(_quick), result.GetValue(_threads), cancellationToken)));
-        return command;
+        return command.WithExamples(
+            new("backprop demo", $"The whole notebook, {NotebookDemo.FullEpochs} epochs per run; the figures go to ./{DefaultOutput}."),
+            new("backprop demo --quick -o /tmp/figures", $"{NotebookDemo.QuickEpochs} epochs per run, the figures in /tmp/figures."));
     }
 
     /// <summary>Runs the demo; a bare <c>backprop</c> calls this with the defaults.</summary>

@@ -44,7 +44,9 @@ internal sealed class ExportCommand
 
             return ModelLoader.Run(request.ModelPath, m => Export(console, m, request), m => Export(console, m, request));
         });
-        return command;
+        return command.WithExamples(
+            new("backprop export -m digits.bpm --onnx digits.onnx", "Class probabilities out, the standardisation inside the graph."),
+            new("backprop export -m digits.bpm --onnx logits.onnx --no-softmax --opset 13", "Logits out, for an older runtime."));
     }
 
     private static int Export<T>(CliConsole console, LoadedModel<T> model, Request request)

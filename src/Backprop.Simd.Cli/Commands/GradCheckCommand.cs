@@ -28,7 +28,7 @@ internal sealed class GradCheckCommand
     private readonly Option<double> _l2 = OptionFactory.Number("--l2", "L2 penalty on the weights.", 0, 0);
     private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the weights and the data.", DefaultValueFactory = _ => 1, HelpName = "N" };
     private readonly Option<double> _tolerance = OptionFactory.Number("--tolerance", "The largest relative error that passes.", 1e-6, 0, exclusiveMinimum: true);
-    private readonly Option<bool> _json = OptionFactory.Json("one object per tensor");
+    private readonly Option<bool> _json = OptionFactory.Json("one object per tensor (type \"tensor\", tensor, elements, skipped, max_relative_error, max_absolute_error, passed), then a summary object (type \"summary\", network, parameters, tolerance, max_relative_error, passed)");
 
     public Command Create(CliConsole console)
     {
@@ -39,7 +39,9 @@ internal sealed class GradCheckCommand
         }
 
         command.SetAction(result => Run(console, result));
-        return command;
+        return command.WithExamples(
+            new("backprop gradcheck", "The default 6-5-4-3 tanh network with softmax cross-entropy."),
+            new("backprop gradcheck --layers 8,8 --activation relu --loss mse --l2 0.1 --json", "Another network, loss and penalty, as JSON."));
     }
 
     private int Run(CliConsole console, ParseResult result)
@@ -96,6 +98,7 @@ internal sealed class GradCheckCommand
             {
                 JsonLines.Write(console.Out, json =>
                 {
+                    json.WriteString("type", "tensor");
                     json.WriteString("tensor", t.Name);
                     json.WriteNumber("elements", t.Count);
                     json.WriteNumber("skipped", t.Skipped);
@@ -104,6 +107,16 @@ internal sealed class GradCheckCommand
                     json.WriteBoolean("passed", t.MaxRelativeError <= tolerance);
                 });
             }
+
+            JsonLines.Write(console.Out, json =>
+            {
+                json.WriteString("type", "summary");
+                json.WriteString("network", string.Join('-', shape));
+                json.WriteNumber("parameters", network.ParameterCount);
+                json.WriteNumber("tolerance", tolerance);
+                json.WriteNumberOrNull("max_relative_error", report.MaxRelativeError);
+                json.WriteBoolean("passed", passed);
+            });
         }
         else
         {

@@ -47,7 +47,9 @@ internal sealed class ImportCommand
             ModelStore.CheckNotInput(request.ModelPath, "--out", request.OnnxPath);
             return result.GetValue(_dtype) == "f64" ? Import<double>(console, request) : Import<float>(console, request);
         });
-        return command;
+        return command.WithExamples(
+            new("backprop import mlp.onnx -o mlp.bpm", "A 784-input model (such as torch.onnx.export writes) for eval and predict on the embedded digits."),
+            new("backprop import fashion.onnx -o fashion.bpm --dataset fashion-mnist", "With Fashion-MNIST's class names and data."));
     }
 
     private static int Import<T>(CliConsole console, Request request)

@@ -22,7 +22,7 @@ internal sealed class PredictCommand
     private readonly Option<int?> _index = new("--index") { Description = "Predict this sample of the test set (from 0) of the model's data set, or of --dataset/--data.", HelpName = "N" };
     private readonly Option<string?> _image = new("--image") { Description = "Predict a picture: PNG (or JPEG, BMP, WebP, GIF) or PGM (P2/P5), turned grey, resized to the model's image size, inverted if its background is light.", HelpName = "FILE" };
     private readonly DataOptions _data = new();
-    private readonly Option<bool> _json = OptionFactory.Json("the prediction");
+    private readonly Option<bool> _json = OptionFactory.Json("one summary object: type \"summary\", input, predicted, class, label (for a test sample) and probabilities");
 
     public Command Create(CliConsole console)
     {
@@ -44,7 +44,9 @@ internal sealed class PredictCommand
             var input = new Input(index, image, _data.Read(result), _data.IsGiven(result), _data.LimitGiven(result), result.GetValue(_json));
             return ModelLoader.Run(result.GetValue(_model)!, m => Predict(console, m, input), m => Predict(console, m, input));
         });
-        return command;
+        return command.WithExamples(
+            new("backprop predict -m digits.bpm --index 7", "Test sample 7 of the model's data set, with its label."),
+            new("backprop predict -m digits.bpm --image seven.png --json", "A picture (dark ink on paper is inverted), as JSON."));
     }
 
     private static int Predict<T>(CliConsole console, LoadedModel<T> model, Input input)
@@ -70,6 +72,7 @@ internal sealed class PredictCommand
         {
             JsonLines.Write(console.Out, w =>
             {
+                w.WriteString("type", "summary");
                 w.WriteString("input", what);
                 w.WriteNumber("predicted", predicted);
                 w.WriteString("class", model.Metadata.ClassNames[predicted]);

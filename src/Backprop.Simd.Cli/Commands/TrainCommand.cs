@@ -31,7 +31,7 @@ internal sealed class TrainCommand
     private readonly Option<double> _validation = OptionFactory.Number("--validation-fraction", "Hold out this fraction of the training set (its last rows) for validation.", 0, 0, 1);
     private readonly Option<int> _earlyStopping = OptionFactory.Integer("--early-stopping", "Stop after this many epochs without a lower validation loss and keep the best weights; needs --validation-fraction. 0: off.", 0, 0);
     private readonly Option<string> _dtype = OptionFactory.ElementType();
-    private readonly Option<bool> _json = OptionFactory.Json("one object per epoch (epoch, loss, seconds, test_accuracy, ...)");
+    private readonly Option<bool> _json = OptionFactory.Json($"one object per epoch ({JsonTrainingDisplay.EpochObject}), then a summary object ({JsonTrainingDisplay.SummaryObject})");
     private readonly Option<string?> _out = new("--out") { Description = "Save the model (weights, standardiser, a checkpoint to resume from, metadata) to this file at the end; written atomically.", HelpName = "PATH" };
     private readonly Option<int> _checkpointEvery = OptionFactory.Integer("--checkpoint-every", "Also save to --out after every N epochs. Ctrl+C saves too.", 0, 0);
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue training the model in this file from its checkpoint for --epochs more epochs; its architecture, optimizer, standardiser and (unless --dataset, --data or --limit say otherwise) data set and limit are used, and it is saved back to itself unless --out names another file.", HelpName = "PATH" };
@@ -70,7 +70,12 @@ internal sealed class TrainCommand
             TrainSettings settings = Read(result);
             return Task.FromResult(TrainRunner.Run(settings, console, cancellationToken));
         });
-        return command;
+        return command.WithExamples(
+            new("backprop train -e 20 --layers 256,128 -o digits.bpm", "784-256-128-10 on the embedded digits for 20 epochs, saved to digits.bpm."),
+            new("backprop train -d ~/mnist --standardize -l 0.01 -b 128 -t 4", "On IDX files (train-* and t10k-*) in ~/mnist, standardised, learning rate 0.01, batches of 128, 4 threads."),
+            new("backprop train --resume digits.bpm -e 10", "Ten more epochs of digits.bpm, bitwise as if training had not stopped."),
+            new("backprop train --dataset fashion-mnist --validation-fraction 0.1 --early-stopping 3 -o fashion.bpm", "Fashion-MNIST, stopping when the validation loss has not fallen for 3 epochs."),
+            new("backprop train -e 5 --json > run.jsonl", "One JSON object per epoch and a summary object, for scripts."));
     }
 
     /// <summary>The options that set the model or how it trains: a model file being resumed has its own.</summary>

@@ -237,48 +237,55 @@ internal static class TrainRunner
             }
         });
         var batchProgress = new CallbackProgress<BatchProgress>(display.OnBatch);
+        int epochsBefore = session.History.Count;
+        TrainingSummary Summary(double testAccuracy, string? saved, bool cancelled) => new(
+            session.History,
+            session.History.Count - epochsBefore,
+            validationFeatures is not null,
+            settings.EarlyStoppingPatience,
+            testAccuracy,
+            testFeatures?.Rows ?? 0,
+            saved,
+            cancelled);
         try
         {
             display.Run(() => session.Fit(trainFeatures, trainLabels, validationFeatures, validationLabels, epochProgress, batchProgress, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Stopped(console, session, modelPath, standardizer, metadata);
+            string? saved = Stopped(console, session, modelPath, standardizer, metadata);
+            display.Finish(Summary(double.NaN, saved, cancelled: true));
+            return ExitCodes.Cancelled;
         }
 
-        TrainingHistory history = session.History;
-        if (history.StoppedEarly)
-        {
-            display.Note($"stopped early after epoch {history[^1].Epoch}: no lower validation loss for {settings.EarlyStoppingPatience} epochs; kept the weights of epoch {history.BestEpoch}.");
-        }
-
-        if (testFeatures is not null)
-        {
-            display.Note(string.Create(CultureInfo.InvariantCulture, $"test accuracy {Format.Percent(session.Score(testFeatures, data.Test!.Labels))} on {testFeatures.Rows:N0} samples after {history.Count} epochs ({history.Sum(m => m.Seconds):F1} s training)"));
-        }
-
+        double testAccuracy = testFeatures is null ? double.NaN : session.Score(testFeatures, data.Test!.Labels);
         if (modelPath is not null)
         {
-            Save(string.Create(CultureInfo.InvariantCulture, $"{history.Count} epochs; continue with --resume {modelPath}"));
+            Save(string.Create(CultureInfo.InvariantCulture, $"{session.History.Count} epochs; continue with --resume {modelPath}"));
         }
 
+        display.Finish(Summary(testAccuracy, modelPath, cancelled: false));
         return ExitCodes.Success;
     }
 
-    /// <summary>Ctrl+C: the trainer stopped after a minibatch with consistent weights; save them with a checkpoint if there is somewhere to.</summary>
-    private static int Stopped<T>(CliConsole console, TrainingSession<T> session, string? modelPath, Standardizer<T>? standardizer, Func<Network<T>, ModelMetadata> metadata)
+    /// <summary>
+    /// Ctrl+C: the trainer stopped after a minibatch with consistent weights; saves them with a checkpoint if there is
+    /// somewhere to, and says so on stderr.
+    /// </summary>
+    /// <returns>The file saved; null when nothing was.</returns>
+    private static string? Stopped<T>(CliConsole console, TrainingSession<T> session, string? modelPath, Standardizer<T>? standardizer, Func<Network<T>, ModelMetadata> metadata)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int epochs = session.History.Count;
         if (modelPath is null || !session.HasNetwork)
         {
             console.Error.WriteLine($"backprop: stopped by Ctrl+C after {epochs} epochs; nothing saved (no --out).");
-            return ExitCodes.Cancelled;
+            return null;
         }
 
         ModelStore.Save(modelPath, session.Network, standardizer, session.CreateCheckpoint(), metadata(session.Network));
         console.Error.WriteLine($"backprop: stopped by Ctrl+C after {epochs} epochs (and part of the next); saved the model and a checkpoint to {modelPath}; continue with --resume {modelPath}");
-        return ExitCodes.Cancelled;
+        return modelPath;
     }
 
     /// <summary>The class names for the network's outputs: the data set's, numbered beyond them.</summary>

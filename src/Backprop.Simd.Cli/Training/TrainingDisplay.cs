@@ -1,3 +1,5 @@
+using System.Globalization;
+using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Training;
 
 namespace Backprop.Simd.Cli.Training;
@@ -22,4 +24,28 @@ internal abstract class TrainingDisplay
 
     /// <summary>A note for a person (data set, model saved); JSON output leaves notes out so every line parses.</summary>
     public abstract void Note(string text);
+
+    /// <summary>
+    /// The end of the run: for a person, early stopping and the test accuracy (the rest is in the epoch lines and
+    /// notes); <c>--json</c> overrides this with its summary object.
+    /// </summary>
+    public virtual void Finish(TrainingSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (summary.Cancelled)
+        {
+            return;
+        }
+
+        TrainingHistory history = summary.History;
+        if (history.StoppedEarly)
+        {
+            Note($"stopped early after epoch {history[^1].Epoch}: no lower validation loss for {summary.EarlyStoppingPatience} epochs; kept the weights of epoch {history.BestEpoch}.");
+        }
+
+        if (summary.TestSamples > 0)
+        {
+            Note(string.Create(CultureInfo.InvariantCulture, $"test accuracy {Format.Percent(summary.TestAccuracy)} on {summary.TestSamples:N0} samples after {history.Count} epochs ({summary.Seconds:F1} s training)"));
+        }
+    }
 }
