@@ -171,7 +171,10 @@ internal sealed class NotebookDemo(CliConsole console, string outputDirectory, i
             side,
             [.. shown.Select(i => test.Labels[i])],
             [.. shown.Select(i => predicted[i])],
-            GridColumns);
+            GridColumns,
+            inOrder: GridDigits - 8,
+            mistakes: mistakes.Length,
+            testCount: test.Count);
         DemoPlots.Errors(Path.Combine(outputDirectory, DemoPlots.ErrorFile), runs);
 
         int right = Enumerable.Range(0, test.Count).FirstOrDefault(i => predicted[i] == test.Labels[i], -1);
