@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Backprop.Simd.Serialization;
+using Backprop.Simd.IO;
 
 namespace Backprop.Simd.Data;
 
@@ -74,20 +74,26 @@ public static class IdxWriter
     }
 
     /// <summary>
-    /// Writes <paramref name="array"/> to a file atomically: the file is encoded in memory first (so that a bad
-    /// argument fails before the file is touched), then written beside the target and renamed over it, so a failure
-    /// (a full disk, a killed process) leaves any file that was there as it was.
+    /// Writes <paramref name="array"/> to a file atomically: the arguments are checked first, then the file is written
+    /// beside the target and renamed over it, so a failure (a full disk, a killed process) leaves any file that was
+    /// there as it was. Only a regular file or a new name is written to; a symbolic link is written through.
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="array">The dimensions and data.</param>
     /// <param name="compression">Plain IDX or gzip.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="compression"/> is not a defined value.</exception>
+    /// <exception cref="IOException">The file cannot be written or is not a regular file; any old file is unchanged.</exception>
     public static void Write(string path, IdxArray array, IdxCompression compression)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(array);
-        using var encoded = new MemoryStream();
-        Write(encoded, array, compression);
-        AtomicFile.Write(path, encoded.GetBuffer().AsSpan(0, (int)encoded.Length));
+        if (!Enum.IsDefined(compression))
+        {
+            throw new ArgumentOutOfRangeException(nameof(compression), compression, "Unknown IDX compression.");
+        }
+
+        using AtomicFile file = AtomicFile.Create(path);
+        Write(file.Stream, array, compression);
+        file.Commit();
     }
 }

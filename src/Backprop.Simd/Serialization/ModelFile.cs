@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Simd.IO;
 
 namespace Backprop.Simd.Serialization;
 
@@ -10,9 +11,11 @@ namespace Backprop.Simd.Serialization;
 /// <remarks>
 /// <para><b>Saving to a path is atomic.</b> The file is written under a temporary name in the same directory, flushed
 /// to disk, and renamed over the target. A crash or kill at any moment leaves the old file or the new one, never a
-/// mix; a save that fails deletes its temporary file and leaves the old file untouched. The model is checked before
-/// anything is written, so a model the format cannot store (a custom layer type, a custom learning-rate schedule in
-/// its checkpoint) leaves no trace.</para>
+/// mix; a save that fails deletes its temporary file and leaves the old file untouched, and the next save to the same
+/// path removes what a killed save left. The model is checked before anything is written, so a model the format
+/// cannot store (a custom layer type, a custom learning-rate schedule in its checkpoint) leaves no trace. Only a
+/// regular file or a new name is saved to (a directory, device, FIFO or socket is refused); a symbolic link is
+/// written through, replacing the file it points to.</para>
 /// <para><b>Loading checks everything</b> before trusting it: magic, version (a newer file is refused with a message
 /// that says so), element type, file length against the declared one, each layer's size against the previous one's,
 /// every count against the bytes that remain (before allocating for it), every hyperparameter's range, the
@@ -36,7 +39,7 @@ public static class ModelFile
     /// <param name="path">The file; its directory must exist. An existing file is replaced only once the new one is complete.</param>
     /// <param name="model">The model.</param>
     /// <exception cref="ArgumentException">The model holds something the format cannot store (the message says what).</exception>
-    /// <exception cref="IOException">The file cannot be written; the old file, if any, is unchanged.</exception>
+    /// <exception cref="IOException">The file cannot be written, is not a regular file, or its name leaves no room for the temporary name (<see cref="PathTooLongException"/>); the old file, if any, is unchanged.</exception>
     public static void Save<T>(string path, SavedModel<T> model)
         where T : unmanaged, IFloatingPointIeee754<T> => Save(path, model, static stream => stream);
 
@@ -112,48 +115,14 @@ public static class ModelFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
-        string target = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
 
         // Checked and measured first: a model the format cannot store fails here, before any file exists.
         long length = Measure(model);
-
-        // Same directory, so the rename cannot cross file systems and stays atomic; a leading dot hides it from listings.
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Stream stream = wrap(file);
-                Write(stream, model, length);
-                stream.Flush();
-
-                // Data on the disk before the rename, so a power cut cannot leave the new name on unwritten blocks.
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            DeleteQuietly(temporary);
-            throw;
-        }
-    }
-
-    /// <summary>Removes a failed save's temporary file without hiding the failure that the caller is about to rethrow.</summary>
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        using AtomicFile file = AtomicFile.Create(path);
+        Stream stream = wrap(file.Stream);
+        Write(stream, model, length);
+        stream.Flush();
+        file.Commit();
     }
 
     /// <summary>The file length, found by encoding into a counter; this pass also finds what the format cannot store.</summary>

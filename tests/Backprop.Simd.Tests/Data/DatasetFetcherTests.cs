@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Backprop.Simd.Data;
+using Backprop.Simd.Tests.Infrastructure;
 
 namespace Backprop.Simd.Tests.Data;
 
@@ -254,77 +254,28 @@ public sealed class DatasetFetcherTests : IDisposable
             ["/fm/s-images-idx3-ubyte.gz"] = DataTestFiles.Gzip(_imagesContent),
             ["/fm/s-labels-idx1-ubyte.gz"] = DataTestFiles.Gzip(_labelsContent),
         };
-        (HttpListener listener, int port) = StartListener();
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        Task serving = Task.Run(async () =>
+        using var server = new LocalHttpServer(async (context, stop) =>
         {
-            while (true)
+            if (files.TryGetValue(context.Request.Url!.AbsolutePath, out byte[]? body))
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync().WaitAsync(cancellation.Token);
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException)
-                {
-                    return;
-                }
-
-                string path = context.Request.Url!.AbsolutePath;
-                if (files.TryGetValue(path, out byte[]? body))
-                {
-                    context.Response.ContentLength64 = body.Length;
-                    await context.Response.OutputStream.WriteAsync(body);
-                }
-                else
-                {
-                    context.Response.StatusCode = 404;
-                }
-
-                context.Response.Close();
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body, stop);
+            }
+            else
+            {
+                context.Response.StatusCode = 404;
             }
         });
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var fetcher = new DatasetFetcher();
 
-        try
-        {
-            using var fetcher = new DatasetFetcher();
-            DatasetLocation location = await fetcher.FetchAsync(Manifest, new Uri($"http://127.0.0.1:{port}/fm/"), _directory, cancellationToken: cancellation.Token);
-            DatasetVerifier.Verify(location.GetPath("s-images-idx3-ubyte"), Manifest.Files[0]);
+        DatasetLocation location = await fetcher.FetchAsync(Manifest, new Uri(server.BaseAddress, "fm/"), _directory, cancellationToken: cancellation.Token);
+        DatasetVerifier.Verify(location.GetPath("s-images-idx3-ubyte"), Manifest.Files[0]);
 
-            HttpRequestException e = await Assert.ThrowsAsync<HttpRequestException>(
-                () => fetcher.FetchAsync(Manifest, new Uri($"http://127.0.0.1:{port}/missing/"), Path.Combine(_directory, "other"), cancellationToken: cancellation.Token));
-            Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
-            Assert.Empty(Directory.GetFiles(Path.Combine(_directory, "other")));
-        }
-        finally
-        {
-            await cancellation.CancelAsync();
-            listener.Stop();
-            listener.Close();
-            await serving;
-        }
-    }
-
-    private static (HttpListener Listener, int Port) StartListener()
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
+        HttpRequestException e = await Assert.ThrowsAsync<HttpRequestException>(
+            () => fetcher.FetchAsync(Manifest, new Uri(server.BaseAddress, "missing/"), Path.Combine(_directory, "other"), cancellationToken: cancellation.Token));
+        Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, "other")));
     }
 
     /// <summary>Serves byte arrays by path, or a fixed error status; counts requests.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Simd.IO;
 using Backprop.Simd.Networks;
 
 namespace Backprop.Simd.Serialization.Onnx;
