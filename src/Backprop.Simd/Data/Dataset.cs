@@ -154,36 +154,63 @@ public sealed class Dataset<T>
     /// <summary>Loads an image file and a label file (IDX, plain or gzip) and checks that they form a pair.</summary>
     /// <param name="imagesPath">The images: magic 0x00000803, [count x rows x columns].</param>
     /// <param name="labelsPath">The labels: magic 0x00000801, [count].</param>
-    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <param name="classCount">The number of classes; every label in the file must be below it, kept or not.</param>
     /// <param name="scaling">How bytes become features.</param>
-    /// <returns>The data set: one row of rows * columns features per image.</returns>
-    /// <exception cref="InvalidDataException">A file is malformed, the counts differ or a label is out of range; the message names the file.</exception>
+    /// <param name="limits">
+    /// How many samples to keep (the first ones) and how large an image may be; null keeps everything. Both files are
+    /// still read and checked in full, a chunk at a time, so memory follows the samples kept.
+    /// </param>
+    /// <returns>The data set: one row of rows * columns features per image kept.</returns>
+    /// <exception cref="InvalidDataException">A file is malformed, the counts differ or a label is out of range (the message names the file and the label's index); the message names the file.</exception>
     /// <exception cref="IOException">A file cannot be opened or read.</exception>
-    public static Dataset<T> LoadIdx(string imagesPath, string labelsPath, int classCount, PixelScaling scaling = PixelScaling.UnitInterval)
+    public static Dataset<T> LoadIdx(string imagesPath, string labelsPath, int classCount, PixelScaling scaling = PixelScaling.UnitInterval, IdxReadLimits? limits = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
-        IdxArray images = IdxReader.ReadImages(imagesPath);
-        IdxArray labels = IdxReader.ReadLabels(labelsPath);
-        return FromFiles(images, labels, classCount, scaling, $"images file '{imagesPath}'", $"labels file '{labelsPath}'");
+        string imagesName = $"images file '{imagesPath}'", labelsName = $"labels file '{labelsPath}'";
+        (IdxArray images, int imageCount) = IdxReader.ReadImagesCounted(imagesPath, limits);
+        (IdxArray labels, int labelCount) = IdxReader.ReadLabels(labelsPath, limits, LabelCheck(classCount, labelsName));
+        return FromFiles(images, imageCount, labels, labelCount, classCount, scaling, imagesName, labelsName);
     }
 
     /// <summary>Loads an image stream and a label stream (IDX, plain or gzip) and checks that they form a pair.</summary>
     /// <param name="images">The images: magic 0x00000803, [count x rows x columns]; left open.</param>
     /// <param name="labels">The labels: magic 0x00000801, [count]; left open.</param>
-    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <param name="classCount">The number of classes; every label in the stream must be below it, kept or not.</param>
     /// <param name="scaling">How bytes become features.</param>
-    /// <returns>The data set: one row of rows * columns features per image.</returns>
+    /// <param name="limits">How many samples to keep and how large an image may be (see <see cref="LoadIdx(string, string, int, PixelScaling, IdxReadLimits?)"/>); null keeps everything.</param>
+    /// <returns>The data set: one row of rows * columns features per image kept.</returns>
     /// <exception cref="InvalidDataException">A stream is malformed, the counts differ or a label is out of range.</exception>
-    public static Dataset<T> LoadIdx(Stream images, Stream labels, int classCount, PixelScaling scaling = PixelScaling.UnitInterval)
+    public static Dataset<T> LoadIdx(Stream images, Stream labels, int classCount, PixelScaling scaling = PixelScaling.UnitInterval, IdxReadLimits? limits = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
-        IdxArray imageArray = IdxReader.ReadImages(images);
-        IdxArray labelArray = IdxReader.ReadLabels(labels);
-        return FromFiles(imageArray, labelArray, classCount, scaling, "images stream", "labels stream");
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        (IdxArray imageArray, int imageCount) = IdxReader.ReadImagesCounted(images, limits);
+        (IdxArray labelArray, int labelCount) = IdxReader.ReadLabels(labels, limits, LabelCheck(classCount, "labels stream"));
+        return FromFiles(imageArray, imageCount, labelArray, labelCount, classCount, scaling, "images stream", "labels stream");
     }
 
-    private static Dataset<T> FromFiles(IdxArray images, IdxArray labels, int classCount, PixelScaling scaling, string imagesName, string labelsName)
+    /// <summary>Refuses the first label of a file, kept or not, that is not below <paramref name="classCount"/>.</summary>
+    private static IdxDataObserver LabelCheck(int classCount, string labelsName) => (data, index) =>
     {
+        int i = classCount > byte.MaxValue ? -1 : data.IndexOfAnyInRange((byte)classCount, byte.MaxValue);
+        if (i >= 0)
+        {
+            throw new InvalidDataException(LabelProblem(labelsName, data[i], index + i, classCount) + ".");
+        }
+    };
+
+    private static string LabelProblem(string labelsName, int label, long index, int classCount) =>
+        $"{labelsName}: label {label} at index {index} (byte offset {IdxFormat.HeaderLength(1) + index} of the IDX content) is not below the class count {classCount}";
+
+    private static Dataset<T> FromFiles(IdxArray images, int imageCount, IdxArray labels, int labelCount, int classCount, PixelScaling scaling, string imagesName, string labelsName)
+    {
+        // The declared counts: a limit keeps as many of each, which would hide a mismatch.
+        if (imageCount != labelCount)
+        {
+            throw new InvalidDataException($"{imagesName} holds {imageCount} images but {labelsName} holds {labelCount} labels.");
+        }
+
         string? problem = Check(images, labels, classCount, imagesName, labelsName);
         if (problem is not null)
         {
@@ -210,7 +237,7 @@ public sealed class Dataset<T>
         {
             if (values[i] >= classCount)
             {
-                return $"{labelsName}: label {values[i]} at index {i} (byte offset {IdxFormat.HeaderLength(1) + i} of the IDX content) is not below the class count {classCount}";
+                return LabelProblem(labelsName, values[i], i, classCount);
             }
         }
 

@@ -65,25 +65,27 @@ public static class FashionMnist
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="location">Where the files are.</param>
     /// <param name="scaling">How bytes become features.</param>
+    /// <param name="limits">How many samples to keep (the first ones); null keeps all. The files are checked in full either way.</param>
     /// <returns>The training set: 784 features per image.</returns>
     /// <exception cref="InvalidDataException">A file is malformed.</exception>
-    public static Dataset<T> LoadTrain<T>(DatasetLocation location, PixelScaling scaling = PixelScaling.UnitInterval)
+    public static Dataset<T> LoadTrain<T>(DatasetLocation location, PixelScaling scaling = PixelScaling.UnitInterval, IdxReadLimits? limits = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(location);
-        return Dataset<T>.LoadIdx(location.GetPath(TrainImages), location.GetPath(TrainLabels), ClassCount, scaling);
+        return Dataset<T>.LoadIdx(location.GetPath(TrainImages), location.GetPath(TrainLabels), ClassCount, scaling, limits);
     }
 
     /// <summary>Loads the 10,000 test images and labels.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="location">Where the files are.</param>
     /// <param name="scaling">How bytes become features.</param>
+    /// <param name="limits">How many samples to keep (the first ones); null keeps all. The files are checked in full either way.</param>
     /// <returns>The test set: 784 features per image.</returns>
     /// <exception cref="InvalidDataException">A file is malformed.</exception>
-    public static Dataset<T> LoadTest<T>(DatasetLocation location, PixelScaling scaling = PixelScaling.UnitInterval)
+    public static Dataset<T> LoadTest<T>(DatasetLocation location, PixelScaling scaling = PixelScaling.UnitInterval, IdxReadLimits? limits = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(location);
-        return Dataset<T>.LoadIdx(location.GetPath(TestImages), location.GetPath(TestLabels), ClassCount, scaling);
+        return Dataset<T>.LoadIdx(location.GetPath(TestImages), location.GetPath(TestLabels), ClassCount, scaling, limits);
     }
 }

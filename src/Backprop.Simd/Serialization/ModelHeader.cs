@@ -28,11 +28,19 @@ internal static class ModelHeader
             throw ModelReader.Fail(what, 12, $"the element type code is {elementCode}; format version {ModelFile.FormatVersion} defines 4 (float) and 8 (double)");
         }
 
-        long length = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(16));
-        if (length < ModelFormat.HeaderLength + ModelFormat.ChecksumLength)
+        // Unsigned: a length of 2^63 or more is named as the file has it, not as a negative number.
+        ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(16));
+        if (declared < ModelFormat.HeaderLength + ModelFormat.ChecksumLength)
         {
-            throw ModelReader.Fail(what, 16, $"the declared file length {length} is shorter than a header and a checksum");
+            throw ModelReader.Fail(what, 16, $"the declared file length {declared} is shorter than a header and a checksum");
         }
+
+        if (declared > long.MaxValue)
+        {
+            throw ModelReader.Fail(what, 16, $"the declared file length {declared} is more than a file can hold ({long.MaxValue} bytes)");
+        }
+
+        long length = (long)declared;
 
         Stream body = stream;
         long available;

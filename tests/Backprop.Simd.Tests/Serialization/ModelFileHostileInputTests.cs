@@ -84,6 +84,12 @@ public sealed class ModelFileHostileInputTests
         ["declared length below a header"] = (
             () => WithLength(RawModelFile.Start().Build(), 7),
             "at offset 16: the declared file length 7 is shorter than a header and a checksum"),
+        ["declared length of 2^63"] = (
+            () => WithLength(RawModelFile.Start().Build(), long.MinValue),
+            "at offset 16: the declared file length 9223372036854775808 is more than a file can hold (9223372036854775807 bytes)"),
+        ["declared length of 2^64 - 1"] = (
+            () => WithLength(RawModelFile.Start().Build(), -1),
+            "at offset 16: the declared file length 18446744073709551615 is more than a file can hold"),
         ["unknown optimizer"] = (() => Checkpoint(optimizerKind: 3), "the optimizer kind is 3; format version 1 defines 1 (SGD) and 2 (Adam)"),
         ["negative learning rate"] = (() => Checkpoint(learningRate: -1), "the optimizer is invalid: The learning rate must be positive and finite"),
         ["optimizer state length that lies"] = (() => Checkpoint(stateLength: 1L << 40), "the optimizer state length is 1099511627776; Adam(lr 0.001, β₁ 0.9, β₂ 0.999, ε 1E-08) keeps 0 (before its first step) or 30 values for 15 parameters"),

@@ -34,15 +34,15 @@ public static class OnnxExporter
     /// <param name="options">The standardisation, names, opset and metadata; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentException">An option is invalid: an opset outside 13 to 23, an empty or clashing name, a
     /// normalization with the wrong column count, or <see cref="OnnxExportOptions{T}.AppendSoftmax"/> on a network that
-    /// already ends in a softmax.</exception>
+    /// already ends in a softmax; or a parameter of the network is NaN or infinite.</exception>
     /// <exception cref="NotSupportedException">The network holds a layer of a type ONNX export does not know, or the
     /// model would exceed protobuf's 2 GiB limit.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="IOException">The file cannot be written, or is not a regular file.</exception>
     public static void Export<T>(string path, Network<T> network, OnnxExportOptions<T>? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(network);
+        FiniteParameters.ThrowIfNonFinite(network);
         AtomicFile.Write(path, OnnxNetworkEncoder.Build(network, options ?? new OnnxExportOptions<T>()).Encode());
     }
 
@@ -57,7 +57,7 @@ public static class OnnxExporter
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(network);
+        FiniteParameters.ThrowIfNonFinite(network);
         OnnxNetworkEncoder.Build(network, options ?? new OnnxExportOptions<T>()).Encode(stream);
     }
 }
