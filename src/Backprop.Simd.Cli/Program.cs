@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Backprop.Simd.Cli.Output;
 
 namespace Backprop.Simd.Cli;
 
@@ -30,7 +31,7 @@ public static class Program
         });
         try
         {
-            var console = new CliConsole(Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected);
+            var console = new CliConsole(StandardOutput.OpenWriter(), Console.Error, isTerminal: !Console.IsOutputRedirected);
             return await RunAsync(args, console, cancellation.Token).ConfigureAwait(false);
         }
         finally

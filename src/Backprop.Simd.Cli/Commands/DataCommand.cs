@@ -34,7 +34,9 @@ internal sealed class DataCommand
         Uri baseAddress = FashionMnist.DefaultBaseAddress;
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out baseAddress!) || (baseAddress.Scheme != Uri.UriSchemeHttp && baseAddress.Scheme != Uri.UriSchemeHttps)))
         {
-            throw new ArgumentException($"--url '{url}' is not an absolute http or https address.");
+            // Credentials are never printed, even in an address that does not parse.
+            string shown = baseAddress is null ? System.Text.RegularExpressions.Regex.Replace(url, "//[^/]*@", "//***@") : DatasetFetcher.RedactAddress(baseAddress);
+            throw new ArgumentException($"--url '{shown}' is not an absolute http or https address.");
         }
 
         if (cache is not null)
@@ -43,7 +45,7 @@ internal sealed class DataCommand
         }
 
         string directory = Path.GetFullPath(cache ?? DatasetFetcher.GetDefaultCacheDirectory(FashionMnist.Manifest));
-        console.Out.WriteLine($"fetching {FashionMnist.Name} from {baseAddress} into {directory}");
+        console.Out.WriteLine($"fetching {FashionMnist.Name} from {DatasetFetcher.RedactAddress(baseAddress)} into {directory}");
         using var fetcher = new DatasetFetcher();
         DatasetLocation location;
         if (console.IsTerminal)

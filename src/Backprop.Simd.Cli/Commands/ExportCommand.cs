@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using Backprop.Simd.Cli.Models;
+using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Serialization.Onnx;
 
 namespace Backprop.Simd.Cli.Commands;
@@ -39,8 +40,7 @@ internal sealed class ExportCommand
         command.SetAction(result =>
         {
             var request = new Request(result.GetValue(_model)!, result.GetValue(_onnx)!, result.GetValue(_opset), result.GetValue(_noSoftmax));
-            ModelStore.CheckDirectory(request.OnnxPath, "--onnx");
-            ModelStore.CheckNotInput(request.OnnxPath, "--onnx", request.ModelPath);
+            OutputFile.Check(request.OnnxPath, "--onnx", request.ModelPath);
 
             return ModelLoader.Run(request.ModelPath, m => Export(console, m, request), m => Export(console, m, request));
         });
@@ -52,6 +52,7 @@ internal sealed class ExportCommand
     private static int Export<T>(CliConsole console, LoadedModel<T> model, Request request)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ModelChecks.CheckFiniteWeights(model.Model.Network, model.Path);
         bool logits = model.Metadata.Output == ModelMetadata.LogitsOutput;
 
         // A network that ends in its own Softmax (an imported one) has no logits output to leave: the library offers

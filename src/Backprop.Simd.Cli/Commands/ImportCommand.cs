@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using Backprop.Simd.Cli.Data;
 using Backprop.Simd.Cli.Models;
+using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Data;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Networks;
@@ -43,8 +44,7 @@ internal sealed class ImportCommand
             var request = new Request(result.GetValue(_onnx)!, result.GetValue(_out)!, result.GetValue(_imageShape), result.GetValue(_classes), _data.Read(result), _data.IsGiven(result));
             InputFile.ThrowIfMissing(request.OnnxPath, "The ONNX file");
 
-            ModelStore.CheckDirectory(request.ModelPath, "--out");
-            ModelStore.CheckNotInput(request.ModelPath, "--out", request.OnnxPath);
+            OutputFile.Check(request.ModelPath, "--out", request.OnnxPath);
             return result.GetValue(_dtype) == "f64" ? Import<double>(console, request) : Import<float>(console, request);
         });
         return command.WithExamples(

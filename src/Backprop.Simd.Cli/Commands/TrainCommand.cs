@@ -10,6 +10,7 @@ namespace Backprop.Simd.Cli.Commands;
 internal sealed class TrainCommand
 {
     private readonly DataOptions _data = new();
+    private readonly Option<int> _classes = OptionFactory.Integer("--classes", "The number of classes of an idx data set; every label must be below it. Default: 0 to the largest label, each of which must occur.", 0, 2);
     private readonly Option<bool> _standardize = OptionFactory.Flag("--standardize", "Standardise each pixel (mean 0, deviation 1 on the training set) instead of scaling to [0, 1]; the standardiser is saved in the model.");
     private readonly Option<string> _layers = new("--layers") { Description = "Hidden layer widths, separated by commas, or none.", DefaultValueFactory = _ => "100", HelpName = "W1,W2,..." };
     private readonly Option<string> _activation = OptionFactory.Choice("--activation", "The hidden layers' activation.", "relu", ActivationNames.Names);
@@ -40,6 +41,7 @@ internal sealed class TrainCommand
     {
         var command = new Command("train", "Train a classifier (default: the embedded digits, 500 held out as the test set) and report every epoch.");
         _data.AddTo(command);
+        command.Add(_classes);
         command.Add(_standardize);
         command.Add(_layers);
         command.Add(_activation);
@@ -80,11 +82,11 @@ internal sealed class TrainCommand
 
     /// <summary>The options that set the model or how it trains: a model file being resumed has its own.</summary>
     private Option[] RecipeOptions =>
-        [_standardize, _layers, _activation, _init, _loss, _optimizer, _momentum, _weightDecay, _schedule, _batchSize, _batchCount, _l1, _l2, _seed, _shards, _dtype];
+        [_classes, _standardize, _layers, _activation, _init, _loss, _optimizer, _momentum, _weightDecay, _schedule, _batchSize, _batchCount, _l1, _l2, _seed, _shards, _dtype];
 
     private TrainSettings Read(ParseResult result) => new()
     {
-        Data = _data.Read(result),
+        Data = _data.Read(result) with { Classes = result.GetValue(_classes) },
         DataGiven = _data.IsGiven(result),
         LimitGiven = _data.LimitGiven(result),
         Standardize = result.GetValue(_standardize),

@@ -6,6 +6,12 @@ namespace Backprop.Simd.Cli.Data;
 /// <param name="Limit">The most samples to use from each of the training and test sets; 0 for all.</param>
 internal sealed record DataRequest(DatasetKind Kind, string? Directory, int Limit)
 {
+    /// <summary>
+    /// The classes an <c>idx</c> data set has, as <c>train --classes</c> or a model declares them; 0 to take them from
+    /// the labels. Every label must be below it. mnist10k and fashion-mnist declare their own 10.
+    /// </summary>
+    public int Classes { get; init; }
+
     /// <summary>The names <c>--dataset</c> accepts.</summary>
     public static readonly string[] Names = ["mnist10k", "fashion-mnist", "idx"];
 

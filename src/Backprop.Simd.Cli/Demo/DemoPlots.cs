@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backprop.Simd.Cli.Output;
+using Backprop.Simd.IO;
 using Backprop.Simd.Numerics.Kernels;
 using ScottPlot;
 
@@ -281,8 +282,8 @@ internal static class DemoPlots
     }
 
     private static void Save(Plot plot, string path, int width, int height) =>
-        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
+        AtomicFile.Write(path, plot.GetImageBytes(width, height, ImageFormat.Png));
 
     private static void Save(Multiplot figure, string path) =>
-        AtomicFile.WriteAllBytes(path, figure.Render(900, 420).GetImageBytes(ImageFormat.Png, 100));
+        AtomicFile.Write(path, figure.Render(900, 420).GetImageBytes(ImageFormat.Png, 100));
 }

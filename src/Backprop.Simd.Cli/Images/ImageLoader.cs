@@ -20,14 +20,7 @@ internal static class ImageLoader
     public static (byte[] Pixels, bool Inverted) Load(string path, int rows, int columns)
     {
         InputFile.ThrowIfMissing(path, "The image");
-
-        long length = new FileInfo(path).Length;
-        if (length > GreyImage.MaxFileBytes)
-        {
-            throw new InvalidDataException($"'{path}' has {length:N0} bytes; image files up to {GreyImage.MaxFileBytes:N0} bytes are read.");
-        }
-
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = InputFile.ReadAllBytes(path, GreyImage.MaxFileBytes, "image files");
         GreyImage image = PgmReader.IsPgm(bytes) ? PgmReader.Read(path, bytes) : Decode(path, bytes);
         byte[] pixels = Resize(image, rows, columns);
         bool inverted = BorderMean(image) > 127;

@@ -49,6 +49,23 @@ internal static class ModelChecks
         }
     }
 
+    /// <summary>Throws when a weight or bias of the model is NaN or infinite, as a diverged run or a damaged file leaves it: every output would be NaN.</summary>
+    /// <param name="network">The model's network.</param>
+    /// <param name="path">The model file.</param>
+    /// <exception cref="InvalidDataException">A parameter is not finite; the message names its layer.</exception>
+    public static void CheckFiniteWeights<T>(Network<T> network, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (TensorPrimitives.IsFiniteAll<T>(network.Parameters))
+        {
+            return;
+        }
+
+        ParameterRange bad = network.ParameterRanges.First(r => !TensorPrimitives.IsFiniteAll<T>(network.Parameters.Slice(r.Offset, r.Length)));
+        throw new InvalidDataException($"The model '{path}' has a non-finite weight (NaN or infinity) in layer {bad.Layer} ({network.Layers[bad.Layer].Description}): every output would be NaN, so it is not exported.");
+    }
+
     /// <summary>
     /// Throws when an output is NaN or infinite: weights too large for the element type overflow the sums, and an
     /// arg-max or a softmax of such outputs would still name a class, as if it were a prediction.

@@ -61,8 +61,9 @@ internal sealed record ModelMetadata(string Dataset, string? DataDirectory, int 
             throw new ArgumentException("The model records no data set (it was imported without one, and mnist10k does not fit it); name its data with --dataset or --data.");
         }
 
+        // The model declares the classes: a label beyond them is refused where it is read.
         int limit = limitGiven ? given.Limit : Limit;
-        return dataGiven ? given with { Limit = limit } : DataRequest.Create(Dataset, DataDirectory, limit);
+        return (dataGiven ? given with { Limit = limit } : DataRequest.Create(Dataset, DataDirectory, limit)) with { Classes = ClassNames.Count };
     }
 
     /// <summary>A class as tables show it: its number, and its name when that is not just the number.</summary>

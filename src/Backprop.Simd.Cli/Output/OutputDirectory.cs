@@ -6,11 +6,14 @@ namespace Backprop.Simd.Cli.Output;
 /// </summary>
 internal static class OutputDirectory
 {
-    /// <summary>Creates <paramref name="directory"/> if needed (the demo's figures, a download cache) and checks that the named files can be written into it.</summary>
+    /// <summary>A name that stands for the files of a directory whose names are not known yet (a download cache).</summary>
+    private const string AnyFile = "backprop-write-check";
+
+    /// <summary>Creates <paramref name="directory"/> if needed (the demo's figures, a download cache) and checks that the named files can be saved into it.</summary>
     /// <param name="directory">The directory the option names.</param>
     /// <param name="option">The option, for the message.</param>
     /// <param name="files">The file names the command will write there.</param>
-    /// <exception cref="ArgumentException">The path is empty, is a file, or holds a directory where a file will go.</exception>
+    /// <exception cref="ArgumentException">The path is empty, is a file, or holds a directory, device or FIFO where a file will go.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory cannot be created or written to.</exception>
     public static void Prepare(string directory, string option, params ReadOnlySpan<string> files)
     {
@@ -33,34 +36,15 @@ internal static class OutputDirectory
             throw new UnauthorizedAccessException($"{option} '{directory}' cannot be created: {e.Message}", e);
         }
 
-        foreach (string file in files)
+        foreach (string file in files.IsEmpty ? [AnyFile] : files)
         {
-            if (Directory.Exists(Path.Combine(directory, file)))
+            string path = Path.Combine(directory, file);
+            if (Directory.Exists(path))
             {
                 throw new ArgumentException($"{option} '{directory}' holds a directory named '{file}', where a file of that name is to be written.");
             }
-        }
 
-        CheckWritable(directory, option, directory);
-    }
-
-    /// <summary>Checks that a file can be created in <paramref name="directory"/> by creating and deleting one.</summary>
-    /// <param name="directory">The existing directory.</param>
-    /// <param name="option">The option, for the message.</param>
-    /// <param name="path">The path the option gave, for the message.</param>
-    /// <exception cref="UnauthorizedAccessException">It cannot.</exception>
-    public static void CheckWritable(string directory, string option, string path)
-    {
-        string probe = Path.Combine(directory, $".backprop-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
-            {
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UnauthorizedAccessException($"{option} '{path}': the directory '{directory}' is not writable ({e.Message}).", e);
+            OutputFile.Probe(OutputFile.Resolve(path, option, $"{option} '{directory}'"), option, directory);
         }
     }
 }

@@ -32,6 +32,11 @@ internal static class TrainRunner
             throw RecipeChange(neverOnResume);
         }
 
+        if (settings.Data.Classes > 0 && settings.Data.Kind != DatasetKind.Idx)
+        {
+            throw new ArgumentException($"--classes declares the classes of an idx data set; {settings.Data.Name} has its own 10.");
+        }
+
         string? modelPath = settings.ModelPath ?? settings.ResumePath;
         if (settings.CheckpointEvery > 0 && modelPath is null)
         {
@@ -40,7 +45,7 @@ internal static class TrainRunner
 
         if (settings.ModelPath is not null)
         {
-            ModelStore.CheckDirectory(settings.ModelPath, "--out");
+            OutputFile.Check(settings.ModelPath, "--out");
         }
 
         if (settings.ResumePath is null)
@@ -49,6 +54,13 @@ internal static class TrainRunner
         }
 
         InputFile.ThrowIfMissing(settings.ResumePath, "--resume: the model file");
+
+        // Saved back to itself unless --out says otherwise: that must work before the epochs are spent.
+        if (settings.ModelPath is null)
+        {
+            OutputFile.Check(settings.ResumePath, "--resume");
+        }
+
         ModelFileInfo info = ModelFile.ReadInfo(settings.ResumePath);
         return info.ElementType == typeof(double)
             ? Resume<double>(settings, info, console, modelPath!, cancellationToken)
@@ -110,6 +122,7 @@ internal static class TrainRunner
         where T : unmanaged, IFloatingPointIeee754<T> => option switch
         {
             "--layers" => HiddenWidths(model.Network).SequenceEqual(settings.Layers),
+            "--classes" => settings.Data.Classes == model.Network.OutputSize,
             "--activation" => HiddenActivation(model.Network) is not { } activation || activation == settings.Activation,
             "--loss" => (settings.Output == OutputLayer.Sigmoid ? "sigmoid" : "softmax") == loss,
             "--standardize" => settings.Standardize == model.Normalization is not null,
