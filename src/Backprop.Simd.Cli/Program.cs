@@ -12,6 +12,18 @@ public static class Program
     /// <returns>The exit code (see <see cref="ExitCodes"/>).</returns>
     public static async Task<int> Main(string[] args)
     {
+        // First, before anything initialises the console: with descriptor 1 closed that throws.
+        TextWriter output;
+        try
+        {
+            output = StandardOutput.OpenWriter();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"backprop: error: {StandardOutput.ClosedMessage}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
         using var cancellation = new CancellationTokenSource();
 
         // The first Ctrl+C asks the command to stop cleanly (training saves a checkpoint); a second one kills.
@@ -31,7 +43,7 @@ public static class Program
         });
         try
         {
-            var console = new CliConsole(StandardOutput.OpenWriter(), Console.Error, isTerminal: !Console.IsOutputRedirected);
+            var console = new CliConsole(output, Console.Error, isTerminal: !Console.IsOutputRedirected);
             return await RunAsync(args, console, cancellation.Token).ConfigureAwait(false);
         }
         finally

@@ -9,6 +9,9 @@ namespace Backprop.Simd.Cli.Output;
 /// </summary>
 internal sealed class StandardOutput : Stream
 {
+    /// <summary>What a closed standard output makes the tool say.</summary>
+    public const string ClosedMessage = "Cannot write to standard output: it is closed (or not open for writing), so nothing can be printed.";
+
     private readonly Stream _inner;
 
     private StandardOutput(Stream inner) => _inner = inner;
@@ -28,6 +31,7 @@ internal sealed class StandardOutput : Stream
     }
 
     /// <summary>The writer for the command's output: <see cref="Console.Out"/> on a terminal or on Windows, else standard output with failures named.</summary>
+    /// <exception cref="UnauthorizedAccessException">Descriptor 1 is closed and was not reused (the runtime may reuse it for a pipe of its own, whose writes then fail).</exception>
     public static TextWriter OpenWriter()
     {
         if (!Console.IsOutputRedirected || OperatingSystem.IsWindows())
@@ -83,6 +87,6 @@ internal sealed class StandardOutput : Stream
 
     /// <summary>EBADF, the one error .NET turns into an access error here, means that descriptor 1 is not open for writing.</summary>
     private static IOException Failed(Exception e) => e is UnauthorizedAccessException
-        ? new IOException("Cannot write to standard output: it is closed (or not open for writing), so nothing can be printed.", e)
+        ? new IOException(ClosedMessage, e)
         : new IOException($"Cannot write to standard output: {e.Message}", e);
 }

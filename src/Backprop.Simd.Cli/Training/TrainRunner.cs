@@ -32,7 +32,8 @@ internal static class TrainRunner
             throw RecipeChange(neverOnResume);
         }
 
-        if (settings.Data.Classes > 0 && settings.Data.Kind != DatasetKind.Idx)
+        // On --resume the file's data set counts; there --classes is compared with the model's outputs.
+        if (settings.ResumePath is null && settings.Data.Classes > 0 && settings.Data.Kind != DatasetKind.Idx)
         {
             throw new ArgumentException($"--classes declares the classes of an idx data set; {settings.Data.Name} has its own 10.");
         }
