@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Backprop.Simd.Numerics.GemmKernels;
+using Backprop.Simd.Numerics;
 
 namespace Backprop.Simd.Benchmarks;
 

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 
 namespace Backprop.Simd.Cli.Tests;
 

@@ -8,7 +8,6 @@ using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Data;
 using Backprop.Simd.Metrics;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 
 namespace Backprop.Simd.Cli.Commands;
 

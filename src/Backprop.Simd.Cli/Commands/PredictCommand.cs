@@ -7,7 +7,6 @@ using Backprop.Simd.Cli.Models;
 using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Data;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 using Spectre.Console;
 
 namespace Backprop.Simd.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Backprop.Simd.Cli.Output;
 using Backprop.Simd.IO;
-using Backprop.Simd.Numerics.Kernels;
+using Backprop.Simd.Numerics;
 using ScottPlot;
 
 namespace Backprop.Simd.Cli.Demo;

@@ -6,7 +6,6 @@ using Backprop.Simd.Data;
 using Backprop.Simd.Diagnostics;
 using Backprop.Simd.Models;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 using Backprop.Simd.Training;
 using Spectre.Console;
 

@@ -2,7 +2,6 @@ using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 
 namespace Backprop.Simd.Diagnostics;
 

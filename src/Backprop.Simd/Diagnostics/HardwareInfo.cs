@@ -1,5 +1,5 @@
 using System.Runtime.Intrinsics;
-using Backprop.Simd.Numerics.GemmKernels;
+using Backprop.Simd.Numerics;
 
 namespace Backprop.Simd.Diagnostics;
 

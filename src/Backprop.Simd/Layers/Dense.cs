@@ -1,6 +1,5 @@
 using System.Numerics;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 
 namespace Backprop.Simd.Layers;
 

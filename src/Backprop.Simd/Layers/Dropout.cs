@@ -75,7 +75,7 @@ public sealed class Dropout<T> : Layer<T>
 
         for (int i = 0; i < input.Rows; i++)
         {
-            Numerics.Kernels.Kernels.Multiply(input.Row(i), mask.Row(i), y.Row(i));
+            Kernels.Multiply(input.Row(i), mask.Row(i), y.Row(i));
         }
 
         _key = StreamKey.Mix(_key, ulong.MaxValue);
@@ -95,7 +95,7 @@ public sealed class Dropout<T> : Layer<T>
         ReadOnlyMatrixSpan<T> mask = _mask.Rows(input.Rows);
         for (int i = 0; i < input.Rows; i++)
         {
-            Numerics.Kernels.Kernels.Multiply(outputGradient.Row(i), mask.Row(i), dx.Row(i));
+            Kernels.Multiply(outputGradient.Row(i), mask.Row(i), dx.Row(i));
         }
 
         return dx;

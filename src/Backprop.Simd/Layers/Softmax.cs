@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using Backprop.Simd.Numerics.Kernels;
+using Backprop.Simd.Numerics;
 
 namespace Backprop.Simd.Layers;
 

@@ -1,5 +1,5 @@
 using System.Numerics;
-using Backprop.Simd.Numerics.Kernels;
+using Backprop.Simd.Numerics;
 
 namespace Backprop.Simd.Layers;
 

@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 
 namespace Backprop.Simd.Losses;
 

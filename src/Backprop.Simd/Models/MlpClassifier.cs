@@ -5,7 +5,6 @@ using Backprop.Simd.Losses;
 using Backprop.Simd.Metrics;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 using Backprop.Simd.Optimizers;
 using Backprop.Simd.Training;
 

@@ -4,7 +4,6 @@ using System.Text;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.GemmKernels;
 using Backprop.Simd.Numerics.Threading;
 
 namespace Backprop.Simd.Networks;

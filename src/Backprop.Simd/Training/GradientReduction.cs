@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Backprop.Simd.Networks;
-using Backprop.Simd.Numerics.Kernels;
+using Backprop.Simd.Numerics;
 using Backprop.Simd.Numerics.Threading;
 
 namespace Backprop.Simd.Training;

@@ -4,7 +4,6 @@ using System.Numerics.Tensors;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 using Backprop.Simd.Numerics.Threading;
 using Backprop.Simd.Optimizers;
 

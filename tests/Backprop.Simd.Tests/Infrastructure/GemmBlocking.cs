@@ -1,5 +1,5 @@
 using System.Numerics;
-using Backprop.Simd.Numerics.GemmKernels;
+using Backprop.Simd.Numerics;
 
 namespace Backprop.Simd.Tests.Infrastructure;
 

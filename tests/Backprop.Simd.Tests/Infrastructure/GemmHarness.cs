@@ -1,6 +1,5 @@
 using System.Numerics;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.GemmKernels;
 
 namespace Backprop.Simd.Tests.Infrastructure;
 

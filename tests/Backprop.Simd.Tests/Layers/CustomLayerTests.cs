@@ -3,7 +3,6 @@ using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 using Backprop.Simd.Optimizers;
 using Backprop.Simd.Tests.Infrastructure;
 using Backprop.Simd.Training;

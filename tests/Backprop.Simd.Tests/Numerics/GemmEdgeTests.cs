@@ -1,5 +1,5 @@
 using System.Numerics;
-using Backprop.Simd.Numerics.GemmKernels;
+using Backprop.Simd.Numerics;
 using Backprop.Simd.Tests.Infrastructure;
 
 namespace Backprop.Simd.Tests.Numerics;

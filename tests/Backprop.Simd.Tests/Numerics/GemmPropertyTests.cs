@@ -1,4 +1,4 @@
-using Backprop.Simd.Numerics.GemmKernels;
+using Backprop.Simd.Numerics;
 using Backprop.Simd.Tests.Infrastructure;
 using FsCheck;
 using FsCheck.Fluent;

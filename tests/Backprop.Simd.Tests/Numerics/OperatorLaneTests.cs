@@ -1,8 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
-using Backprop.Simd.Numerics.Kernels.Operators;
 using Backprop.Simd.Tests.Infrastructure;
 
 namespace Backprop.Simd.Tests.Numerics;

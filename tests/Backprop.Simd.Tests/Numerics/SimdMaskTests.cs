@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Backprop.Simd.Numerics.GemmKernels;
+using Backprop.Simd.Numerics;
 
 namespace Backprop.Simd.Tests.Numerics;
 

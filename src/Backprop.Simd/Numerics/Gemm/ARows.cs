@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// How a micro-kernel reads its MR values of A at each k: from a packed micro-panel (MR values per k, contiguous) or

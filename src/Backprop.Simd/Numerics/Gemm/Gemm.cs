@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Backprop.Simd.Numerics.GemmKernels;
 using Backprop.Simd.Numerics.Threading;
 
 namespace Backprop.Simd.Numerics;

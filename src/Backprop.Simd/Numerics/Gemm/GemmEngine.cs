@@ -1,7 +1,7 @@
 using System.Numerics;
 using Backprop.Simd.Numerics.Threading;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// Plans a GEMM (kernel, orientation, thread grid) and runs it. Threads split only M and N, never K, and every

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>The instruction-set paths of the GEMM, widest first.</summary>
 internal enum GemmKernelKind

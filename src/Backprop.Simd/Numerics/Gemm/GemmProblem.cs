@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// One GEMM, C = alpha op(A) op(B) + beta C, over pinned memory. When <see cref="TransposedC"/> is set the problem

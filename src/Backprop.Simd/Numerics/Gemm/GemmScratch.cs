@@ -1,6 +1,6 @@
 using Backprop.Simd.Numerics.Buffers;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// One thread's packing buffers (A block, B panel, register tile, matrix-vector row), 64-byte aligned and reused

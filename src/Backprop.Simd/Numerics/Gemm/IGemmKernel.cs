@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// The contract of a GEMM micro-kernel (BLIS's): an <see cref="Mr"/> x <see cref="Nr"/> tile of C computed from

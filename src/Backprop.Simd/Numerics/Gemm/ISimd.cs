@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// The handful of vector operations a GEMM kernel needs, over one vector width. .NET's own ISimdVector is internal,

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// The matrix-vector path (one row of C, M = 1): row[j] = Σ_p a[p * aStride] * b[p * ldb + j], with B read in place,

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// The portable path: a 4x4 tile of scalar accumulators, for hardware without SIMD (or with

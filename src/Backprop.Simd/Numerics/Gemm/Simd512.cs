@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>The <see cref="ISimd{T, TVector}"/> operations on <see cref="Vector512{T}"/>.</summary>
 internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>>

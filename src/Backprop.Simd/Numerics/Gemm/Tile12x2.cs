@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// A 12 x (2 vectors) register tile: 24 accumulators, two B vectors and a broadcast, 27 of the 32 AVX-512 (or NEON) registers.

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// A 6 x (2 vectors) register tile: 12 accumulators, two B vectors and a broadcast, 15 of the 16 AVX2 or SSE registers.

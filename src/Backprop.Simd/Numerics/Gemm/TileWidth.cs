@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// Which of a two-vector tile's columns a kernel computes: both, or only the first vector's for the last panel of an N

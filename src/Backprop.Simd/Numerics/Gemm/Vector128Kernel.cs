@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// The 128-bit path (SSE without AVX2, ARM64 NEON): a 6 x 8 float (6 x 4 double) tile, 12 accumulators, which fits the

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// The AVX2+FMA path: a 6 x 16 float (6 x 8 double) tile, 12 ymm accumulators, as in BLIS haswell/zen: with only 16

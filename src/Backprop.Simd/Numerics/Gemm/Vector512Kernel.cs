@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.GemmKernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// The AVX-512 path: a 12 x 32 float (12 x 16 double) tile, 24 zmm accumulators, as in MLAS and BLIS skx.

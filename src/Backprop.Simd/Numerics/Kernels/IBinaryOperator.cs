@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// An element-wise operation z = f(x, y), at every vector width. The vector forms must give the same result as the

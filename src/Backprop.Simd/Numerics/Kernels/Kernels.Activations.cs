@@ -1,8 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using Backprop.Simd.Numerics.Kernels.Operators;
 
-namespace Backprop.Simd.Numerics.Kernels;
+namespace Backprop.Simd.Numerics;
 
 public static partial class Kernels
 {

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop.Simd.Numerics.Kernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// The element-wise and reduction kernels a multilayer perceptron needs, on spans and matrix views. Where
@@ -107,7 +107,7 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         SpanChecks.Unary(x, destination);
-        UnaryDriver.Apply(x, destination, default(Operators.SignOperator<T>));
+        UnaryDriver.Apply(x, destination, default(SignOperator<T>));
     }
 
     /// <summary>Σ x[i]², in a fixed order.</summary>
@@ -151,6 +151,6 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         SpanChecks.Binary(weights, gradient, gradient);
-        BinaryDriver.Apply(weights, gradient, gradient, new Operators.L1GradientOperator<T>(lambda));
+        BinaryDriver.Apply(weights, gradient, gradient, new L1GradientOperator<T>(lambda));
     }
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop.Simd.Numerics.Kernels;
+namespace Backprop.Simd.Numerics;
 
 public static partial class Kernels
 {

@@ -1,4 +1,4 @@
-namespace Backprop.Simd.Numerics.Kernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>The argument rules every span kernel shares: equal input lengths, a long enough destination, and no partial overlap.</summary>
 internal static class SpanChecks

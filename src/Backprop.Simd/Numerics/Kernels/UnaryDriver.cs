@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>Applies a unary operator over a span: widest vectors first, then narrower ones, then scalars for the tail.</summary>
 internal static class UnaryDriver

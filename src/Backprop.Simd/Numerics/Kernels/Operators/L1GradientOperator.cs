@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>g + λ sign(w): adds the L1 subgradient to a gradient (sign(0) = 0).</summary>
 internal readonly struct L1GradientOperator<T>(T lambda) : IBinaryOperator<T>

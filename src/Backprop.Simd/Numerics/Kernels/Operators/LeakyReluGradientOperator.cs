@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// dx = x &gt; 0 ? dy : slope * dy, for leaky ReLU (slope 0: ReLU). x may be the layer's input or its output: both

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>y = x &gt; 0 ? x : slope * x. NaN stays NaN (slope * NaN); slope 0 is ReLU with -0 for negative inputs.</summary>
 internal readonly struct LeakyReluOperator<T>(T slope) : IUnaryOperator<T>

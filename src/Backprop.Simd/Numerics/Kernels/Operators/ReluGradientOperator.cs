@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// dx = x &gt; 0 ? dy : 0, for ReLU. A closed unit passes +0 whatever arrives from above: written as 0 * dy (leaky ReLU

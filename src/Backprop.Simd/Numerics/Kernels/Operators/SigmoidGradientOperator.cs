@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>dx = dy * (y * (1 - y)), the sigmoid's derivative written through its output y = sigmoid(x).</summary>
 internal readonly struct SigmoidGradientOperator<T> : IBinaryOperator<T>

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>y = 1 for x &gt; 0, -1 for x &lt; 0, x itself for ±0 and NaN.</summary>
 internal readonly struct SignOperator<T> : IUnaryOperator<T>

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>dx = dy * (1 - y * y), the derivative of tanh written through its output y = tanh(x).</summary>
 internal readonly struct TanhGradientOperator<T> : IBinaryOperator<T>

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>
 /// y = tanh x, within about 2 ulps everywhere: for |x| &lt; 0.625 the odd Taylor series

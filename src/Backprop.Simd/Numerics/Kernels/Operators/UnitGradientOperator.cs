@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace Backprop.Simd.Numerics.Kernels.Operators;
+namespace Backprop.Simd.Numerics;
 
 /// <summary>Turns a gradient operator dx = f'(x) * dy into the plain derivative f'(x) by fixing dy = 1.</summary>
 internal readonly struct UnitGradientOperator<T, TGradient>(TGradient gradient) : IUnaryOperator<T>
