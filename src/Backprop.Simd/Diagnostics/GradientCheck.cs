@@ -60,13 +60,11 @@ public static class GradientCheck
         const ulong Key = 0x5EED;
         double scale = reduction == Reduction.Mean ? 1.0 / Math.Max(1, inputs.Rows) : 1.0;
         LayerStack<double> stack = network.Stack;
-        int saved = network.MaxDegreeOfParallelism;
-        network.MaxDegreeOfParallelism = 1;
-        try
+        var context = LayerContext<double>.Training(Key, maxDegreeOfParallelism: 1);
         {
             double Objective()
             {
-                ReadOnlyMatrixSpan<double> output = stack.Forward(inputs, training: true, Key);
+                ReadOnlyMatrixSpan<double> output = stack.Forward(inputs, context);
                 double value = scale * loss.EvaluateAfter(network.Layers[^1], output, targets);
                 foreach (ParameterRange range in network.ParameterRanges)
                 {
@@ -83,7 +81,7 @@ public static class GradientCheck
             }
 
             network.ZeroGradients();
-            stack.ComputeGradients(inputs, targets, loss, scale, Key, inputGradient: true, out ReadOnlyMatrixSpan<double> dx);
+            stack.ComputeGradients(inputs, targets, loss, scale, context, inputGradient: true, out ReadOnlyMatrixSpan<double> dx);
             double[] inputGradient = dx.Span.ToArray();
             double[] analytic = network.Gradients.ToArray();
             foreach (ParameterRange range in network.ParameterRanges)
@@ -113,10 +111,6 @@ public static class GradientCheck
             tensors.Add(Compare("input", inputGradient, i => Numeric(inputs.Array, inputs.Offset + i, step, resolution, center, Objective)));
             return new GradientCheckReport(tensors);
         }
-        finally
-        {
-            network.MaxDegreeOfParallelism = saved;
-        }
     }
 
     /// <summary>
@@ -143,12 +137,11 @@ public static class GradientCheck
 
         var r = new Matrix<double>(inputs.Rows, layer.OutputSize);
         r.InitializeUniform(new SeededRandom(seed), -1.0, 1.0);
-        const ulong Key = 0x5EED;
+        var context = LayerContext<double>.Training(0x5EED, maxDegreeOfParallelism: 1);
 
         double Objective()
         {
-            layer.SetRandomKey(Key);
-            ReadOnlyMatrixSpan<double> y = layer.Forward(inputs, training: true);
+            ReadOnlyMatrixSpan<double> y = layer.Forward(inputs, context);
             double sum = 0;
             for (int i = 0; i < y.Rows; i++)
             {
@@ -170,9 +163,8 @@ public static class GradientCheck
         double center = Objective();
         ThrowIfNonFinite(center);
         double resolution = Resolution(center);
-        layer.SetRandomKey(Key);
-        layer.Forward(inputs, training: true);
-        double[] inputGradient = layer.Backward(inputs, r, computeInputGradient: true).Span.ToArray();
+        layer.Forward(inputs, context);
+        double[] inputGradient = layer.Backward(inputs, r, context).Span.ToArray();
         var tensors = new List<TensorGradientError>();
         foreach (Parameter<double> p in layer.Parameters)
         {

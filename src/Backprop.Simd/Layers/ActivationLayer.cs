@@ -30,7 +30,7 @@ public abstract class ActivationLayer<T> : Layer<T>
     protected virtual bool IsRowWise => false;
 
     /// <inheritdoc/>
-    public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training)
+    public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, LayerContext<T> context)
     {
         // x: (B, N)  y: (B, N)
         CheckInput(input);
@@ -52,11 +52,11 @@ public abstract class ActivationLayer<T> : Layer<T>
     }
 
     /// <inheritdoc/>
-    public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool computeInputGradient = true)
+    public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, LayerContext<T> context)
     {
         // y: (B, N) from the last forward  dy: (B, N)  dx: (B, N)
         CheckGradient(input, outputGradient);
-        if (!computeInputGradient)
+        if (!context.ComputeInputGradient)
         {
             return default;
         }

@@ -94,53 +94,41 @@ public sealed class Dense<T> : Layer<T>
     internal static string Describe(int inputSize, int outputSize) => $"Dense({inputSize} → {outputSize})";
 
     /// <inheritdoc/>
-    public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training)
+    public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, LayerContext<T> context)
     {
         // x: (B, In)  W: (In, Out)  y: (B, Out)
         MatrixSpan<T> y = _output.Rows(input.Rows);
         _lastRows = input.Rows;
-        ForwardLinear(input, y);
+        ForwardLinear(input, y, context);
         Kernels.AddBias(y, _bias.Value.Row(0));
         return y;
     }
 
     /// <inheritdoc/>
-    public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool computeInputGradient = true)
+    public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, LayerContext<T> context)
     {
-        // x: (B, In)  dy: (B, Out)  dW += xᵀ dy: (In, Out)  db += Σ_rows dy: (Out)  dx = dy Wᵀ: (B, In)
-        // (= instead of += when ReplaceGradients: the GEMM then writes dW without reading it)
+        // x: (B, In)  dy: (B, Out)  dW, db: see ComputeParameterGradients  dx = dy Wᵀ: (B, In)
         CheckGradient(input, outputGradient);
-        if (BatchRows is { } batchRows)
-        {
-            // A training shard: x and dy go to this shard's rows of the minibatch; the step computes dW and db once.
-            batchRows.Store(input, outputGradient);
-        }
-        else
-        {
-            AddParameterGradients(input, outputGradient, ReplaceGradients, MaxDegreeOfParallelism);
-        }
-
-        if (!computeInputGradient)
+        ProduceParameterGradients(input, outputGradient, context);
+        if (!context.ComputeInputGradient)
         {
             return default;
         }
 
         MatrixSpan<T> dx = _inputGradient.Rows(input.Rows);
-        Gemm.Multiply(T.One, outputGradient, Transpose.None, _weights.Value.AsMatrixSpan(), Transpose.Transposed, T.Zero, dx, MaxDegreeOfParallelism);
+        Gemm.Multiply(T.One, outputGradient, Transpose.None, _weights.Value.AsMatrixSpan(), Transpose.Transposed, T.Zero, dx, context.MaxDegreeOfParallelism);
         return dx;
     }
 
-    /// <summary>
-    /// Where a training shard leaves its rows of x and dy for <see cref="AddParameterGradients"/> over the whole
-    /// minibatch; null (the default) to accumulate the gradients in <see cref="Backward"/>.
-    /// </summary>
-    internal DenseBatchRows<T>? BatchRows { get; set; }
+    /// <inheritdoc/>
+    public override bool CanDeferParameterGradients => true;
 
-    /// <summary>dW (+)= xᵀ dy, db (+)= Σ_rows dy: written when <paramref name="replace"/>, else added.</summary>
-    internal void AddParameterGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool replace, int threads)
+    /// <inheritdoc/>
+    protected internal override void ComputeParameterGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool overwrite, int maxDegreeOfParallelism)
     {
-        Gemm.Multiply(T.One, input, Transpose.Transposed, outputGradient, Transpose.None, replace ? T.Zero : T.One, _weights.Gradient.AsMatrixSpan(), threads);
-        if (replace)
+        // x: (B, In)  dy: (B, Out)  dW (+)= xᵀ dy: (In, Out)  db (+)= Σ_rows dy: (Out); overwriting, the GEMM writes dW without reading it
+        Gemm.Multiply(T.One, input, Transpose.Transposed, outputGradient, Transpose.None, overwrite ? T.Zero : T.One, _weights.Gradient.AsMatrixSpan(), maxDegreeOfParallelism);
+        if (overwrite)
         {
             _bias.Gradient.AsSpan().Clear();
         }
@@ -148,15 +136,19 @@ public sealed class Dense<T> : Layer<T>
         Kernels.AddColumnSums(outputGradient, _bias.Gradient.Row(0));
     }
 
-    /// <summary>output = x W, without the bias: the first half of a forward pass fused with the next activation.</summary>
-    internal void ForwardLinear(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output)
+    /// <summary>
+    /// z = x W without the bias, into <paramref name="output"/>: the first half of <see cref="Forward"/>, for a network
+    /// that adds the bias and applies the next activation in one pass over each row.
+    /// </summary>
+    /// <param name="input">x, [batch x in].</param>
+    /// <param name="output">Receives z, [batch x out].</param>
+    /// <param name="context">The threads of the product.</param>
+    /// <exception cref="ArgumentException">The input does not have <see cref="Layer{T}.InputSize"/> columns.</exception>
+    public void ForwardLinear(ReadOnlyMatrixSpan<T> input, MatrixSpan<T> output, LayerContext<T> context)
     {
         CheckInput(input);
-        Gemm.Multiply(T.One, input, Transpose.None, _weights.Value.AsMatrixSpan(), Transpose.None, T.Zero, output, MaxDegreeOfParallelism);
+        Gemm.Multiply(T.One, input, Transpose.None, _weights.Value.AsMatrixSpan(), Transpose.None, T.Zero, output, context.MaxDegreeOfParallelism);
     }
-
-    /// <inheritdoc/>
-    internal override bool SupportsReplacingGradients => true;
 
     /// <inheritdoc/>
     protected internal override ReadOnlyMatrixSpan<T> LastOutput => _output.Rows(_lastRows);

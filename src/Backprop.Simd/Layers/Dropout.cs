@@ -8,8 +8,10 @@ namespace Backprop.Simd.Layers;
 /// to zero; at inference the layer passes its input through unchanged.
 /// </summary>
 /// <remarks>
-/// The mask is a pure function of a key (set per step, shard and layer by the trainer, derived from its seed) and the
-/// element's index, so it is the same whichever thread computes it: training stays bitwise reproducible.
+/// The mask is a pure function of a key and the element's index, so it is the same whichever thread computes it:
+/// training stays bitwise reproducible. The key is the context's (<see cref="LayerContext{T}.RandomKey"/>, which a
+/// trainer derives from its seed, the step, the shard and the layer); without one the layer draws it from its own
+/// seeded stream, which advances with every training pass.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Dropout<T> : Layer<T>
@@ -26,7 +28,7 @@ public sealed class Dropout<T> : Layer<T>
     /// <summary>Creates a dropout layer.</summary>
     /// <param name="size">Features in and out.</param>
     /// <param name="rate">The probability of dropping an element, in [0, 1).</param>
-    /// <param name="seed">The seed of the masks when used outside a trainer (which sets keys itself).</param>
+    /// <param name="seed">The seed of the layer's own stream of masks, used when a context brings no key.</param>
     /// <exception cref="ArgumentOutOfRangeException">The rate is outside [0, 1).</exception>
     public Dropout(int size, double rate, ulong seed = 0)
         : base(size, size)
@@ -48,20 +50,22 @@ public sealed class Dropout<T> : Layer<T>
     /// <summary>The probability of dropping an element.</summary>
     public double Rate { get; }
 
-    /// <summary>The key of the next mask (what the <c>seed</c> argument of the constructor sets), so a model file can store it.</summary>
+    /// <summary>The key of the next mask drawn from the layer's own stream (what the <c>seed</c> argument of the constructor sets), so a model file can store it.</summary>
     internal ulong Key => _key;
 
     /// <inheritdoc/>
     public override string Description => $"Dropout({InputSize}, rate {Rate})";
 
     /// <inheritdoc/>
-    public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training)
+    public override ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, LayerContext<T> context)
     {
         CheckInput(input);
-        if (!training)
+        if (!context.IsTraining)
         {
             return input;
         }
+
+        ulong key = context.RandomKey ?? NextOwnKey();
 
         // x: (B, N)  mask: (B, N) of 0 or 1/(1-rate)  y = x * mask
         MatrixSpan<T> mask = _mask.Rows(input.Rows);
@@ -70,7 +74,7 @@ public sealed class Dropout<T> : Layer<T>
         Span<T> m = mask.Span;
         for (int i = 0; i < m.Length; i++)
         {
-            m[i] = StreamKey.Mix(_key, (ulong)i) < _threshold ? T.Zero : _scale;
+            m[i] = StreamKey.Mix(key, (ulong)i) < _threshold ? T.Zero : _scale;
         }
 
         for (int i = 0; i < input.Rows; i++)
@@ -78,15 +82,22 @@ public sealed class Dropout<T> : Layer<T>
             Kernels.Multiply(input.Row(i), mask.Row(i), y.Row(i));
         }
 
-        _key = StreamKey.Mix(_key, ulong.MaxValue);
         return y;
     }
 
+    /// <summary>The key of this pass from the layer's own stream, which then advances.</summary>
+    private ulong NextOwnKey()
+    {
+        ulong key = _key;
+        _key = StreamKey.Mix(_key, ulong.MaxValue);
+        return key;
+    }
+
     /// <inheritdoc/>
-    public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool computeInputGradient = true)
+    public override ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, LayerContext<T> context)
     {
         CheckGradient(input, outputGradient);
-        if (!computeInputGradient)
+        if (!context.ComputeInputGradient)
         {
             return default;
         }
@@ -103,9 +114,6 @@ public sealed class Dropout<T> : Layer<T>
 
     /// <inheritdoc/>
     protected internal override ReadOnlyMatrixSpan<T> LastOutput => _output.Rows(_lastRows);
-
-    /// <inheritdoc/>
-    protected internal override void SetRandomKey(ulong key) => _key = key;
 
     /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Dropout<T>(InputSize, Rate, _key);

@@ -11,9 +11,13 @@ namespace Backprop.Simd.Layers;
 /// <para>A layer owns its output and input-gradient buffers, sized for the largest batch seen and reused, so
 /// <see cref="Forward"/> and <see cref="Backward"/> allocate nothing in steady state. The spans they return stay
 /// valid until the layer's next call.</para>
-/// <para><see cref="Backward"/> must follow a <see cref="Forward"/> in training mode on the same input; it adds
-/// the parameter gradients to <see cref="Parameter{T}.Gradient"/> (+=), so gradients of several batches
-/// accumulate until the trainer clears them.</para>
+/// <para>Both receive a <see cref="LayerContext{T}"/>: training or inference, the random key, the threads, whether the
+/// input gradient is needed, and how the parameter gradients are produced. A layer's behaviour follows from its inputs,
+/// its own parameters and state, and that context alone.</para>
+/// <para><see cref="Backward"/> must follow a <see cref="Forward"/> in training mode on the same input. A layer with
+/// parameters adds their gradients to <see cref="Parameter{T}.Gradient"/> (+=) by default; one that also implements
+/// <see cref="ComputeParameterGradients"/> and reports <see cref="CanDeferParameterGradients"/> follows the context's
+/// <see cref="LayerContext{T}.ParameterGradients"/> (<see cref="ProduceParameterGradients"/> does that for it).</para>
 /// <para>To write your own layer, derive from this class and check it with
 /// <see cref="Diagnostics.GradientCheck"/>.</para>
 /// </remarks>
@@ -21,8 +25,6 @@ namespace Backprop.Simd.Layers;
 public abstract class Layer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private int _parallelism = 1;
-
     /// <summary>Initialises the sizes.</summary>
     /// <param name="inputSize">Features per input row; positive.</param>
     /// <param name="outputSize">Features per output row; positive.</param>
@@ -44,43 +46,70 @@ public abstract class Layer<T>
     /// <summary>Features per output row.</summary>
     public int OutputSize { get; }
 
-    /// <summary>
-    /// Whether <see cref="Backward"/> may write the parameter gradients instead of adding to them. Only layers that
-    /// support it (<see cref="Dense{T}"/>) report it in <see cref="SupportsReplacingGradients"/>; a training shard
-    /// sets it so that it need not clear its gradients before every step.
-    /// </summary>
-    internal bool ReplaceGradients { get; set; }
-
-    /// <summary>Whether the layer honours <see cref="ReplaceGradients"/>.</summary>
-    internal virtual bool SupportsReplacingGradients => false;
-
     /// <summary>A short description, for example <c>Dense(784 → 256)</c>.</summary>
     public abstract string Description { get; }
 
     /// <summary>The trainable parameters (empty for parameter-free layers).</summary>
     public virtual IReadOnlyList<Parameter<T>> Parameters => [];
 
-    /// <summary>The most threads the layer's matrix products may use (1 inside a parallel training shard).</summary>
-    public int MaxDegreeOfParallelism
-    {
-        get => _parallelism;
-        set => _parallelism = value;
-    }
-
     /// <summary>Computes the outputs for a batch.</summary>
     /// <param name="input">The inputs, [batch x <see cref="InputSize"/>].</param>
-    /// <param name="training">Training mode (dropout active, state kept for <see cref="Backward"/>) or inference.</param>
+    /// <param name="context">Training or inference, the random key and the threads.</param>
     /// <returns>The outputs, [batch x <see cref="OutputSize"/>], in the layer's own buffer.</returns>
     /// <exception cref="ArgumentException">The input does not have <see cref="InputSize"/> columns.</exception>
-    public abstract ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training);
+    public abstract ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, LayerContext<T> context);
 
-    /// <summary>Backpropagates: adds the parameter gradients and returns the gradient with respect to the input.</summary>
+    /// <summary>
+    /// Backpropagates: produces the parameter gradients as the context says and returns the gradient with respect to
+    /// the input when <see cref="LayerContext{T}.ComputeInputGradient"/> asks for it.
+    /// </summary>
     /// <param name="input">The same input the last <see cref="Forward"/> received.</param>
     /// <param name="outputGradient">dLoss/dOutput, [batch x <see cref="OutputSize"/>].</param>
-    /// <param name="computeInputGradient"><see langword="false"/> for the first layer of a network, whose input gradient nobody needs.</param>
+    /// <param name="context">The threads, whether the input gradient is needed, and how parameter gradients are produced.</param>
     /// <returns>dLoss/dInput, [batch x <see cref="InputSize"/>], in the layer's own buffer; empty when not computed.</returns>
     /// <exception cref="ArgumentException">The shapes do not match the last forward pass.</exception>
-    public abstract ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool computeInputGradient = true);
+    public abstract ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, LayerContext<T> context);
+
+    /// <summary>
+    /// Whether the layer's parameter gradients are a function of its input and output gradient alone, computed by
+    /// <see cref="ComputeParameterGradients"/>, so that a trainer may overwrite them or defer them to one product over
+    /// the whole minibatch. False (the default): the layer only ever receives
+    /// <see cref="ParameterGradientMode.Accumulate"/>, and the trainer clears its gradients when it needs them replaced.
+    /// </summary>
+    public virtual bool CanDeferParameterGradients => false;
+
+    /// <summary>
+    /// The parameter gradients of a batch from its input and output gradient, written (<paramref name="overwrite"/>,
+    /// without reading the old values) or added: what <see cref="Backward"/> does for its parameters, and what a
+    /// trainer calls once over the whole minibatch when the shards deferred them. Override it together with
+    /// <see cref="CanDeferParameterGradients"/>.
+    /// </summary>
+    /// <param name="input">The layer's inputs, [batch x <see cref="InputSize"/>].</param>
+    /// <param name="outputGradient">dLoss/dOutput, [batch x <see cref="OutputSize"/>].</param>
+    /// <param name="overwrite">Write the gradients (=) instead of adding to them (+=).</param>
+    /// <param name="maxDegreeOfParallelism">The most threads for the matrix products; 0 for every processor.</param>
+    /// <exception cref="NotSupportedException">The layer does not implement it (<see cref="CanDeferParameterGradients"/> is false).</exception>
+    protected internal virtual void ComputeParameterGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, bool overwrite, int maxDegreeOfParallelism) =>
+        throw new NotSupportedException($"{Description} computes its parameter gradients only in Backward.");
+
+    /// <summary>
+    /// For <see cref="Backward"/> of a layer that can defer: the parameter gradients as <paramref name="context"/> says:
+    /// added, written, or left as rows for the batch-wide product (<see cref="LayerContext{T}.DeferRows"/>).
+    /// </summary>
+    /// <param name="input">The forward input.</param>
+    /// <param name="outputGradient">dLoss/dOutput.</param>
+    /// <param name="context">The backward pass's context.</param>
+    protected void ProduceParameterGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, LayerContext<T> context)
+    {
+        if (context.ParameterGradients == ParameterGradientMode.Defer)
+        {
+            context.DeferRows(input, outputGradient);
+        }
+        else
+        {
+            ComputeParameterGradients(input, outputGradient, context.ParameterGradients == ParameterGradientMode.Overwrite, context.MaxDegreeOfParallelism);
+        }
+    }
 
     /// <summary>The output of the last <see cref="Forward"/> call in training mode, which <see cref="Backward"/> of the next layer reads as its input.</summary>
     protected internal abstract ReadOnlyMatrixSpan<T> LastOutput { get; }
@@ -91,12 +120,6 @@ public abstract class Layer<T>
     /// </summary>
     /// <returns>The replica.</returns>
     protected internal abstract Layer<T> CreateReplica();
-
-    /// <summary>Sets the key from which a stochastic layer (dropout) draws its randomness for the next forward pass.</summary>
-    /// <param name="key">A value that depends only on the seed, the step, the shard and the layer.</param>
-    protected internal virtual void SetRandomKey(ulong key)
-    {
-    }
 
     /// <summary>Throws unless <paramref name="input"/> has <see cref="InputSize"/> columns.</summary>
     /// <param name="input">The input to check.</param>

@@ -35,45 +35,30 @@ internal sealed class LayerStack<T>
     /// <summary>The gradients of every parameter, contiguous, in layer order.</summary>
     public T[] Gradients { get; }
 
-    public int MaxDegreeOfParallelism
-    {
-        set
-        {
-            foreach (Layer<T> layer in _layers)
-            {
-                layer.MaxDegreeOfParallelism = value;
-            }
-        }
-    }
-
     /// <summary>
-    /// The forward pass. In training mode a <paramref name="randomKey"/> (the trainer's, per step and shard) keys the
-    /// stochastic layers; without one they draw from their own seeded streams, which advance with every pass.
+    /// The forward pass. A training context's random key (the trainer's, per step and shard) keys the stochastic
+    /// layers, each mixed with its index; without one they draw from their own seeded streams.
     /// </summary>
-    public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training, ulong? randomKey = null)
+    public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, LayerContext<T> context)
     {
         ReadOnlyMatrixSpan<T> x = input;
         for (int i = 0; i < _layers.Length; i++)
         {
-            if (training && randomKey is ulong key)
-            {
-                _layers[i].SetRandomKey(StreamKey.Mix(key, (ulong)i));
-            }
-
+            LayerContext<T> layerContext = context.ForLayer(i, _layers[i], computeInputGradient: false);
             if (_fusedWithNext[i])
             {
                 // Dense + activation: x W straight into the activation's buffer, then bias and f in one pass.
                 var dense = (Dense<T>)_layers[i];
                 var activation = (ActivationLayer<T>)_layers[i + 1];
                 MatrixSpan<T> y = activation.OutputBuffer(x.Rows);
-                dense.ForwardLinear(x, y);
+                dense.ForwardLinear(x, y, layerContext);
                 activation.ActivateWithBias(y, dense.Bias.Value.Row(0));
                 x = y;
                 i++;
             }
             else
             {
-                x = _layers[i].Forward(x, training);
+                x = _layers[i].Forward(x, layerContext);
             }
         }
 
@@ -81,49 +66,32 @@ internal sealed class LayerStack<T>
     }
 
     /// <summary>
-    /// Forward in training mode, the loss, and backward: adds this batch's parameter gradients to
-    /// <see cref="Gradients"/> and returns the sum of the per-sample losses.
+    /// Forward in training mode, the loss, and backward: produces this batch's parameter gradients in
+    /// <see cref="Gradients"/> as the context says and returns the sum of the per-sample losses. When the context
+    /// overwrites, the layers that cannot are cleared first (a dense layer's weight gradient GEMM with beta = 0
+    /// neither clears nor reads the old values).
     /// </summary>
-    public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong? randomKey) =>
-        ComputeGradients(input, target, loss, gradientScale, randomKey, inputGradient: false, out _);
+    public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, LayerContext<T> context) =>
+        ComputeGradients(input, target, loss, gradientScale, context, inputGradient: false, out _);
 
-    /// <summary>
-    /// As <see cref="ComputeGradients(ReadOnlyMatrixSpan{T}, ReadOnlyMatrixSpan{T}, Loss{T}, T, ulong?)"/>, but
-    /// <see cref="Gradients"/> becomes this batch's gradients (a training shard's step): layers that can write their
-    /// gradients do so (a dense layer's weight gradient GEMM with beta = 0 neither clears nor reads the old values),
-    /// the others are cleared first.
-    /// </summary>
-    public double ReplaceGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong? randomKey)
+    /// <summary>As above; with <paramref name="inputGradient"/> also the gradient with respect to the network's input.</summary>
+    public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, LayerContext<T> context, bool inputGradient, out ReadOnlyMatrixSpan<T> inputGradientValues)
     {
-        foreach (Layer<T> layer in _layers)
+        if (context.ParameterGradients == ParameterGradientMode.Overwrite)
         {
-            layer.ReplaceGradients = layer.SupportsReplacingGradients;
-            if (!layer.SupportsReplacingGradients)
+            foreach (Layer<T> layer in _layers)
             {
-                foreach (Parameter<T> p in layer.Parameters)
+                if (!layer.CanDeferParameterGradients)
                 {
-                    p.Gradient.AsSpan().Clear();
+                    foreach (Parameter<T> p in layer.Parameters)
+                    {
+                        p.Gradient.AsSpan().Clear();
+                    }
                 }
             }
         }
 
-        try
-        {
-            return ComputeGradients(input, target, loss, gradientScale, randomKey, inputGradient: false, out _);
-        }
-        finally
-        {
-            foreach (Layer<T> layer in _layers)
-            {
-                layer.ReplaceGradients = false;
-            }
-        }
-    }
-
-    /// <summary>As above; with <paramref name="inputGradient"/> also the gradient with respect to the network's input.</summary>
-    public double ComputeGradients(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> target, Loss<T> loss, T gradientScale, ulong? randomKey, bool inputGradient, out ReadOnlyMatrixSpan<T> inputGradientValues)
-    {
-        ReadOnlyMatrixSpan<T> output = Forward(input, training: true, randomKey);
+        ReadOnlyMatrixSpan<T> output = Forward(input, context);
         MatrixSpan<T> gradient = _lossGradient.Rows(output.Rows);
         int last = _layers.Length - 1;
         if (loss.FusesWith(_layers[last]))
@@ -131,17 +99,17 @@ internal sealed class LayerStack<T>
             // Sigmoid + binary cross-entropy or softmax + cross-entropy: the gradient with respect to the
             // activation's input is computed directly (a - t), so the activation's own backward is skipped.
             double fused = loss.ComputeFused(output, target, gradient, gradientScale);
-            inputGradientValues = Backward(input, gradient, last - 1, inputGradient);
+            inputGradientValues = Backward(input, gradient, last - 1, context, inputGradient);
             return fused;
         }
 
         double sum = loss.Compute(output, target, gradient, gradientScale);
-        inputGradientValues = Backward(input, gradient, last, inputGradient);
+        inputGradientValues = Backward(input, gradient, last, context, inputGradient);
         return sum;
     }
 
     /// <summary>Backward from layer <paramref name="from"/> down to the first layer; returns dLoss/dInput when asked (else empty).</summary>
-    public ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, int from, bool inputGradient = false)
+    public ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, int from, LayerContext<T> context, bool inputGradient = false)
     {
         ReadOnlyMatrixSpan<T> dy = outputGradient;
         for (int i = from; i >= 0; i--)
@@ -149,7 +117,7 @@ internal sealed class LayerStack<T>
             ReadOnlyMatrixSpan<T> layerInput = i == 0 ? input
                 : _fusedWithNext[i - 1] ? _layers[i].LastOutput // the pre-activation was never stored; the activation needs only its shape
                 : _layers[i - 1].LastOutput;
-            dy = _layers[i].Backward(layerInput, dy, computeInputGradient: i > 0 || inputGradient);
+            dy = _layers[i].Backward(layerInput, dy, context.ForLayer(i, _layers[i], computeInputGradient: i > 0 || inputGradient));
         }
 
         return inputGradient ? dy : default;

@@ -109,7 +109,6 @@ public sealed class Network<T>
 
         _ranges = [.. ranges];
         _stack = new LayerStack<T>(_layers, gradients);
-        MaxDegreeOfParallelism = 0;
     }
 
     /// <summary>Starts building a network.</summary>
@@ -139,7 +138,11 @@ public sealed class Network<T>
     /// <summary>Every accumulated gradient, in the order of <see cref="Parameters"/>.</summary>
     public Span<T> Gradients => _stack.Gradients;
 
-    /// <summary>The most threads a forward or backward pass and a batch prediction use: 0 (default) for every processor.</summary>
+    /// <summary>
+    /// The most threads <see cref="Forward"/>, <see cref="Backward"/>, <see cref="AccumulateGradients"/> and the
+    /// <c>Predict</c> methods use: 0 (default) for every processor. A trainer uses its own
+    /// <see cref="Training.TrainingOptions.MaxDegreeOfParallelism"/> and leaves this setting as it was.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MaxDegreeOfParallelism
     {
@@ -148,7 +151,6 @@ public sealed class Network<T>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _maxDegreeOfParallelism = value;
-            _stack.MaxDegreeOfParallelism = value;
         }
     }
 
@@ -162,13 +164,14 @@ public sealed class Network<T>
     /// <param name="input">The inputs, [batch x <see cref="InputSize"/>].</param>
     /// <param name="training">Training mode: dropout active (a fresh mask at every pass, drawn from the layer's seeded stream), activations kept for <see cref="Backward"/>.</param>
     /// <returns>The outputs, [batch x <see cref="OutputSize"/>], valid until the next call.</returns>
-    public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training = false) => _stack.Forward(input, training);
+    public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, bool training = false) =>
+        _stack.Forward(input, training ? LayerContext<T>.Training(null, _maxDegreeOfParallelism) : LayerContext<T>.Inference(_maxDegreeOfParallelism));
 
     /// <summary>Backpropagates <paramref name="outputGradient"/> after <see cref="Forward"/> in training mode; adds to <see cref="Gradients"/>.</summary>
     /// <param name="input">The input given to <see cref="Forward"/>.</param>
     /// <param name="outputGradient">dLoss/dOutput, [batch x <see cref="OutputSize"/>].</param>
     public void Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient) =>
-        _stack.Backward(input, outputGradient, _layers.Length - 1);
+        _stack.Backward(input, outputGradient, _layers.Length - 1, LayerContext<T>.Training(null, _maxDegreeOfParallelism));
 
     /// <summary>
     /// Forward, loss and backward on one batch: adds the batch's gradients to <see cref="Gradients"/> (fusing the loss
@@ -184,7 +187,7 @@ public sealed class Network<T>
         ArgumentNullException.ThrowIfNull(loss);
         int rows = input.Rows;
         T scale = reduction == Reduction.Mean && rows > 0 ? T.One / T.CreateChecked(rows) : T.One;
-        double sum = _stack.ComputeGradients(input, target, loss, scale, randomKey: null);
+        double sum = _stack.ComputeGradients(input, target, loss, scale, LayerContext<T>.Training(null, _maxDegreeOfParallelism));
         return reduction == Reduction.Mean && rows > 0 ? sum / rows : sum;
     }
 
@@ -207,10 +210,10 @@ public sealed class Network<T>
             throw new ArgumentException($"The network gives {OutputSize} outputs but the output span has {output.Length}.", nameof(output));
         }
 
-        LayerStack<T> stack = RentInference(_maxDegreeOfParallelism);
+        LayerStack<T> stack = RentInference();
         try
         {
-            stack.Forward(new ReadOnlyMatrixSpan<T>(features, 1, InputSize), training: false).Row(0).CopyTo(output);
+            stack.Forward(new ReadOnlyMatrixSpan<T>(features, 1, InputSize), LayerContext<T>.Inference(_maxDegreeOfParallelism)).Row(0).CopyTo(output);
         }
         finally
         {
@@ -273,13 +276,14 @@ public sealed class Network<T>
 
     private void PredictOn(ReadOnlyMatrixSpan<T> inputs, MatrixSpan<T> outputs, int maxDegreeOfParallelism)
     {
-        LayerStack<T> stack = RentInference(maxDegreeOfParallelism);
+        LayerStack<T> stack = RentInference();
+        var context = LayerContext<T>.Inference(maxDegreeOfParallelism);
         try
         {
             for (int r = 0; r < inputs.Rows; r += _predictionChunkRows)
             {
                 int rows = Math.Min(_predictionChunkRows, inputs.Rows - r);
-                stack.Forward(inputs.Slice(r, rows), training: false).CopyTo(outputs.Slice(r, rows));
+                stack.Forward(inputs.Slice(r, rows), context).CopyTo(outputs.Slice(r, rows));
             }
         }
         finally
@@ -350,21 +354,18 @@ public sealed class Network<T>
         return text.ToString();
     }
 
-    private LayerStack<T> RentInference(int maxDegreeOfParallelism)
+    private LayerStack<T> RentInference()
     {
         for (int i = 0; i < _inference.Length; i++)
         {
             LayerStack<T>? stack = Volatile.Read(ref _inference[i]);
             if (stack is not null && Interlocked.CompareExchange(ref _inference[i], null, stack) == stack)
             {
-                stack.MaxDegreeOfParallelism = maxDegreeOfParallelism;
                 return stack;
             }
         }
 
-        LayerStack<T> created = CreateReplica();
-        created.MaxDegreeOfParallelism = maxDegreeOfParallelism;
-        return created;
+        return CreateReplica();
     }
 
     private void ReturnInference(LayerStack<T> stack)

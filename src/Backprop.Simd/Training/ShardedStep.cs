@@ -10,29 +10,33 @@ namespace Backprop.Simd.Training;
 /// <summary>
 /// The forward and backward passes of one minibatch, split into a fixed number of shards of consecutive rows. Shard 0
 /// runs on the network's own layers (its gradients are the network's), shards 1..S−1 on replicas with their own buffers
-/// and gradients, which the reduction then adds. Where that moves more data than it saves, the dense layers instead
-/// leave their rows of x and dy in batch-wide buffers and their weight and bias gradients are computed once for the
-/// whole minibatch after the shards (a GEMM splits C, never K, so this is the same bits on any number of threads). With
-/// one shard, the layers' matrix products use the threads instead.
+/// and gradients, which the reduction then adds. Where that moves more data than it saves, the layers instead leave
+/// their rows of x and dy in batch-wide buffers and their parameter gradients are computed once for the whole
+/// minibatch after the shards (a GEMM splits C, never K, so this is the same bits on any number of threads). With one
+/// shard, the layers' matrix products use the threads instead. Which of these a batch gets is a <see cref="ShardPlan"/>,
+/// computed once per shape; each shard's layers receive it through their <see cref="LayerContext{T}"/>.
 /// </summary>
 internal sealed class ShardedStep<T> : IParallelWork
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private const int CachedPlans = 4;
+
     private readonly LayerStack<T>[] _stacks;
-    private readonly int[] _denseLayers;
-    private readonly DenseBatchRows<T>[,] _batchRows;
-    private readonly bool _denseOnly;
+    private readonly int[] _deferrable;
+    private readonly GradientDeferral<T>? _deferral;
     private readonly long _copiedPerRow;
-    private readonly long _denseParameters;
+    private readonly long _deferrableParameters;
+    private readonly ShardPlan?[] _plans = new ShardPlan?[CachedPlans];
     private readonly double[] _lossSums;
     private readonly int _inputs;
     private readonly int _outputs;
+    private int _nextPlan;
+    private ShardPlan _plan = new(0, 1, 1, false);
     private Loss<T>? _loss;
     private T[] _x = [];
     private int _xOffset;
     private T[] _y = [];
     private int _yOffset;
-    private int _rows;
     private T _scale;
     private ulong _key;
     private Matrix<T>? _sourceInputs;
@@ -47,32 +51,25 @@ internal sealed class ShardedStep<T> : IParallelWork
         for (int s = 1; s < shards; s++)
         {
             _stacks[s] = network.CreateReplica();
-            _stacks[s].MaxDegreeOfParallelism = 1;
         }
 
         _lossSums = new double[shards];
         _inputs = network.InputSize;
         _outputs = network.OutputSize;
         ShardGradients = [.. _stacks.Select(s => s.Gradients)];
-        Layer<T>[] layers = network.Stack.Layers;
-        _denseLayers = [.. Enumerable.Range(0, layers.Length).Where(i => layers[i] is Dense<T>)];
-        _denseOnly = layers.All(l => l is Dense<T> || l.Parameters.Count == 0);
-        foreach (int i in _denseLayers)
-        {
-            _copiedPerRow += (i == 0 ? 0 : layers[i].InputSize) + layers[i].OutputSize;
-            _denseParameters += (long)(layers[i].InputSize + 1) * layers[i].OutputSize;
-        }
 
-        _batchRows = new DenseBatchRows<T>[shards, _denseLayers.Length];
-        for (int d = 0; d < _denseLayers.Length; d++)
+        // The layers with parameters; their gradients can go batch-wide only if every one of them can defer.
+        Layer<T>[] layers = network.Stack.Layers;
+        _deferrable = [.. Enumerable.Range(0, layers.Length).Where(i => layers[i].Parameters.Count > 0)];
+        if (_deferrable.All(i => layers[i].CanDeferParameterGradients))
         {
-            Layer<T> dense = layers[_denseLayers[d]];
-            BatchBuffer<T>? inputs = _denseLayers[d] == 0 ? null : new BatchBuffer<T>(dense.InputSize);
-            var outputGradients = new BatchBuffer<T>(dense.OutputSize);
-            for (int s = 0; s < shards; s++)
+            foreach (int i in _deferrable)
             {
-                _batchRows[s, d] = new DenseBatchRows<T>(inputs, outputGradients);
+                _copiedPerRow += (i == 0 ? 0 : layers[i].InputSize) + layers[i].OutputSize;
+                _deferrableParameters += layers[i].Parameters.Sum(p => (long)p.Length);
             }
+
+            _deferral = new GradientDeferral<T>(layers, _deferrable.Contains);
         }
     }
 
@@ -105,31 +102,16 @@ internal sealed class ShardedStep<T> : IParallelWork
 
     private double RunShards(T[] x, int xOffset, T[] y, int yOffset, int rows, Loss<T> loss, T gradientScale, ulong key, int threads)
     {
-        (_x, _xOffset, _y, _yOffset, _rows, _loss, _scale, _key) = (x, xOffset, y, yOffset, rows, loss, gradientScale, key);
-        int shards = ActiveShards(rows);
-        _stacks[0].MaxDegreeOfParallelism = shards == 1 ? threads : 1;
-        bool batchGradients = UsesBatchGradients(shards, rows);
-        SeparateGradients = batchGradients ? 1 : shards;
-        AssignBatchRows(shards, rows, batchGradients);
-        try
+        (_x, _xOffset, _y, _yOffset, _loss, _scale, _key) = (x, xOffset, y, yOffset, loss, gradientScale, key);
+        _plan = PlanFor(rows, threads);
+        WorkerPool.Shared.Run(this, _plan.Shards, threads);
+        if (_plan.BatchGradients)
         {
-            WorkerPool.Shared.Run(this, shards, threads);
-            if (batchGradients)
-            {
-                ComputeDenseGradients(rows, threads);
-            }
-        }
-        finally
-        {
-            // The network's own layers go back to accumulating: they are the model outside training steps too.
-            foreach (int layer in _denseLayers)
-            {
-                ((Dense<T>)_stacks[0].Layers[layer]).BatchRows = null;
-            }
+            ComputeDeferredGradients(threads);
         }
 
         double sum = 0;
-        for (int s = 0; s < shards; s++)
+        for (int s = 0; s < _plan.Shards; s++)
         {
             sum += _lossSums[s];
         }
@@ -137,65 +119,60 @@ internal sealed class ShardedStep<T> : IParallelWork
         return sum;
     }
 
-    /// <summary>The shard gradient blocks the last step left for the reduction to add: 1 when it computed the dense layers' gradients for the whole batch.</summary>
-    public int SeparateGradients { get; private set; }
+    /// <summary>The shard gradient blocks the last step left for the reduction to add: 1 when it computed the parameter gradients for the whole batch.</summary>
+    public int SeparateGradients => _plan.SeparateGradients;
 
-    /// <summary>
-    /// Whether the dense layers' gradients are computed once for the batch: when no other layer has parameters and the
-    /// shards' own gradients (each shard writes a whole one, the reduction reads it back) outweigh the rows of x and dy
-    /// to copy more than 6 to 1; below that the per-shard products, on rows still in cache, win or tie. A function of
-    /// the shapes, the rows and the shard count, never of the threads. Interleaved 784-256-128-10 epochs, batch 128:
-    /// 2 shards (4.7 to 1) even, 4 shards (9.4 to 1) 18 % faster, 8 shards 55 %, 16 shards 2×; the notebook's deep
-    /// recipe (2,380 rows; 2.2 to 1 at 16 shards) even at 16 shards and 6–12 % slower at 2, so it stays per shard.
-    /// </summary>
-    private bool UsesBatchGradients(int shards, int rows) =>
-        shards > 1 && _denseOnly && shards * _denseParameters > 6L * rows * _copiedPerRow;
-
-    /// <summary>
-    /// Points each shard's dense layers at their rows of the batch-wide buffers (grown here, before the shards run, so
-    /// that they never reallocate under them), or back to their own gradients.
-    /// </summary>
-    private void AssignBatchRows(int shards, int rows, bool batchGradients)
+    /// <summary>The plan of a batch of <paramref name="rows"/> rows on <paramref name="threads"/> threads: a cached one, or a new one (its batch-wide buffers grown now, before any shard runs).</summary>
+    internal ShardPlan PlanFor(int rows, int threads)
     {
-        for (int d = 0; d < _denseLayers.Length; d++)
+        foreach (ShardPlan? cached in _plans)
         {
-            for (int s = 0; s < shards; s++)
+            if (cached is not null && cached.Rows == rows && cached.Threads == threads)
             {
-                DenseBatchRows<T> batchRows = _batchRows[s, d];
-                if (batchGradients)
-                {
-                    batchRows.Inputs?.Rows(rows);
-                    batchRows.OutputGradients.Rows(rows);
-                    batchRows.BatchRows = rows;
-                    batchRows.FirstRow = (int)((long)s * rows / shards);
-                }
-
-                ((Dense<T>)_stacks[s].Layers[_denseLayers[d]]).BatchRows = batchGradients ? batchRows : null;
+                return cached;
             }
         }
+
+        int shards = Math.Max(1, Math.Min(_stacks.Length, rows));
+        var plan = new ShardPlan(rows, shards, threads, UsesBatchGradients(shards, rows));
+        if (plan.BatchGradients)
+        {
+            _deferral!.Reserve(rows);
+        }
+
+        _plans[_nextPlan] = plan;
+        _nextPlan = (_nextPlan + 1) % CachedPlans;
+        return plan;
     }
 
-    /// <summary>Each dense layer's dW = xᵀ dy and db = Σ_rows dy over the whole minibatch, into the network's gradients.</summary>
-    private void ComputeDenseGradients(int rows, int threads)
+    /// <summary>
+    /// Whether the parameter gradients are computed once for the batch: when every layer with parameters can defer and
+    /// the shards' own gradients (each shard writes a whole one, the reduction reads it back) outweigh the rows of x
+    /// and dy to copy more than 6 to 1; below that the per-shard products, on rows still in cache, win or tie. A
+    /// function of the shapes, the rows and the shard count, never of the threads. Interleaved 784-256-128-10 epochs,
+    /// batch 128: 2 shards (4.7 to 1) even, 4 shards (9.4 to 1) 18 % faster, 8 shards 55 %, 16 shards 2×; the
+    /// notebook's deep recipe (2,380 rows; 2.2 to 1 at 16 shards) even at 16 shards and 6–12 % slower at 2, so it
+    /// stays per shard.
+    /// </summary>
+    private bool UsesBatchGradients(int shards, int rows) =>
+        shards > 1 && _deferral is not null && shards * _deferrableParameters > 6L * rows * _copiedPerRow;
+
+    /// <summary>Each deferring layer's parameter gradients over the whole minibatch, into the network's gradients, by the layer's own method.</summary>
+    private void ComputeDeferredGradients(int threads)
     {
-        for (int d = 0; d < _denseLayers.Length; d++)
+        int rows = _plan.Rows;
+        var minibatch = new ReadOnlyMatrixSpan<T>(_x.AsSpan(_xOffset, rows * _inputs), rows, _inputs);
+        foreach (int i in _deferrable)
         {
-            DenseBatchRows<T> batchRows = _batchRows[0, d];
-            ReadOnlyMatrixSpan<T> x = batchRows.Inputs is { } inputs
-                ? inputs.Rows(rows)
-                : new ReadOnlyMatrixSpan<T>(_x.AsSpan(_xOffset, rows * _inputs), rows, _inputs);
-            ((Dense<T>)_stacks[0].Layers[_denseLayers[d]]).AddParameterGradients(x, batchRows.OutputGradients.Rows(rows), replace: true, threads);
+            _stacks[0].Layers[i].ComputeParameterGradients(_deferral!.Inputs(i, rows, minibatch), _deferral.OutputGradients(i, rows), overwrite: true, threads);
         }
     }
-
-    /// <summary>Shards in use for a batch: never more than its rows.</summary>
-    private int ActiveShards(int rows) => Math.Max(1, Math.Min(_stacks.Length, rows));
 
     public void Execute(int index)
     {
-        int shards = ActiveShards(_rows);
-        int first = (int)((long)index * _rows / shards);
-        int count = (int)((long)(index + 1) * _rows / shards) - first;
+        ShardPlan plan = _plan;
+        int first = plan.FirstRow(index);
+        int count = plan.FirstRow(index + 1) - first;
         LayerStack<T> stack = _stacks[index];
         if (_sourceInputs is not null)
         {
@@ -210,6 +187,10 @@ internal sealed class ShardedStep<T> : IParallelWork
 
         var x = new ReadOnlyMatrixSpan<T>(_x.AsSpan(_xOffset + (first * _inputs), count * _inputs), count, _inputs);
         var y = new ReadOnlyMatrixSpan<T>(_y.AsSpan(_yOffset + (first * _outputs), count * _outputs), count, _outputs);
-        _lossSums[index] = stack.ReplaceGradients(x, y, _loss!, _scale, StreamKey.Mix(_key, (ulong)index));
+        ulong key = StreamKey.Mix(_key, (ulong)index);
+        LayerContext<T> context = plan.BatchGradients
+            ? LayerContext<T>.Deferring(key, plan.ThreadsPerShard, _deferral!, plan.Rows, first)
+            : LayerContext<T>.Training(key, plan.ThreadsPerShard, ParameterGradientMode.Overwrite, computeInputGradient: false);
+        _lossSums[index] = stack.ComputeGradients(x, y, _loss!, _scale, context);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
+using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
@@ -388,25 +389,17 @@ public sealed class Trainer<T>
         const int Chunk = 2048;
         double loss = 0;
         long correct = 0;
-        int saved = _network.MaxDegreeOfParallelism;
-        _network.MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism;
-        try
+        var context = LayerContext<T>.Inference(_options.MaxDegreeOfParallelism);
+        for (int start = 0; start < inputs.Rows; start += Chunk)
         {
-            for (int start = 0; start < inputs.Rows; start += Chunk)
+            int rows = Math.Min(Chunk, inputs.Rows - start);
+            ReadOnlyMatrixSpan<T> output = _network.Stack.Forward(inputs.Slice(start, rows), context);
+            ReadOnlyMatrixSpan<T> target = targets.Slice(start, rows);
+            loss += _loss.EvaluateAfter(_network.Layers[^1], output, target);
+            for (int i = 0; i < rows; i++)
             {
-                int rows = Math.Min(Chunk, inputs.Rows - start);
-                ReadOnlyMatrixSpan<T> output = _network.Forward(inputs.Slice(start, rows), training: false);
-                ReadOnlyMatrixSpan<T> target = targets.Slice(start, rows);
-                loss += _loss.EvaluateAfter(_network.Layers[^1], output, target);
-                for (int i = 0; i < rows; i++)
-                {
-                    correct += SameClass(output.Row(i), target.Row(i)) ? 1 : 0;
-                }
+                correct += SameClass(output.Row(i), target.Row(i)) ? 1 : 0;
             }
-        }
-        finally
-        {
-            _network.MaxDegreeOfParallelism = saved;
         }
 
         return inputs.Rows == 0 ? (double.NaN, double.NaN) : (loss / inputs.Rows, (double)correct / inputs.Rows);

@@ -56,7 +56,7 @@ public sealed class LayerGradientTests
 
         protected internal override ReadOnlyMatrixSpan<double> LastOutput => new(_output, _rows, OutputSize);
 
-        public override ReadOnlyMatrixSpan<double> Forward(ReadOnlyMatrixSpan<double> input, bool training)
+        public override ReadOnlyMatrixSpan<double> Forward(ReadOnlyMatrixSpan<double> input, LayerContext<double> context)
         {
             _rows = input.Rows;
             _output = new double[input.Rows * InputSize];
@@ -69,7 +69,7 @@ public sealed class LayerGradientTests
             return LastOutput;
         }
 
-        public override ReadOnlyMatrixSpan<double> Backward(ReadOnlyMatrixSpan<double> input, ReadOnlyMatrixSpan<double> outputGradient, bool computeInputGradient = true)
+        public override ReadOnlyMatrixSpan<double> Backward(ReadOnlyMatrixSpan<double> input, ReadOnlyMatrixSpan<double> outputGradient, LayerContext<double> context)
         {
             _gradient = new double[input.Rows * InputSize];
             for (int i = 0; i < _gradient.Length; i++)

@@ -22,7 +22,7 @@ public sealed class DropoutTests
         long dropped = 0, other = 0;
         for (int pass = 0; pass < Passes; pass++)
         {
-            ReadOnlySpan<double> y = layer.Forward(input, training: true).Span;
+            ReadOnlySpan<double> y = layer.Forward(input, LayerContext<double>.Training()).Span;
             ReadOnlySpan<double> x = input.AsSpan();
             for (int i = 0; i < y.Length; i++)
             {
@@ -54,8 +54,8 @@ public sealed class DropoutTests
         input.Fill(1);
         var outputGradient = new Matrix<float>(3, 64);
         outputGradient.InitializeUniform(new SeededRandom(2), -1, 1);
-        float[] y = layer.Forward(input, training: true).Span.ToArray();
-        ReadOnlySpan<float> dx = layer.Backward(input, outputGradient).Span;
+        float[] y = layer.Forward(input, LayerContext<float>.Training()).Span.ToArray();
+        ReadOnlySpan<float> dx = layer.Backward(input, outputGradient, LayerContext<float>.Training()).Span;
         for (int i = 0; i < y.Length; i++)
         {
             Assert.Equal(y[i] * outputGradient.AsSpan()[i], dx[i]);
@@ -79,6 +79,33 @@ public sealed class DropoutTests
     }
 
     [Fact]
+    public void A_context_key_sets_the_mask_on_any_thread_and_leaves_the_own_stream_alone()
+    {
+        var ones = new Matrix<float>(3, 50);
+        ones.Fill(1);
+        float[] Mask(Dropout<float> layer, ulong? key) => layer.Forward(ones, LayerContext<float>.Training(key)).Span.ToArray();
+
+        var layer = new Dropout<float>(50, Rate, seed: 21);
+        float[] keyed = Mask(layer, 99);
+        float[]? elsewhere = null;
+        var thread = new Thread(() => elsewhere = Mask(new Dropout<float>(50, Rate, seed: 5), 99));
+        thread.Start();
+        thread.Join();
+        FloatAssert.SameBits<float>(elsewhere, keyed, "the same key on another layer and thread");
+        Assert.NotEqual(keyed, Mask(layer, 100));
+        Assert.Contains(0f, keyed);
+
+        // The backward pass multiplies by the keyed pass's mask.
+        var outputGradient = new Matrix<float>(3, 50);
+        outputGradient.Fill(2);
+        float[] dx = layer.Backward(ones, outputGradient, LayerContext<float>.Training(100)).Span.ToArray();
+        Assert.Equal(Mask(new Dropout<float>(50, Rate), 100).Select(m => 2 * m), dx);
+
+        // Keyed passes do not advance the layer's own stream: its first unkeyed mask is a fresh layer's.
+        FloatAssert.SameBits<float>(Mask(layer, null), Mask(new Dropout<float>(50, Rate, seed: 21), null), "first mask of the own stream");
+    }
+
+    [Fact]
     public void A_network_draws_seeded_fresh_masks_outside_a_trainer()
     {
         float[][] first = NetworkMasks(seed: 3);
@@ -96,8 +123,8 @@ public sealed class DropoutTests
         var layer = new Dropout<double>(33, 0.5, seed: 1);
         var input = new Matrix<double>(5, 33);
         input.InitializeUniform(new SeededRandom(3), -2, 2);
-        layer.Forward(input, training: true);
-        FloatAssert.SameBits<double>(layer.Forward(input, training: false).Span, input.AsSpan(), "inference output");
+        layer.Forward(input, LayerContext<double>.Training());
+        FloatAssert.SameBits<double>(layer.Forward(input, LayerContext<double>.Inference()).Span, input.AsSpan(), "inference output");
 
         // A network with dropout predicts exactly what the same weights without dropout predict.
         Network<double> with = Network<double>.Create(33, seed: 8).Dense(20, Activation.Tanh).Dropout(0.5).Dense(4).Build();
@@ -111,7 +138,7 @@ public sealed class DropoutTests
         var layer = new Dropout<float>(40, Rate, seed);
         var ones = new Matrix<float>(2, 40);
         ones.Fill(1);
-        return [.. Enumerable.Range(0, passes).Select(_ => layer.Forward(ones, training: true).Span.ToArray())];
+        return [.. Enumerable.Range(0, passes).Select(_ => layer.Forward(ones, LayerContext<float>.Training()).Span.ToArray())];
     }
 
     /// <summary>A network of one dropout layer on ones: the masks its two training passes drew.</summary>

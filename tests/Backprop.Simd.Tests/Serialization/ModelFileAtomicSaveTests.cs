@@ -171,9 +171,9 @@ public sealed class ModelFileAtomicSaveTests : IDisposable
     {
         public override string Description => $"PassThrough({InputSize})";
 
-        public override ReadOnlyMatrixSpan<float> Forward(ReadOnlyMatrixSpan<float> input, bool training) => input;
+        public override ReadOnlyMatrixSpan<float> Forward(ReadOnlyMatrixSpan<float> input, LayerContext<float> context) => input;
 
-        public override ReadOnlyMatrixSpan<float> Backward(ReadOnlyMatrixSpan<float> input, ReadOnlyMatrixSpan<float> outputGradient, bool computeInputGradient = true) => outputGradient;
+        public override ReadOnlyMatrixSpan<float> Backward(ReadOnlyMatrixSpan<float> input, ReadOnlyMatrixSpan<float> outputGradient, LayerContext<float> context) => outputGradient;
 
         protected internal override ReadOnlyMatrixSpan<float> LastOutput => default;
 
