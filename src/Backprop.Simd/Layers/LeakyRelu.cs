@@ -34,7 +34,7 @@ public sealed class LeakyRelu<T> : ActivationLayer<T>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => Kernels.LeakyRelu(x, Slope, y);
 
     /// <inheritdoc/>
-    protected override void Backpropagate(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.LeakyReluBackward(y, Slope, dy, dx);
+    protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.LeakyReluBackward(y, Slope, dy, dx);
 
     /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new LeakyRelu<T>(InputSize, Slope);

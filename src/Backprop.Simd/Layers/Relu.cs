@@ -22,7 +22,7 @@ public sealed class Relu<T> : ActivationLayer<T>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => Kernels.Relu(x, y);
 
     /// <inheritdoc/>
-    protected override void Backpropagate(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.ReluBackward(y, dy, dx);
+    protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.ReluBackward(y, dy, dx);
 
     /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Relu<T>(InputSize);

@@ -22,7 +22,7 @@ public sealed class Sigmoid<T> : ActivationLayer<T>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => Kernels.Sigmoid(x, y);
 
     /// <inheritdoc/>
-    protected override void Backpropagate(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.SigmoidBackward(y, dy, dx);
+    protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.SigmoidBackward(y, dy, dx);
 
     /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Sigmoid<T>(InputSize);

@@ -30,7 +30,7 @@ public sealed class Softmax<T> : ActivationLayer<T>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => Kernels.Softmax(x, y);
 
     /// <inheritdoc/>
-    protected override void Backpropagate(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+    protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
         // dx_j = y_j (dy_j - Σ_k dy_k y_k), one row.
         T dot = TensorPrimitives.Dot(dy, y);

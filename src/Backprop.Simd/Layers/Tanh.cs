@@ -22,7 +22,7 @@ public sealed class Tanh<T> : ActivationLayer<T>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => Kernels.Tanh(x, y);
 
     /// <inheritdoc/>
-    protected override void Backpropagate(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.TanhBackward(y, dy, dx);
+    protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.TanhBackward(y, dy, dx);
 
     /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Tanh<T>(InputSize);

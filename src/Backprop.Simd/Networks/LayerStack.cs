@@ -7,26 +7,35 @@ namespace Backprop.Simd.Networks;
 
 /// <summary>
 /// One set of layer instances with their buffers and one contiguous gradient block: the network itself, a training
-/// shard's replica, or an inference context. Runs the forward pass (fusing each Dense layer with a following
-/// activation), the loss and the backward pass.
+/// shard's replica, or an inference context. Runs the forward pass stage by stage (each Dense layer fused with a
+/// following activation, see <see cref="DenseActivationStage{T}"/>), the loss and the backward pass.
 /// </summary>
 internal sealed class LayerStack<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Layer<T>[] _layers;
-    private readonly bool[] _fusedWithNext;
+    private readonly NetworkStage<T>[] _stages;
     private readonly BatchBuffer<T> _lossGradient;
 
     public LayerStack(Layer<T>[] layers, T[] gradients)
     {
         _layers = layers;
         Gradients = gradients;
-        _fusedWithNext = new bool[layers.Length];
-        for (int i = 0; i + 1 < layers.Length; i++)
+        var stages = new List<NetworkStage<T>>();
+        for (int i = 0; i < layers.Length; i++)
         {
-            _fusedWithNext[i] = layers[i] is Dense<T> && layers[i + 1] is ActivationLayer<T>;
+            if (layers[i] is Dense<T> dense && i + 1 < layers.Length && layers[i + 1] is ActivationLayer<T> activation)
+            {
+                stages.Add(new DenseActivationStage<T>(dense, activation, i));
+                i++;
+            }
+            else
+            {
+                stages.Add(new LayerStage<T>(layers[i], i));
+            }
         }
 
+        _stages = [.. stages];
         _lossGradient = new BatchBuffer<T>(layers[^1].OutputSize);
     }
 
@@ -42,24 +51,9 @@ internal sealed class LayerStack<T>
     public ReadOnlyMatrixSpan<T> Forward(ReadOnlyMatrixSpan<T> input, LayerContext<T> context)
     {
         ReadOnlyMatrixSpan<T> x = input;
-        for (int i = 0; i < _layers.Length; i++)
+        foreach (NetworkStage<T> stage in _stages)
         {
-            LayerContext<T> layerContext = context.ForLayer(i, _layers[i], computeInputGradient: false);
-            if (_fusedWithNext[i])
-            {
-                // Dense + activation: x W straight into the activation's buffer, then bias and f in one pass.
-                var dense = (Dense<T>)_layers[i];
-                var activation = (ActivationLayer<T>)_layers[i + 1];
-                MatrixSpan<T> y = activation.OutputBuffer(x.Rows);
-                dense.ForwardLinear(x, y, layerContext);
-                activation.ActivateWithBias(y, dense.Bias.Value.Row(0));
-                x = y;
-                i++;
-            }
-            else
-            {
-                x = _layers[i].Forward(x, layerContext);
-            }
+            x = stage.Forward(x, context);
         }
 
         return x;
@@ -93,31 +87,34 @@ internal sealed class LayerStack<T>
 
         ReadOnlyMatrixSpan<T> output = Forward(input, context);
         MatrixSpan<T> gradient = _lossGradient.Rows(output.Rows);
-        int last = _layers.Length - 1;
-        if (loss.FusesWith(_layers[last]))
+        if (loss.FusesWith(_stages[^1].Last))
         {
             // Sigmoid + binary cross-entropy or softmax + cross-entropy: the gradient with respect to the
             // activation's input is computed directly (a - t), so the activation's own backward is skipped.
             double fused = loss.ComputeFused(output, target, gradient, gradientScale);
-            inputGradientValues = Backward(input, gradient, last - 1, context, inputGradient);
+            inputGradientValues = Backward(input, gradient, context, inputGradient, belowLast: true);
             return fused;
         }
 
         double sum = loss.Compute(output, target, gradient, gradientScale);
-        inputGradientValues = Backward(input, gradient, last, context, inputGradient);
+        inputGradientValues = Backward(input, gradient, context, inputGradient, belowLast: false);
         return sum;
     }
 
-    /// <summary>Backward from layer <paramref name="from"/> down to the first layer; returns dLoss/dInput when asked (else empty).</summary>
-    public ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, int from, LayerContext<T> context, bool inputGradient = false)
+    /// <summary>
+    /// Backward from the last layer (or, <paramref name="belowLast"/>, from the gradient with respect to its input)
+    /// down to the first; returns dLoss/dInput when asked (else empty).
+    /// </summary>
+    public ReadOnlyMatrixSpan<T> Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient, LayerContext<T> context, bool inputGradient = false, bool belowLast = false)
     {
         ReadOnlyMatrixSpan<T> dy = outputGradient;
-        for (int i = from; i >= 0; i--)
+        for (int s = _stages.Length - 1; s >= 0; s--)
         {
-            ReadOnlyMatrixSpan<T> layerInput = i == 0 ? input
-                : _fusedWithNext[i - 1] ? _layers[i].LastOutput // the pre-activation was never stored; the activation needs only its shape
-                : _layers[i - 1].LastOutput;
-            dy = _layers[i].Backward(layerInput, dy, context.ForLayer(i, _layers[i], computeInputGradient: i > 0 || inputGradient));
+            ReadOnlyMatrixSpan<T> stageInput = s == 0 ? input : _stages[s - 1].Output;
+            bool needed = s > 0 || inputGradient;
+            dy = belowLast && s == _stages.Length - 1
+                ? _stages[s].BackwardBelowLast(stageInput, dy, context, needed)
+                : _stages[s].Backward(stageInput, dy, context, needed);
         }
 
         return inputGradient ? dy : default;

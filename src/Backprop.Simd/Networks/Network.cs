@@ -171,7 +171,7 @@ public sealed class Network<T>
     /// <param name="input">The input given to <see cref="Forward"/>.</param>
     /// <param name="outputGradient">dLoss/dOutput, [batch x <see cref="OutputSize"/>].</param>
     public void Backward(ReadOnlyMatrixSpan<T> input, ReadOnlyMatrixSpan<T> outputGradient) =>
-        _stack.Backward(input, outputGradient, _layers.Length - 1, LayerContext<T>.Training(null, _maxDegreeOfParallelism));
+        _stack.Backward(input, outputGradient, LayerContext<T>.Training(null, _maxDegreeOfParallelism));
 
     /// <summary>
     /// Forward, loss and backward on one batch: adds the batch's gradients to <see cref="Gradients"/> (fusing the loss

@@ -163,7 +163,7 @@ public sealed class OnnxExportTests
         protected override void Activate(ReadOnlySpan<float> x, Span<float> y) => System.Numerics.Tensors.TensorPrimitives.Multiply(x, x, y);
 
         // Never trained here: only its forward pass and its type matter.
-        protected override void Backpropagate(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => throw new NotSupportedException();
+        protected override void Backpropagate(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => throw new NotSupportedException();
 
         protected internal override Layer<float> CreateReplica() => new Square(InputSize);
     }
