@@ -2,29 +2,14 @@ using Backprop.Simd.Networks;
 
 namespace Backprop.Simd.Cli.Commands;
 
-/// <summary>The activations as the command line spells them.</summary>
+/// <summary>The hidden activations the command line offers: every element-wise activation of <see cref="Activation.All"/>.</summary>
 internal static class ActivationNames
 {
     /// <summary>The names <c>--activation</c> accepts.</summary>
-    public static readonly string[] Names = ["relu", "leaky-relu", "tanh", "sigmoid"];
+    public static readonly string[] Names = [.. Activation.All.Where(a => a.Kind is not null && a.IsElementWise).Select(a => a.Name)];
 
     /// <summary>The activation of a name from <see cref="Names"/>.</summary>
-    public static Activation Parse(string name) => name switch
-    {
-        "sigmoid" => Activation.Sigmoid,
-        "tanh" => Activation.Tanh,
-        "leaky-relu" => Activation.LeakyRelu,
-        "relu" => Activation.Relu,
-        _ => throw new ArgumentException($"--activation must be one of {string.Join(", ", Names)}, not '{name}'."),
-    };
-
-    /// <summary>The command-line name of an activation.</summary>
-    public static string Name(Activation activation) => activation switch
-    {
-        Activation.Sigmoid => "sigmoid",
-        Activation.Tanh => "tanh",
-        Activation.LeakyRelu => "leaky-relu",
-        Activation.Relu => "relu",
-        _ => activation.ToString().ToLowerInvariant(),
-    };
+    public static Activation Parse(string name) => Names.Contains(name)
+        ? Activation.Parse(name)
+        : throw new ArgumentException($"--activation must be one of {string.Join(", ", Names)}, not '{name}'.");
 }

@@ -120,7 +120,7 @@ internal sealed class GradCheckCommand
         }
         else
         {
-            string hidden = shape.Length > 2 ? $" ({ActivationNames.Name(activation)} hidden)" : " (no hidden layer)";
+            string hidden = shape.Length > 2 ? $" ({activation.Name} hidden)" : " (no hidden layer)";
             console.Out.WriteLine($"gradient check in double: {string.Join('-', shape)}{hidden}, {loss.Name}, batch {batch}, {network.ParameterCount} parameters");
             var table = TextTable.Create("tensor", "elements", "skipped", "max relative error", "max absolute error", "result");
             foreach (TensorGradientError t in report.Tensors)

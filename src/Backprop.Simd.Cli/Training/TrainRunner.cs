@@ -84,7 +84,7 @@ internal static class TrainRunner
         string batches = settings.BatchCount > 0 ? $"{settings.BatchCount} batches per epoch" : $"batches of {settings.BatchSize}";
         string description = string.Create(
             CultureInfo.InvariantCulture,
-            $"network: {widths} {ElementName<T>()}, {ActivationNames.Name(settings.Activation)} hidden, {loss} output; {settings.Optimizer.ToString().ToLowerInvariant()} lr {settings.LearningRate} ({settings.Schedule}), {batches}, {settings.Epochs} epochs, seed {settings.Seed}");
+            $"network: {widths} {ElementName<T>()}, {settings.Activation.Name} hidden, {loss} output; {settings.Optimizer.ToString().ToLowerInvariant()} lr {settings.LearningRate} ({settings.Schedule}), {batches}, {settings.Epochs} epochs, seed {settings.Seed}");
         ModelMetadata Metadata(Network<T> network) =>
             new(settings.Data.Name, settings.Data.Directory, settings.Data.Limit, ClassNames(data.ClassNames, network.OutputSize), data.ImageRows, data.ImageColumns, loss);
         return Train(settings, console, data, standardizer, TrainingSession<T>.Create(options), Metadata, modelPath, description, cancellationToken);
@@ -151,14 +151,8 @@ internal static class TrainRunner
 
     /// <summary>The activation after the first dense layer; null without hidden layers.</summary>
     private static Activation? HiddenActivation<T>(Network<T> network)
-        where T : unmanaged, IFloatingPointIeee754<T> => network.Layers.Count(l => l is Dense<T>) < 2 ? null : network.Layers[1] switch
-        {
-            Relu<T> => Activation.Relu,
-            LeakyRelu<T> => Activation.LeakyRelu,
-            Tanh<T> => Activation.Tanh,
-            Sigmoid<T> => Activation.Sigmoid,
-            _ => Activation.Identity,
-        };
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        network.Layers.Count(l => l is Dense<T>) < 2 ? null : Activation.Of(network.Layers[1]) ?? Activation.Identity;
 
     private static OptimizerKind Kind<T>(Optimizer<T> optimizer)
         where T : unmanaged, IFloatingPointIeee754<T> => optimizer switch

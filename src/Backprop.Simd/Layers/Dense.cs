@@ -154,5 +154,29 @@ public sealed class Dense<T> : Layer<T>
     protected internal override ReadOnlyMatrixSpan<T> LastOutput => _output.Rows(_lastRows);
 
     /// <inheritdoc/>
+    internal override LayerKind BuiltInKind => DenseKind.Instance;
+
+    /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Dense<T>(this);
+}
+
+/// <summary>The <see cref="Dense{T}"/> layer kind: its record holds the output size; its weights are the model's parameters.</summary>
+internal sealed class DenseKind : LayerKind
+{
+    private DenseKind()
+        : base("Dense", "dense", fileCode: 1, LayerField.Size("output size"))
+    {
+    }
+
+    public static DenseKind Instance { get; } = new();
+
+    internal override Layer<T> Create<T>(LayerRecord record) => new Dense<T>(new Matrix<T>(record.InputSize, OutputSize(record)), new T[OutputSize(record)]);
+
+    internal override LayerRecord Record<T>(Layer<T> layer) => new(this, layer.InputSize, (ulong)layer.OutputSize);
+
+    internal override int OutputSize(LayerRecord record) => record.Size(0);
+
+    internal override long ParameterCount(LayerRecord record) => ((long)record.InputSize * OutputSize(record)) + OutputSize(record);
+
+    internal override string Describe<T>(LayerRecord record) => Dense<T>.Describe(record.InputSize, OutputSize(record));
 }

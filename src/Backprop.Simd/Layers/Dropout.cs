@@ -116,5 +116,27 @@ public sealed class Dropout<T> : Layer<T>
     protected internal override ReadOnlyMatrixSpan<T> LastOutput => _output.Rows(_lastRows);
 
     /// <inheritdoc/>
+    internal override LayerKind BuiltInKind => DropoutKind.Instance;
+
+    /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Dropout<T>(InputSize, Rate, _key);
+}
+
+/// <summary>The <see cref="Dropout{T}"/> layer kind: its record holds the rate and the key of the layer's own stream.</summary>
+internal sealed class DropoutKind : LayerKind
+{
+    private DropoutKind()
+        : base("Dropout", "dropout", fileCode: 7, LayerField.Number("dropout rate", 0, 1), LayerField.Key("dropout key"))
+    {
+    }
+
+    public static DropoutKind Instance { get; } = new();
+
+    internal override Layer<T> Create<T>(LayerRecord record) => new Dropout<T>(record.InputSize, record.Number(0), record.Field(1));
+
+    internal override LayerRecord Record<T>(Layer<T> layer)
+    {
+        var dropout = (Dropout<T>)layer;
+        return new(this, layer.InputSize, LayerRecord.Bits(dropout.Rate), dropout.Key);
+    }
 }

@@ -46,6 +46,12 @@ public abstract class Layer<T>
     /// <summary>Features per output row.</summary>
     public int OutputSize { get; }
 
+    /// <summary>The layer's built-in kind (its model-file record and command-line name); null for a layer of your own, which model files do not store.</summary>
+    public LayerKind? Kind => BuiltInKind;
+
+    /// <summary>The kind of a built-in layer; only this assembly's layers have one.</summary>
+    internal virtual LayerKind? BuiltInKind => null;
+
     /// <summary>A short description, for example <c>Dense(784 → 256)</c>.</summary>
     public abstract string Description { get; }
 

@@ -37,5 +37,29 @@ public sealed class LeakyRelu<T> : ActivationLayer<T>
     protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.LeakyReluBackward(y, Slope, dy, dx);
 
     /// <inheritdoc/>
+    internal override LayerKind BuiltInKind => LeakyReluKind.Instance;
+
+    /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new LeakyRelu<T>(InputSize, Slope);
+}
+
+/// <summary>The <see cref="LeakyRelu{T}"/> layer kind: its record holds the slope.</summary>
+internal sealed class LeakyReluKind : ActivationKind
+{
+    /// <summary>The slope of a leaky ReLU made without one.</summary>
+    public const double DefaultSlope = 0.01;
+
+    private LeakyReluKind()
+        : base("LeakyReLU", "leaky-relu", fileCode: 5, isElementWise: true, prefersHeInitialization: true, LayerField.Number("LeakyReLU slope", 0, 1, exactInElementType: true))
+    {
+    }
+
+    public static LeakyReluKind Instance { get; } = new();
+
+    public override Layer<T> Create<T>(int size) => new LeakyRelu<T>(size, T.CreateChecked(DefaultSlope));
+
+    internal override Layer<T> Create<T>(LayerRecord record) => new LeakyRelu<T>(record.InputSize, T.CreateTruncating(record.Number(0)));
+
+    internal override LayerRecord Record<T>(Layer<T> layer) =>
+        new(this, layer.InputSize, LayerRecord.Bits(double.CreateChecked(((LeakyRelu<T>)layer).Slope)));
 }

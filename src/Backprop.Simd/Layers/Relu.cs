@@ -25,5 +25,21 @@ public sealed class Relu<T> : ActivationLayer<T>
     protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.ReluBackward(y, dy, dx);
 
     /// <inheritdoc/>
+    internal override LayerKind BuiltInKind => ReluKind.Instance;
+
+    /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Relu<T>(InputSize);
+}
+
+/// <summary>The <see cref="Relu{T}"/> layer kind.</summary>
+internal sealed class ReluKind : ActivationKind
+{
+    private ReluKind()
+        : base("ReLU", "relu", fileCode: 4, isElementWise: true, prefersHeInitialization: true)
+    {
+    }
+
+    public static ReluKind Instance { get; } = new();
+
+    public override Layer<T> Create<T>(int size) => new Relu<T>(size);
 }

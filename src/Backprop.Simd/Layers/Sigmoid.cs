@@ -25,5 +25,21 @@ public sealed class Sigmoid<T> : ActivationLayer<T>
     protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.SigmoidBackward(y, dy, dx);
 
     /// <inheritdoc/>
+    internal override LayerKind BuiltInKind => SigmoidKind.Instance;
+
+    /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Sigmoid<T>(InputSize);
+}
+
+/// <summary>The <see cref="Sigmoid{T}"/> layer kind.</summary>
+internal sealed class SigmoidKind : ActivationKind
+{
+    private SigmoidKind()
+        : base("Sigmoid", "sigmoid", fileCode: 2, isElementWise: true, prefersHeInitialization: false)
+    {
+    }
+
+    public static SigmoidKind Instance { get; } = new();
+
+    public override Layer<T> Create<T>(int size) => new Sigmoid<T>(size);
 }

@@ -39,5 +39,21 @@ public sealed class Softmax<T> : ActivationLayer<T>
     }
 
     /// <inheritdoc/>
+    internal override LayerKind BuiltInKind => SoftmaxKind.Instance;
+
+    /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Softmax<T>(InputSize);
+}
+
+/// <summary>The <see cref="Softmax{T}"/> layer kind.</summary>
+internal sealed class SoftmaxKind : ActivationKind
+{
+    private SoftmaxKind()
+        : base("Softmax", "softmax", fileCode: 6, isElementWise: false, prefersHeInitialization: false)
+    {
+    }
+
+    public static SoftmaxKind Instance { get; } = new();
+
+    public override Layer<T> Create<T>(int size) => new Softmax<T>(size);
 }

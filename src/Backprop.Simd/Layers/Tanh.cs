@@ -25,5 +25,21 @@ public sealed class Tanh<T> : ActivationLayer<T>
     protected override void Backpropagate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Kernels.TanhBackward(y, dy, dx);
 
     /// <inheritdoc/>
+    internal override LayerKind BuiltInKind => TanhKind.Instance;
+
+    /// <inheritdoc/>
     protected internal override Layer<T> CreateReplica() => new Tanh<T>(InputSize);
+}
+
+/// <summary>The <see cref="Tanh{T}"/> layer kind.</summary>
+internal sealed class TanhKind : ActivationKind
+{
+    private TanhKind()
+        : base("Tanh", "tanh", fileCode: 3, isElementWise: true, prefersHeInitialization: false)
+    {
+    }
+
+    public static TanhKind Instance { get; } = new();
+
+    public override Layer<T> Create<T>(int size) => new Tanh<T>(size);
 }

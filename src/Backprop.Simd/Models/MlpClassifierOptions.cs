@@ -127,7 +127,7 @@ public sealed class MlpClassifierOptions
     /// Throws naming the first invalid option: the classifier's constructor calls this, so that a bad option fails
     /// there rather than in <c>Fit</c> after the network is built.
     /// </summary>
-    /// <exception cref="ArgumentNullException"><see cref="HiddenLayers"/> or <see cref="Schedule"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="HiddenLayers"/>, <see cref="HiddenActivation"/> or <see cref="Schedule"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its range or not a defined enum value.</exception>
     public void Validate()
     {
@@ -145,7 +145,7 @@ public sealed class MlpClassifierOptions
             throw new ArgumentOutOfRangeException(nameof(ClassCount), ClassCount, "The class count must be 0 (from the labels) or at least 2.");
         }
 
-        ThrowIfUndefined(HiddenActivation, nameof(HiddenActivation));
+        ArgumentNullException.ThrowIfNull(HiddenActivation, nameof(HiddenActivation));
         ThrowIfUndefined(Output, nameof(Output));
         ThrowIfUndefined(Optimizer, nameof(Optimizer));
         if (Initialization is { } initialization)

@@ -33,35 +33,20 @@ public sealed class NetworkBuilder<T>
 
     /// <summary>Adds a dense layer of <paramref name="units"/> outputs, optionally followed by an activation.</summary>
     /// <param name="units">The number of outputs.</param>
-    /// <param name="activation">The activation after it.</param>
-    /// <param name="initialization">The initialisation; by default He for ReLU-like activations and Glorot otherwise.</param>
+    /// <param name="activation">The activation after it; null for <see cref="Activation.Identity"/>.</param>
+    /// <param name="initialization">The initialisation; by default the activation's <see cref="Activation.DefaultInitialization"/> (He for ReLU-like activations, Glorot otherwise).</param>
     /// <returns>This builder.</returns>
-    public NetworkBuilder<T> Dense(int units, Activation activation = Activation.Identity, WeightInitialization? initialization = null)
+    public NetworkBuilder<T> Dense(int units, Activation? activation = null, WeightInitialization? initialization = null)
     {
         // Checked before the layer is added (and the random stream drawn from), so a failed call changes nothing.
-        if (!Enum.IsDefined(activation))
-        {
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
-        }
-
         if (initialization is { } given && !Enum.IsDefined(given))
         {
             throw new ArgumentOutOfRangeException(nameof(initialization), given, "Unknown weight initialisation.");
         }
 
-        WeightInitialization init = initialization
-            ?? (activation is Activation.Relu or Activation.LeakyRelu ? WeightInitialization.HeNormal : WeightInitialization.GlorotUniform);
-        Add(new Dense<T>(_size, units, init, _random));
-        return activation switch
-        {
-            Activation.Identity => this,
-            Activation.Sigmoid => Sigmoid(),
-            Activation.Tanh => Tanh(),
-            Activation.Relu => Relu(),
-            Activation.LeakyRelu => LeakyRelu(),
-            Activation.Softmax => Softmax(),
-            _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
-        };
+        activation ??= Activation.Identity;
+        Add(new Dense<T>(_size, units, initialization ?? activation.DefaultInitialization, _random));
+        return activation.CreateLayer<T>(_size) is { } layer ? Add(layer) : this;
     }
 
     /// <summary>Adds a sigmoid.</summary>
@@ -79,7 +64,7 @@ public sealed class NetworkBuilder<T>
     /// <summary>Adds a leaky ReLU.</summary>
     /// <param name="slope">The slope for negative inputs.</param>
     /// <returns>This builder.</returns>
-    public NetworkBuilder<T> LeakyRelu(double slope = 0.01) => Add(new LeakyRelu<T>(_size, T.CreateChecked(slope)));
+    public NetworkBuilder<T> LeakyRelu(double slope = LeakyReluKind.DefaultSlope) => Add(new LeakyRelu<T>(_size, T.CreateChecked(slope)));
 
     /// <summary>Adds a row-wise softmax.</summary>
     /// <returns>This builder.</returns>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Simd.Layers;
 using Backprop.Simd.Networks;
 
 namespace Backprop.Simd.Serialization;
@@ -17,21 +18,23 @@ internal static class ArchitectureSection
         writer.WriteInt32(network.Layers.Count);
         for (int i = 0; i < network.Layers.Count; i++)
         {
-            LayerRecord record = LayerRecord.From(network.Layers[i], i);
-            writer.WriteByte((byte)record.Kind);
+            LayerRecord record = LayerRecord.Of(network.Layers[i], i);
+            writer.WriteByte(record.Kind.FileCode);
             writer.WriteInt32(record.InputSize);
-            switch (record.Kind)
+            for (int f = 0; f < record.Kind.FileFields.Count; f++)
             {
-                case LayerKind.Dense:
-                    writer.WriteInt32(record.OutputSize);
-                    break;
-                case LayerKind.LeakyRelu:
-                    writer.WriteDouble(record.Slope);
-                    break;
-                case LayerKind.Dropout:
-                    writer.WriteDouble(record.Rate);
-                    writer.WriteUInt64(record.Key);
-                    break;
+                switch (record.Kind.FileFields[f].Type)
+                {
+                    case LayerFieldType.Size:
+                        writer.WriteInt32(record.Size(f));
+                        break;
+                    case LayerFieldType.Number:
+                        writer.WriteDouble(record.Number(f));
+                        break;
+                    default:
+                        writer.WriteUInt64(record.Field(f));
+                        break;
+                }
             }
         }
     }
@@ -60,15 +63,15 @@ internal static class ArchitectureSection
             byte code = reader.ReadByte($"the kind of layer {i}");
             long sizeOffset = reader.Position;
             int input = reader.ReadInt32($"the input size of layer {i}", 1, int.MaxValue);
-            LayerRecord record = (LayerKind)code switch
+            LayerKind kind = LayerKind.FromFileCode(code)
+                ?? throw reader.Fail(offset, $"layer {i} has kind {code}, which format version {ModelFile.FormatVersion} does not define ({LayerKind.DescribeFileCodes()})");
+            var fields = new ulong[kind.FileFields.Count];
+            for (int f = 0; f < fields.Length; f++)
             {
-                LayerKind.Dense => new(LayerKind.Dense, input, reader.ReadInt32($"the output size of layer {i}", 1, int.MaxValue)),
-                LayerKind.Sigmoid or LayerKind.Tanh or LayerKind.Relu or LayerKind.Softmax => new((LayerKind)code, input, input),
-                LayerKind.LeakyRelu => new(LayerKind.LeakyRelu, input, input, Slope: ReadSlope<T>(reader, i)),
-                LayerKind.Dropout => new(LayerKind.Dropout, input, input, Rate: ReadRate(reader, i), Key: reader.ReadUInt64($"the dropout key of layer {i}")),
-                _ => throw reader.Fail(offset, $"layer {i} has kind {code}, which format version {ModelFile.FormatVersion} does not define (1 Dense, 2 Sigmoid, 3 Tanh, 4 ReLU, 5 LeakyReLU, 6 Softmax, 7 Dropout)"),
-            };
+                fields[f] = ReadField<T>(reader, kind.FileFields[f], i);
+            }
 
+            var record = new LayerRecord(kind, input, fields);
             if (input != size)
             {
                 string previous = i == 0 ? "the network's input size is" : $"layer {i - 1} gives";
@@ -100,29 +103,30 @@ internal static class ArchitectureSection
         return (int)count;
     }
 
-    private static double ReadSlope<T>(ModelReader reader, int index)
+    /// <summary>One field of a layer's record, checked against its type's and the field's rules.</summary>
+    private static ulong ReadField<T>(ModelReader reader, LayerField field, int index)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long offset = reader.Position;
-        double slope = reader.ReadDouble($"the slope of layer {index}");
-        T value = T.CreateTruncating(slope);
-        if (!(value >= T.Zero && value < T.One))
+        string name = $"the {field.Name} of layer {index}";
+        switch (field.Type)
         {
-            throw reader.Fail(offset, $"the LeakyReLU slope of layer {index} is {slope}; it must be in [0, 1)");
+            case LayerFieldType.Size:
+                return (ulong)reader.ReadInt32(name, 1, int.MaxValue);
+            case LayerFieldType.Key:
+                return reader.ReadUInt64(name);
         }
 
-        // The writer stores the layer's T slope widened to f64, so anything else did not come from a writer.
-        return double.CreateTruncating(value) == slope
-            ? slope
-            : throw reader.Fail(offset, $"the LeakyReLU slope of layer {index} is {slope}, which is not a {typeof(T).Name} value");
-    }
-
-    private static double ReadRate(ModelReader reader, int index)
-    {
         long offset = reader.Position;
-        double rate = reader.ReadDouble($"the dropout rate of layer {index}");
-        return rate >= 0 && rate < 1
-            ? rate
-            : throw reader.Fail(offset, $"the dropout rate of layer {index} is {rate}; it must be in [0, 1)");
+        double value = reader.ReadDouble(name);
+        double inType = field.ExactInElementType ? double.CreateTruncating(T.CreateTruncating(value)) : value;
+        if (!(inType >= field.Minimum && inType < field.Maximum))
+        {
+            throw reader.Fail(offset, $"{name} is {value}; it must be in [{field.Minimum}, {field.Maximum})");
+        }
+
+        // The writer stores the layer's own T value widened to f64, so anything else did not come from a writer.
+        return !field.ExactInElementType || inType == value
+            ? LayerRecord.Bits(value)
+            : throw reader.Fail(offset, $"{name} is {value}, which is not a {typeof(T).Name} value");
     }
 }

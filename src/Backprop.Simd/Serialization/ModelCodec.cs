@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Backprop.Simd.Data;
+using Backprop.Simd.Layers;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Training;
 

@@ -43,15 +43,10 @@ internal static class RandomNetworks
             random.FillUniform<T>(bias, T.CreateTruncating(-0.5), T.CreateTruncating(0.5));
             layers.Add(new Dense<T>(weights, bias));
             size = c.Widths[i];
-            Layer<T>? activation = c.Activations[i] switch
-            {
-                Activation.Sigmoid => new Sigmoid<T>(size),
-                Activation.Tanh => new Tanh<T>(size),
-                Activation.Relu => new Relu<T>(size),
-                Activation.LeakyRelu => new LeakyRelu<T>(size, T.CreateTruncating(0.1)),
-                Activation.Softmax => new Softmax<T>(size),
-                _ => null,
-            };
+            // A leaky ReLU with a slope steeper than the default, so that its negative side shows in the gradients.
+            Layer<T>? activation = c.Activations[i] == Activation.LeakyRelu
+                ? new LeakyRelu<T>(size, T.CreateTruncating(0.1))
+                : c.Activations[i].CreateLayer<T>(size);
             if (activation is not null)
             {
                 layers.Add(activation);

@@ -20,7 +20,7 @@ public sealed class MlpClassifierValidationTests
     {
         { "HiddenLayers", "null" },
         { "HiddenLayers", "[8, 0]" },
-        { "HiddenActivation", "99" },
+        { "HiddenActivation", "null" },
         { "Output", "99" },
         { "Initialization", "99" },
         { "Optimizer", "99" },
@@ -47,7 +47,7 @@ public sealed class MlpClassifierValidationTests
         {
             case ("HiddenLayers", "null"): options.HiddenLayers = null!; break;
             case ("HiddenLayers", _): options.HiddenLayers = [8, 0]; break;
-            case ("HiddenActivation", _): options.HiddenActivation = (Activation)99; break;
+            case ("HiddenActivation", _): options.HiddenActivation = null!; break;
             case ("Output", _): options.Output = (OutputLayer)99; break;
             case ("Initialization", _): options.Initialization = (WeightInitialization)99; break;
             case ("Optimizer", _): options.Optimizer = (OptimizerKind)99; break;
