@@ -16,7 +16,7 @@ internal sealed class TrainCommand
     private readonly Option<string> _activation = OptionFactory.Choice("--activation", "The hidden layers' activation.", "relu", ActivationNames.Names);
     private readonly Option<string> _init = OptionFactory.Choice("--init", "How the weights start: auto (he for relu and leaky-relu, glorot otherwise; the output layer glorot), he, glorot, fan-in (uniform in ±1/sqrt(inputs), biases too: PyTorch's nn.Linear default), unit (uniform in ±1, biases too: the notebook's).", "auto", "auto", "he", "glorot", "fan-in", "unit");
     private readonly Option<string> _loss = OptionFactory.Choice("--loss", "softmax: softmax cross-entropy; sigmoid: one sigmoid per class with binary cross-entropy (the notebook's).", "softmax", "softmax", "sigmoid");
-    private readonly Option<string> _optimizer = OptionFactory.Choice("--optimizer", "The optimizer.", "adam", "sgd", "nesterov", "adam", "adamw");
+    private readonly Option<string> _optimizer = OptionFactory.Choice("--optimizer", "The optimizer.", "adam", [.. OptimizerKind.All.Select(k => k.Name)]);
     private readonly Option<double> _momentum = OptionFactory.Number("--momentum", "Momentum of sgd and nesterov; 0 for plain SGD.", 0.9, 0, 1);
     private readonly Option<double> _weightDecay = OptionFactory.Number("--weight-decay", "Decoupled weight decay of adamw.", 0.01, 0);
     private readonly Option<double> _learningRate = OptionFactory.Number("--lr", "The learning rate.", 0.001, 0, exclusiveMinimum: true);
@@ -101,13 +101,7 @@ internal sealed class TrainCommand
             _ => null,
         },
         Output = result.GetValue(_loss) == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax,
-        Optimizer = result.GetValue(_optimizer) switch
-        {
-            "sgd" => OptimizerKind.Sgd,
-            "nesterov" => OptimizerKind.Nesterov,
-            "adamw" => OptimizerKind.AdamW,
-            _ => OptimizerKind.Adam,
-        },
+        Optimizer = OptimizerKind.TryParse(result.GetValue(_optimizer), out OptimizerKind? optimizer) ? optimizer : OptimizerKind.Adam,
         Momentum = result.GetValue(_momentum),
         WeightDecay = result.GetValue(_weightDecay),
         LearningRate = result.GetValue(_learningRate),

@@ -84,7 +84,7 @@ internal static class TrainRunner
         string batches = settings.BatchCount > 0 ? $"{settings.BatchCount} batches per epoch" : $"batches of {settings.BatchSize}";
         string description = string.Create(
             CultureInfo.InvariantCulture,
-            $"network: {widths} {ElementName<T>()}, {settings.Activation.Name} hidden, {loss} output; {settings.Optimizer.ToString().ToLowerInvariant()} lr {settings.LearningRate} ({settings.Schedule}), {batches}, {settings.Epochs} epochs, seed {settings.Seed}");
+            $"network: {widths} {ElementName<T>()}, {settings.Activation.Name} hidden, {loss} output; {settings.Optimizer.Name} lr {settings.LearningRate} ({settings.Schedule}), {batches}, {settings.Epochs} epochs, seed {settings.Seed}");
         ModelMetadata Metadata(Network<T> network) =>
             new(settings.Data.Name, settings.Data.Directory, settings.Data.Limit, ClassNames(data.ClassNames, network.OutputSize), data.ImageRows, data.ImageColumns, loss);
         return Train(settings, console, data, standardizer, TrainingSession<T>.Create(options), Metadata, modelPath, description, cancellationToken);
@@ -134,11 +134,11 @@ internal static class TrainRunner
             "--shards" => settings.Shards == saved.Shards,
             "--l1" => settings.L1 == saved.L1,
             "--l2" => settings.L2 == saved.L2,
-            "--optimizer" => Kind(optimizer) == settings.Optimizer,
+            "--optimizer" => OptimizerKind.Of(optimizer) == settings.Optimizer,
 
-            // Momentum applies to SGD only and weight decay to AdamW only, as when training starts.
-            "--momentum" => optimizer is not Sgd<T> sgd || sgd.Momentum == settings.Momentum,
-            "--weight-decay" => optimizer is not Adam<T> { WeightDecay: > 0 } adam || adam.WeightDecay == settings.WeightDecay,
+            // Momentum applies to the optimizers that have it and weight decay to those that use it, as when training starts.
+            "--momentum" => Hyperparameter(optimizer, "momentum") is not { } momentum || momentum == settings.Momentum,
+            "--weight-decay" => Hyperparameter(optimizer, "weight_decay") is not (> 0 and var decay) || decay == settings.WeightDecay,
             _ => false,
         };
 
@@ -154,14 +154,10 @@ internal static class TrainRunner
         where T : unmanaged, IFloatingPointIeee754<T> =>
         network.Layers.Count(l => l is Dense<T>) < 2 ? null : Activation.Of(network.Layers[1]) ?? Activation.Identity;
 
-    private static OptimizerKind Kind<T>(Optimizer<T> optimizer)
-        where T : unmanaged, IFloatingPointIeee754<T> => optimizer switch
-        {
-            Sgd<T> { Nesterov: true } => OptimizerKind.Nesterov,
-            Sgd<T> => OptimizerKind.Sgd,
-            Adam<T> { WeightDecay: > 0 } => OptimizerKind.AdamW,
-            _ => OptimizerKind.Adam,
-        };
+    /// <summary>The value of the optimizer's hyperparameter <paramref name="name"/>, or null when it has none of that name.</summary>
+    private static double? Hyperparameter<T>(Optimizer<T> optimizer, string name)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        optimizer.Hyperparameters.Where(h => h.Key == name).Select(h => (double?)h.Value).FirstOrDefault();
 
     /// <summary>
     /// A resumed run holds out the same rows and stops early the same way as the run it continues (the checkpoint

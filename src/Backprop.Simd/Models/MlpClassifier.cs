@@ -324,14 +324,7 @@ public sealed class MlpClassifier<T>
 
     private Loss<T> CreateLoss() => _options.Output == OutputLayer.Sigmoid ? new SigmoidCrossEntropy<T>() : new SoftmaxCrossEntropy<T>();
 
-    private Optimizer<T> CreateOptimizer() => _options.Optimizer switch
-    {
-        OptimizerKind.Sgd => new Sgd<T>(_learningRate, _options.Momentum),
-        OptimizerKind.Nesterov => new Sgd<T>(_learningRate, _options.Momentum, nesterov: true),
-        OptimizerKind.Adam => new Adam<T>(_learningRate),
-        OptimizerKind.AdamW => new Adam<T>(_learningRate, weightDecay: _options.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(_options.Optimizer), _options.Optimizer, "Unknown optimizer."),
-    };
+    private Optimizer<T> CreateOptimizer() => _options.Optimizer.Create<T>(_learningRate, _options);
 
     private static Matrix<T> OneHot(ReadOnlySpan<int> labels, int rows, int classes, string name)
     {

@@ -127,7 +127,7 @@ public sealed class MlpClassifierOptions
     /// Throws naming the first invalid option: the classifier's constructor calls this, so that a bad option fails
     /// there rather than in <c>Fit</c> after the network is built.
     /// </summary>
-    /// <exception cref="ArgumentNullException"><see cref="HiddenLayers"/>, <see cref="HiddenActivation"/> or <see cref="Schedule"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="HiddenLayers"/>, <see cref="HiddenActivation"/>, <see cref="Optimizer"/> or <see cref="Schedule"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its range or not a defined enum value.</exception>
     public void Validate()
     {
@@ -147,7 +147,7 @@ public sealed class MlpClassifierOptions
 
         ArgumentNullException.ThrowIfNull(HiddenActivation, nameof(HiddenActivation));
         ThrowIfUndefined(Output, nameof(Output));
-        ThrowIfUndefined(Optimizer, nameof(Optimizer));
+        ArgumentNullException.ThrowIfNull(Optimizer, nameof(Optimizer));
         if (Initialization is { } initialization)
         {
             ThrowIfUndefined(initialization, nameof(Initialization));

@@ -1,17 +1,82 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using Backprop.Simd.Optimizers;
+
 namespace Backprop.Simd.Models;
 
-/// <summary>The optimizer an <see cref="MlpClassifier{T}"/> trains with.</summary>
-public enum OptimizerKind
+/// <summary>
+/// The optimizer an <see cref="MlpClassifier{T}"/> (and the tool's <c>--optimizer</c>) trains with, declared once:
+/// its name, how it is built from the classifier's options, and which optimizers it describes. <see cref="All"/> is the list.
+/// </summary>
+public abstract class OptimizerKind
 {
+    private protected OptimizerKind(string name)
+    {
+        Name = name;
+    }
+
     /// <summary>Stochastic gradient descent, with <see cref="MlpClassifierOptions.Momentum"/> (0 for plain SGD).</summary>
-    Sgd = 0,
+    public static OptimizerKind Sgd { get; } = new SgdKind("sgd", nesterov: false);
 
     /// <summary>SGD with Nesterov momentum.</summary>
-    Nesterov = 1,
+    public static OptimizerKind Nesterov { get; } = new SgdKind("nesterov", nesterov: true);
 
     /// <summary>Adam.</summary>
-    Adam = 2,
+    public static OptimizerKind Adam { get; } = new AdamKind("adam", decoupled: false);
 
     /// <summary>Adam with decoupled weight decay (<see cref="MlpClassifierOptions.WeightDecay"/>).</summary>
-    AdamW = 3,
+    public static OptimizerKind AdamW { get; } = new AdamKind("adamw", decoupled: true);
+
+    /// <summary>Every kind, in the order the tool lists them.</summary>
+    public static IReadOnlyList<OptimizerKind> All { get; } = [Sgd, Nesterov, Adam, AdamW];
+
+    /// <summary>The name on the command line, for example <c>adamw</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The kind named <paramref name="name"/>.</summary>
+    /// <param name="name">A <see cref="Name"/>.</param>
+    /// <param name="kind">The kind, or null.</param>
+    /// <returns>Whether a kind has that name.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? name, [NotNullWhen(true)] out OptimizerKind? kind)
+    {
+        kind = All.FirstOrDefault(k => k.Name == name);
+        return kind is not null;
+    }
+
+    /// <summary>The kind that describes <paramref name="optimizer"/> (AdamW for an Adam with weight decay), or null for an optimizer of no kind here.</summary>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <returns>The kind, or null.</returns>
+    public static OptimizerKind? Of<T>(Optimizer<T> optimizer)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return All.FirstOrDefault(k => k.Describes(optimizer));
+    }
+
+    /// <summary>The <see cref="Name"/>.</summary>
+    /// <returns>The name.</returns>
+    public override string ToString() => Name;
+
+    /// <summary>The optimizer for the classifier's options, with base rate <paramref name="learningRate"/>.</summary>
+    internal abstract Optimizer<T> Create<T>(double learningRate, MlpClassifierOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Whether <paramref name="optimizer"/> is one this kind builds.</summary>
+    internal abstract bool Describes<T>(Optimizer<T> optimizer)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    private sealed class SgdKind(string name, bool nesterov) : OptimizerKind(name)
+    {
+        internal override Optimizer<T> Create<T>(double learningRate, MlpClassifierOptions options) => new Sgd<T>(learningRate, options.Momentum, nesterov);
+
+        internal override bool Describes<T>(Optimizer<T> optimizer) => optimizer is Sgd<T> sgd && sgd.Nesterov == nesterov;
+    }
+
+    private sealed class AdamKind(string name, bool decoupled) : OptimizerKind(name)
+    {
+        internal override Optimizer<T> Create<T>(double learningRate, MlpClassifierOptions options) =>
+            new Adam<T>(learningRate, weightDecay: decoupled ? options.WeightDecay : 0);
+
+        internal override bool Describes<T>(Optimizer<T> optimizer) => optimizer is Adam<T> adam && adam.WeightDecay > 0 == decoupled;
+    }
 }

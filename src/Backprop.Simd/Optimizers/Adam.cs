@@ -70,11 +70,19 @@ public sealed class Adam<T> : Optimizer<T>
     /// <inheritdoc/>
     public override int StatePerParameter => 2;
 
-    internal override bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate)
+    /// <inheritdoc/>
+    public override string Name => AdamFactory.Name;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, double>> Hyperparameters =>
+        [new("beta1", Beta1), new("beta2", Beta2), new("epsilon", Epsilon), new("weight_decay", WeightDecay)];
+
+    /// <inheritdoc/>
+    protected override bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, OptimizerState<T> state, double learningRate)
     {
         int n = parameters.Length;
-        Span<T> m = StateBuffer.AsSpan(start, n);
-        Span<T> v = StateBuffer.AsSpan(parameterCount + start, n);
+        Span<T> m = state[0];
+        Span<T> v = state[1];
         double correction1 = 1 - Math.Pow(Beta1, StepCount);
         double correction2 = 1 - Math.Pow(Beta2, StepCount);
 
@@ -125,5 +133,20 @@ public sealed class Adam<T> : Optimizer<T>
         }
 
         return finite;
+    }
+}
+
+/// <summary>Rebuilds an <see cref="Adam{T}"/> from its name <c>adam</c> and its hyperparameters <c>beta1</c>, <c>beta2</c>, <c>epsilon</c> and <c>weight_decay</c>.</summary>
+internal sealed class AdamFactory : IOptimizerFactory
+{
+    public const string Name = "adam";
+
+    public static AdamFactory Instance { get; } = new();
+
+    public Optimizer<T> Create<T>(double learningRate, IReadOnlyDictionary<string, double> hyperparameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double[] values = HyperparameterValues.Read(hyperparameters, Name, "beta1", "beta2", "epsilon", "weight_decay");
+        return new Adam<T>(learningRate, values[0], values[1], values[2], values[3]);
     }
 }

@@ -5,6 +5,13 @@ namespace Backprop.Simd.Optimizers;
 /// <summary>
 /// Updates parameters from their gradients: one step is one pass over the flat parameter, gradient and state spans.
 /// </summary>
+/// <remarks>
+/// <para>To write your own, derive from this class: <see cref="Update"/> is the step over one range of parameters,
+/// element by element (a trainer runs ranges on different threads, so an element's update may depend only on its own
+/// parameter, gradient and state); <see cref="StatePerParameter"/> sizes the state it gets; <see cref="Name"/> and
+/// <see cref="Hyperparameters"/> are what a checkpoint stores of it, and an <see cref="IOptimizerFactory"/>
+/// registered under that name with <see cref="OptimizerRegistry"/> rebuilds it from them.</para>
+/// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public abstract class Optimizer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -39,8 +46,17 @@ public abstract class Optimizer<T>
         }
     }
 
-    /// <summary>The number of steps taken (Adam's bias correction counts them).</summary>
-    public long StepCount { get; protected set; }
+    /// <summary>The number of steps taken, this one included while <see cref="Update"/> runs (Adam's bias correction counts them).</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>The name a checkpoint stores and <see cref="OptimizerRegistry"/> finds the factory by, for example <c>adam</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>
+    /// The hyperparameters besides the learning rate, by name, that rebuild this optimizer through its factory (a flag
+    /// as 0 or 1), in a fixed order.
+    /// </summary>
+    public abstract IReadOnlyList<KeyValuePair<string, double>> Hyperparameters { get; }
 
     /// <summary>A short description with the hyperparameters.</summary>
     public abstract string Description { get; }
@@ -52,7 +68,7 @@ public abstract class Optimizer<T>
     public ReadOnlySpan<T> State => StateBuffer;
 
     /// <summary>The state array, sized on the first step.</summary>
-    private protected T[] StateBuffer { get; set; } = [];
+    private T[] StateBuffer { get; set; } = [];
 
     /// <summary>Takes one step: updates <paramref name="parameters"/> in place.</summary>
     /// <param name="parameters">The parameters.</param>
@@ -71,7 +87,7 @@ public abstract class Optimizer<T>
         CheckStepLearningRate(learningRate);
 
         BeginStep(parameters.Length);
-        if (!Update(parameters, gradients, 0, parameters.Length, learningRate))
+        if (!UpdateRange(parameters, gradients, 0, parameters.Length, learningRate))
         {
             throw new ArithmeticException($"The update left some parameters infinite or NaN: a gradient was not finite, or the step overflowed {typeof(T).Name} (a learning rate far too large).");
         }
@@ -123,17 +139,23 @@ public abstract class Optimizer<T>
     }
 
     /// <summary>
-    /// The update of parameters [<paramref name="start"/>, <paramref name="start"/> + <paramref name="parameterCount"/>)
-    /// after <see cref="BeginStep"/>: element-wise, so ranges may run on different threads with identical results.
+    /// The update of parameters [<paramref name="start"/>, <paramref name="start"/> + the range's length) after
+    /// <see cref="BeginStep"/>, with the range's slices of the state.
     /// </summary>
-    /// <param name="parameters">The parameters of the range.</param>
-    /// <param name="gradients">The gradients of the range.</param>
-    /// <param name="start">The index of the range's first parameter (locates its state).</param>
-    /// <param name="parameterCount">The total parameter count (the stride between state blocks).</param>
-    /// <param name="learningRate">The learning rate of this step.</param>
-    /// <returns>Whether every updated parameter is finite: the check rides along the update's own pass, so an overflow
-    /// is caught at the step that caused it, the last one of a training run included.</returns>
-    internal abstract bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate);
+    internal bool UpdateRange(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate) =>
+        Update(parameters, gradients, new OptimizerState<T>(StateBuffer, StatePerParameter, start, parameters.Length, parameterCount), learningRate);
+
+    /// <summary>
+    /// One step over one range of parameters: element-wise, so that ranges may run on different threads with the same
+    /// results as one whole pass. <see cref="StepCount"/> already counts this step.
+    /// </summary>
+    /// <param name="parameters">The parameters of the range; update them in place.</param>
+    /// <param name="gradients">Their gradients.</param>
+    /// <param name="state">The optimizer's state for the range: <see cref="StatePerParameter"/> slices as long as the range.</param>
+    /// <param name="learningRate">The learning rate of this step (the base rate times the schedule's factor).</param>
+    /// <returns>Whether every updated parameter is finite: checked along the update's own pass, so that an overflow is
+    /// caught at the step that caused it, the last one of a training run included.</returns>
+    protected abstract bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, OptimizerState<T> state, double learningRate);
 
     /// <inheritdoc/>
     public override string ToString() => Description;

@@ -1,87 +1,55 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 
 namespace Backprop.Simd.Optimizers;
 
-/// <summary>Which optimizer a <see cref="OptimizerSnapshot"/> describes (the codes are stored in model files).</summary>
-internal enum OptimizerSnapshotKind : byte
-{
-    /// <summary><see cref="Sgd{T}"/>, plain, with momentum or Nesterov.</summary>
-    Sgd = 1,
-
-    /// <summary><see cref="Adam{T}"/>, with or without decoupled weight decay.</summary>
-    Adam = 2,
-}
-
 /// <summary>
-/// An optimizer without its element type: kind, hyperparameters, base learning rate, step count and state, so a
-/// non-generic checkpoint can hold it and rebuild an identical <see cref="Optimizer{T}"/>.
+/// An optimizer without its element type, as the optimizer itself describes it: its <see cref="Optimizer{T}.Name"/>,
+/// base learning rate, named <see cref="Optimizer{T}.Hyperparameters"/>, state values per parameter, step count and
+/// state, so that a non-generic checkpoint can hold it and the factory registered under the name can rebuild an
+/// identical <see cref="Optimizer{T}"/>.
 /// </summary>
 /// <remarks>
 /// The state is kept as the array it came from (float[] or double[]), not widened, so a checkpoint costs no more
-/// memory than the optimizer. Only <see cref="Sgd{T}"/> and <see cref="Adam{T}"/> exist: <see cref="Optimizer{T}"/>
-/// has an internal abstract member, so no other assembly can derive from it.
+/// memory than the optimizer.
 /// </remarks>
 internal sealed class OptimizerSnapshot
 {
     private readonly Array _state;
 
-    /// <summary>A snapshot of hyperparameters and state; arguments are trusted (validated by the caller or by <see cref="Create{T}"/>).</summary>
-    public OptimizerSnapshot(OptimizerSnapshotKind kind, double learningRate, double momentum, bool nesterov, double beta1, double beta2, double epsilon, double weightDecay, long stepCount, Array state)
+    /// <summary>A snapshot; arguments are trusted (taken from an optimizer, or checked by the reader).</summary>
+    public OptimizerSnapshot(string name, double learningRate, IReadOnlyList<KeyValuePair<string, double>> hyperparameters, int statePerParameter, long stepCount, Array state)
     {
-        Kind = kind;
+        Name = name;
         LearningRate = learningRate;
-        Momentum = momentum;
-        Nesterov = nesterov;
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
+        Hyperparameters = hyperparameters;
+        StatePerParameter = statePerParameter;
         StepCount = stepCount;
         _state = state;
     }
 
-    public OptimizerSnapshotKind Kind { get; }
+    public string Name { get; }
 
     public double LearningRate { get; }
 
-    public double Momentum { get; }
+    public IReadOnlyList<KeyValuePair<string, double>> Hyperparameters { get; }
 
-    public bool Nesterov { get; }
-
-    public double Beta1 { get; }
-
-    public double Beta2 { get; }
-
-    public double Epsilon { get; }
-
-    public double WeightDecay { get; }
+    /// <summary>The state values the optimizer keeps per parameter.</summary>
+    public int StatePerParameter { get; }
 
     public long StepCount { get; }
 
     /// <summary>The number of state values (0 before the first step or for plain SGD).</summary>
     public int StateLength => _state.Length;
 
-    /// <summary>The state values the optimizer keeps per parameter.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
-    public int StatePerParameter => CreateWithoutState<double>().StatePerParameter;
-
     /// <summary>This snapshot with another state array (taken over, not copied).</summary>
-    public OptimizerSnapshot WithState(Array state) =>
-        new(Kind, LearningRate, Momentum, Nesterov, Beta1, Beta2, Epsilon, WeightDecay, StepCount, state);
+    public OptimizerSnapshot WithState(Array state) => new(Name, LearningRate, Hyperparameters, StatePerParameter, StepCount, state);
 
     /// <summary>Captures <paramref name="optimizer"/>: a copy of its state, so later steps do not change the snapshot.</summary>
     public static OptimizerSnapshot Capture<T>(Optimizer<T> optimizer)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T[] state = optimizer.State.ToArray();
-        return optimizer switch
-        {
-            Sgd<T> sgd => new(OptimizerSnapshotKind.Sgd, sgd.LearningRate, sgd.Momentum, sgd.Nesterov, 0, 0, 0, 0, sgd.StepCount, state),
-            Adam<T> adam => new(OptimizerSnapshotKind.Adam, adam.LearningRate, 0, false, adam.Beta1, adam.Beta2, adam.Epsilon, adam.WeightDecay, adam.StepCount, state),
-            _ => throw new UnreachableException($"Unknown optimizer {optimizer.GetType().Name}; only Sgd and Adam can derive from Optimizer<T>."),
-        };
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(optimizer.Name, optimizer.LearningRate, [.. optimizer.Hyperparameters], optimizer.StatePerParameter, optimizer.StepCount, optimizer.State.ToArray());
 
     /// <summary>The state values in <typeparamref name="T"/>: the array itself when the types match, else a converted copy.</summary>
     public T[] GetState<T>()
@@ -108,9 +76,9 @@ internal sealed class OptimizerSnapshot
         }
     }
 
-    /// <summary>A new optimizer with these hyperparameters, step count and (a copy of the) state.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
-    /// <exception cref="ArgumentException">The state does not fit the optimizer.</exception>
+    /// <summary>A new optimizer with these hyperparameters, step count and (a copy of the) state, from the factory registered under <see cref="Name"/>.</summary>
+    /// <exception cref="InvalidOperationException">No factory is registered under the name, or it built an optimizer of another name or state size.</exception>
+    /// <exception cref="ArgumentException">A hyperparameter is missing, unknown or out of range, or the state does not fit.</exception>
     public Optimizer<T> Create<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -119,15 +87,36 @@ internal sealed class OptimizerSnapshot
         return optimizer;
     }
 
-    /// <summary>The description the rebuilt optimizer gives, for example <c>Adam(lr 0.001, β₁ 0.9, β₂ 0.999, ε 1E-08)</c>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
-    public string Describe() => CreateWithoutState<double>().Description;
+    /// <summary>
+    /// The description the rebuilt optimizer gives, for example <c>Adam(lr 0.001, β₁ 0.9, β₂ 0.999, ε 1E-08)</c>; for
+    /// an optimizer whose factory is not registered here, its name and values.
+    /// </summary>
+    /// <exception cref="ArgumentException">A registered optimizer's hyperparameter is missing, unknown or out of range.</exception>
+    /// <exception cref="InvalidOperationException">The registered factory built an optimizer of another name or state size.</exception>
+    public string Describe() => OptimizerRegistry.TryGetFactory(Name, out _)
+        ? CreateWithoutState<double>().Description
+        : string.Create(CultureInfo.InvariantCulture, $"{Name}(lr {LearningRate}{string.Concat(Hyperparameters.Select(h => string.Create(CultureInfo.InvariantCulture, $", {h.Key} {h.Value}")))})");
 
     private Optimizer<T> CreateWithoutState<T>()
-        where T : unmanaged, IFloatingPointIeee754<T> => Kind switch
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!OptimizerRegistry.TryGetFactory(Name, out IOptimizerFactory? factory))
         {
-            OptimizerSnapshotKind.Sgd => new Sgd<T>(LearningRate, Momentum, Nesterov),
-            OptimizerSnapshotKind.Adam => new Adam<T>(LearningRate, Beta1, Beta2, Epsilon, WeightDecay),
-            _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown optimizer kind."),
-        };
+            throw new InvalidOperationException($"The checkpoint's optimizer '{Name}' is not registered: call OptimizerRegistry.Register(\"{Name}\", factory) before resuming (registered: {string.Join(", ", OptimizerRegistry.Names)}).");
+        }
+
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach ((string key, double value) in Hyperparameters)
+        {
+            values.Add(key, value);
+        }
+
+        Optimizer<T> optimizer = factory.Create<T>(LearningRate, values);
+        if (optimizer.Name != Name || optimizer.StatePerParameter != StatePerParameter)
+        {
+            throw new InvalidOperationException($"The factory registered for '{Name}' built {optimizer.Description}, named '{optimizer.Name}' with {optimizer.StatePerParameter} state values per parameter, but the checkpoint holds '{Name}' with {StatePerParameter}.");
+        }
+
+        return optimizer;
+    }
 }

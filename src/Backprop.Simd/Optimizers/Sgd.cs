@@ -49,11 +49,18 @@ public sealed class Sgd<T> : Optimizer<T>
     /// <inheritdoc/>
     public override int StatePerParameter => Momentum == 0 ? 0 : 1;
 
-    internal override bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int parameterCount, double learningRate)
+    /// <inheritdoc/>
+    public override string Name => SgdFactory.Name;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, double>> Hyperparameters => [new("momentum", Momentum), new("nesterov", Nesterov ? 1 : 0)];
+
+    /// <inheritdoc/>
+    protected override bool Update(Span<T> parameters, ReadOnlySpan<T> gradients, OptimizerState<T> state, double learningRate)
     {
         T lr = T.CreateTruncating(learningRate);
         T mu = T.CreateTruncating(Momentum);
-        Span<T> velocity = StatePerParameter == 0 ? default : StateBuffer.AsSpan(start, parameters.Length);
+        Span<T> velocity = StatePerParameter == 0 ? default : state[0];
         int i = 0;
         bool finite = true;
         if (Vector.IsHardwareAccelerated)
@@ -99,5 +106,22 @@ public sealed class Sgd<T> : Optimizer<T>
 
         Vector<T> v = velocity[k] = SubnormalFlush<T>.Flush((mu * velocity[k]) + g);
         return Nesterov ? g + (mu * v) : v;
+    }
+}
+
+/// <summary>Rebuilds an <see cref="Sgd{T}"/> from its name <c>sgd</c> and its hyperparameters <c>momentum</c> and <c>nesterov</c> (0 or 1).</summary>
+internal sealed class SgdFactory : IOptimizerFactory
+{
+    public const string Name = "sgd";
+
+    public static SgdFactory Instance { get; } = new();
+
+    public Optimizer<T> Create<T>(double learningRate, IReadOnlyDictionary<string, double> hyperparameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double[] values = HyperparameterValues.Read(hyperparameters, Name, "momentum", "nesterov");
+        return values[1] is 0 or 1
+            ? new Sgd<T>(learningRate, values[0], nesterov: values[1] == 1)
+            : throw new ArgumentOutOfRangeException(nameof(hyperparameters), values[1], "The nesterov flag must be 0 or 1.");
     }
 }

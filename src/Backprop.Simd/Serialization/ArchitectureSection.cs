@@ -64,7 +64,7 @@ internal static class ArchitectureSection
             long sizeOffset = reader.Position;
             int input = reader.ReadInt32($"the input size of layer {i}", 1, int.MaxValue);
             LayerKind kind = LayerKind.FromFileCode(code)
-                ?? throw reader.Fail(offset, $"layer {i} has kind {code}, which format version {ModelFile.FormatVersion} does not define ({LayerKind.DescribeFileCodes()})");
+                ?? throw reader.Fail(offset, $"layer {i} has kind {code}, which format version {reader.Version} does not define ({LayerKind.DescribeFileCodes()})");
             var fields = new ulong[kind.FileFields.Count];
             for (int f = 0; f < fields.Length; f++)
             {

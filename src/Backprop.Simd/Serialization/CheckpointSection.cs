@@ -10,9 +10,12 @@ namespace Backprop.Simd.Serialization;
 /// The optional CKPT section: a <see cref="TrainingCheckpoint"/>.
 /// <code>
 /// training options (see TrainingOptionsCodec)
-/// optimizer   u8 kind (1 SGD, 2 Adam), f64 learning rate,
+/// optimizer   version 2: string name, f64 learning rate, i32 hyperparameter count, per hyperparameter string name and
+///             f64 value, i64 step count, i32 state values per parameter,
+///             i64 state length (0, or state values per parameter × parameter count), state (T)
+///             version 1: u8 kind (1 SGD, 2 Adam), f64 learning rate,
 ///             SGD: f64 momentum, u8 Nesterov | Adam: f64 β₁, f64 β₂, f64 ε, f64 weight decay,
-///             i64 step count, i64 state length (0, or state values per parameter × parameter count), state (T)
+///             i64 step count, i64 state length, state (T)
 /// trainer     i32 epochs completed, i64 steps completed, 4 × u64 shuffle generator state,
 ///             i32 sample order length, the sample order (i32, a permutation of 0..length-1)
 /// history     i32 epochs, per epoch i32 epoch number and 7 × f64 (EpochMetrics in order), u8 stopped early, i32 best epoch
@@ -31,22 +34,17 @@ internal static class CheckpointSection
         OptimizerSnapshot optimizer = checkpoint.Optimizer;
         writer.WriteUInt32(ModelFormat.Checkpoint);
         TrainingOptionsCodec.Write(writer, checkpoint.Options);
-        writer.WriteByte((byte)optimizer.Kind);
+        writer.WriteString(optimizer.Name, "optimizer name");
         writer.WriteDouble(optimizer.LearningRate);
-        if (optimizer.Kind == OptimizerSnapshotKind.Sgd)
+        writer.WriteInt32(optimizer.Hyperparameters.Count);
+        foreach ((string name, double value) in optimizer.Hyperparameters)
         {
-            writer.WriteDouble(optimizer.Momentum);
-            writer.WriteBoolean(optimizer.Nesterov);
-        }
-        else
-        {
-            writer.WriteDouble(optimizer.Beta1);
-            writer.WriteDouble(optimizer.Beta2);
-            writer.WriteDouble(optimizer.Epsilon);
-            writer.WriteDouble(optimizer.WeightDecay);
+            writer.WriteString(name, "optimizer's hyperparameter name");
+            writer.WriteDouble(value);
         }
 
         writer.WriteInt64(optimizer.StepCount);
+        writer.WriteInt32(optimizer.StatePerParameter);
         writer.WriteInt64(optimizer.StateLength);
         writer.WriteValues<T>(optimizer.GetState<T>());
 
@@ -106,42 +104,25 @@ internal static class CheckpointSection
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long offset = reader.Position;
-        var kind = (OptimizerSnapshotKind)reader.ReadByte("the optimizer kind");
-        if (kind is not (OptimizerSnapshotKind.Sgd or OptimizerSnapshotKind.Adam))
-        {
-            throw reader.Fail(offset, $"the optimizer kind is {(byte)kind}; format version {ModelFile.FormatVersion} defines 1 (SGD) and 2 (Adam)");
-        }
+        OptimizerSnapshot snapshot = reader.Version == 1 ? ReadVersion1Optimizer(reader) : ReadNamedOptimizer(reader);
 
-        double learningRate = reader.ReadDouble("the learning rate");
-        bool sgd = kind == OptimizerSnapshotKind.Sgd;
-        double momentum = sgd ? reader.ReadDouble("the momentum") : 0;
-        bool nesterov = sgd && reader.ReadBoolean("the Nesterov flag");
-        double beta1 = sgd ? 0 : reader.ReadDouble("β₁");
-        double beta2 = sgd ? 0 : reader.ReadDouble("β₂");
-        double epsilon = sgd ? 0 : reader.ReadDouble("ε");
-        double weightDecay = sgd ? 0 : reader.ReadDouble("the weight decay");
-        long stepsOffset = reader.Position;
-        long steps = reader.ReadInt64("the optimizer's step count");
-        if (steps < 0)
+        // A registered optimizer is rebuilt to check its hyperparameters with its own rules; one registered nowhere
+        // here loads all the same (for its weights), and resuming it asks for its factory.
+        if (OptimizerRegistry.TryGetFactory(snapshot.Name, out _))
         {
-            throw reader.Fail(stepsOffset, $"the optimizer's step count is {steps}; it cannot be negative");
-        }
-
-        // Building the optimizer checks the hyperparameters with the constructors' own rules.
-        var snapshot = new OptimizerSnapshot(kind, learningRate, momentum, nesterov, beta1, beta2, epsilon, weightDecay, steps, Array.Empty<T>());
-        int perParameter;
-        try
-        {
-            perParameter = snapshot.StatePerParameter;
-        }
-        catch (ArgumentException e)
-        {
-            throw reader.Fail(offset, $"the optimizer is invalid: {e.Message}");
+            try
+            {
+                snapshot.Describe();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw reader.Fail(offset, $"the optimizer is invalid: {e.Message}");
+            }
         }
 
         long lengthOffset = reader.Position;
         long length = reader.ReadInt64("the optimizer state length");
-        long expected = (long)perParameter * parameterCount;
+        long expected = (long)snapshot.StatePerParameter * parameterCount;
         if (length != 0 && length != expected)
         {
             throw reader.Fail(lengthOffset, $"the optimizer state length is {length}; {snapshot.Describe()} keeps 0 (before its first step) or {expected} values for {parameterCount} parameters");
@@ -162,6 +143,62 @@ internal static class CheckpointSection
         var state = new T[length];
         reader.ReadValues<T>(state, "the optimizer state");
         return snapshot.WithState(state);
+    }
+
+    /// <summary>Version 2: the optimizer's name, learning rate, named hyperparameters, step count and state size, as it describes itself.</summary>
+    private static OptimizerSnapshot ReadNamedOptimizer(ModelReader reader)
+    {
+        string name = reader.ReadString("the optimizer name");
+        if (name.Length == 0)
+        {
+            throw reader.Fail(reader.Position - 4, "the optimizer name is empty");
+        }
+
+        double learningRate = reader.ReadDouble("the learning rate");
+        // A hyperparameter takes at least a length, one byte of name and a value.
+        int count = reader.ReadCount("the optimizer's hyperparameter count", 4 + 1 + 8);
+        var hyperparameters = new KeyValuePair<string, double>[count];
+        for (int i = 0; i < count; i++)
+        {
+            long offset = reader.Position;
+            string key = reader.ReadString($"the name of hyperparameter {i}");
+            if (key.Length == 0 || hyperparameters.AsSpan(0, i).ToArray().Any(h => h.Key == key))
+            {
+                throw reader.Fail(offset, key.Length == 0 ? $"hyperparameter {i} has no name" : $"the hyperparameter '{key}' appears twice");
+            }
+
+            hyperparameters[i] = new(key, reader.ReadDouble($"the hyperparameter '{key}'"));
+        }
+
+        long steps = ReadStepCount(reader);
+        int perParameter = reader.ReadInt32("the optimizer's state values per parameter", 0, 64);
+        return new OptimizerSnapshot(name, learningRate, hyperparameters, perParameter, steps, Array.Empty<byte>());
+    }
+
+    /// <summary>Version 1: a kind byte and the fields of SGD or Adam, read into the names those optimizers give them.</summary>
+    private static OptimizerSnapshot ReadVersion1Optimizer(ModelReader reader)
+    {
+        long offset = reader.Position;
+        byte kind = reader.ReadByte("the optimizer kind");
+        if (kind is not (1 or 2))
+        {
+            throw reader.Fail(offset, $"the optimizer kind is {kind}; format version 1 defines 1 (SGD) and 2 (Adam)");
+        }
+
+        double learningRate = reader.ReadDouble("the learning rate");
+        KeyValuePair<string, double>[] hyperparameters = kind == 1
+            ? [new("momentum", reader.ReadDouble("the momentum")), new("nesterov", reader.ReadBoolean("the Nesterov flag") ? 1 : 0)]
+            : [new("beta1", reader.ReadDouble("β₁")), new("beta2", reader.ReadDouble("β₂")), new("epsilon", reader.ReadDouble("ε")), new("weight_decay", reader.ReadDouble("the weight decay"))];
+        long steps = ReadStepCount(reader);
+        int perParameter = kind == 2 ? 2 : hyperparameters[0].Value == 0 ? 0 : 1;
+        return new OptimizerSnapshot(kind == 1 ? "sgd" : "adam", learningRate, hyperparameters, perParameter, steps, Array.Empty<byte>());
+    }
+
+    private static long ReadStepCount(ModelReader reader)
+    {
+        long offset = reader.Position;
+        long steps = reader.ReadInt64("the optimizer's step count");
+        return steps >= 0 ? steps : throw reader.Fail(offset, $"the optimizer's step count is {steps}; it cannot be negative");
     }
 
     private static int[] ReadSampleOrder(ModelReader reader)

@@ -95,7 +95,7 @@ internal static class ModelCodec
         reader.VerifyChecksum();
 
         var info = new ModelFileInfo(
-            ModelFile.FormatVersion,
+            (int)reader.Version,
             typeof(T),
             fileLength,
             records[0].InputSize,

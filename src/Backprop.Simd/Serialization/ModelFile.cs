@@ -26,8 +26,8 @@ namespace Backprop.Simd.Serialization;
 /// </remarks>
 public static class ModelFile
 {
-    /// <summary>The format version this library writes, and the newest it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this library writes, and the newest it reads (it reads every older one too).</summary>
+    public const int FormatVersion = 2;
 
     /// <summary>
     /// Saves <paramref name="model"/> to <paramref name="path"/> atomically (see the remarks of <see cref="ModelFile"/>).

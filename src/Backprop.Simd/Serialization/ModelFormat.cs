@@ -3,22 +3,23 @@ using System.Buffers.Binary;
 namespace Backprop.Simd.Serialization;
 
 /// <summary>
-/// The layout of a model file, format version 1. Every number is little-endian; floating-point values are IEEE 754
-/// in the file's element type (T) unless marked f64.
+/// The layout of a model file, format version 2. Every number is little-endian; floating-point values are IEEE 754
+/// in the file's element type (T) unless marked f64. Version 1 differs only in the checkpoint's optimizer record
+/// (see CheckpointSection), and is still read.
 /// </summary>
 /// <remarks>
 /// <code>
 /// offset 0   magic         8 bytes  89 42 50 53 4D 0D 0A 1A  ("\x89BPSM\r\n\x1A")
-///        8   version       u32      1
+///        8   version       u32      2 (1 is read too)
 ///       12   element type  u32      4 = float, 8 = double (the element size)
 ///       16   file length   u64      every byte of the file, checksum included
 ///       24   sections, each a 4-byte ASCII tag and its content, in this order:
-///            ARCH  i32 input size, i32 layer count, then per layer a u8 kind and
-///                  Dense i32 in, i32 out | Sigmoid, Tanh, ReLU, Softmax i32 size |
-///                  LeakyReLU i32 size, f64 slope | Dropout i32 size, f64 rate, u64 key
+///            ARCH  i32 input size, i32 layer count, then per layer its kind's record (LayerKind): a u8 code,
+///                  i32 input size and the kind's fields: Dense i32 out | Sigmoid, Tanh, ReLU, Softmax none |
+///                  LeakyReLU f64 slope | Dropout f64 rate, u64 key
 ///            PARM  i64 count, then count values of T (Network.Parameters: per Dense, weights row-major, then bias)
 ///            NORM  (optional) i32 n = input size, n means, n standard deviations (T)
-///            CKPT  (optional) training options, optimizer, trainer state, history (see CheckpointSection)
+///            CKPT  (optional) training options, optimizer (by name, as it describes itself), trainer state, history (see CheckpointSection)
 ///            META  i32 count, then per entry i32 length + UTF-8 key, i32 length + UTF-8 value
 ///  length-4  CRC-32C      u32      over bytes [0, length - 4)
 /// </code>

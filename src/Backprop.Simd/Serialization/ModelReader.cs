@@ -35,7 +35,11 @@ internal sealed class ModelReader
         _end = fileLength - ModelFormat.ChecksumLength;
         _crc = Crc32C.Append(Crc32C.Initial, header);
         Position = header.Length;
+        Version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
     }
+
+    /// <summary>The file's format version (checked by the header: 1 up to <see cref="ModelFile.FormatVersion"/>).</summary>
+    public uint Version { get; }
 
     /// <summary>The offset of the next byte.</summary>
     public long Position { get; private set; }

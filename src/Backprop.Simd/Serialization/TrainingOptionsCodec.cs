@@ -85,7 +85,7 @@ internal static class TrainingOptionsCodec
                 ConstantSchedule => LearningRateSchedule.Constant,
                 StepSchedule => LearningRateSchedule.Step(reader.ReadInt32("the schedule's step epochs"), reader.ReadDouble("the schedule's gamma")),
                 CosineSchedule => LearningRateSchedule.Cosine(reader.ReadInt32("the schedule's epochs"), reader.ReadDouble("the schedule's minimum factor")),
-                _ => throw reader.Fail(scheduleOffset, $"the learning-rate schedule has kind {schedule}; format version {ModelFile.FormatVersion} defines 0 (constant), 1 (step) and 2 (cosine)"),
+                _ => throw reader.Fail(scheduleOffset, $"the learning-rate schedule has kind {schedule}; format version {reader.Version} defines 0 (constant), 1 (step) and 2 (cosine)"),
             };
             options.Validate();
         }

@@ -38,6 +38,6 @@ internal sealed class OptimizerStep<T> : IParallelWork
     {
         int start = index * GradientReduction<T>.ChunkSize;
         int length = Math.Min(GradientReduction<T>.ChunkSize, _parameters.Length - start);
-        _finite[index] = _optimizer!.Update(_parameters.AsSpan(start, length), _gradients.AsSpan(start, length), start, _parameters.Length, _learningRate);
+        _finite[index] = _optimizer!.UpdateRange(_parameters.AsSpan(start, length), _gradients.AsSpan(start, length), start, _parameters.Length, _learningRate);
     }
 }

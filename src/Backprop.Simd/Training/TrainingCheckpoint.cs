@@ -5,7 +5,7 @@ namespace Backprop.Simd.Training;
 
 /// <summary>
 /// What a <see cref="Trainer{T}"/> needs, besides the network's weights, to continue training exactly where it
-/// stopped: the optimizer (kind, hyperparameters, base learning rate, state and step count), the options, the epochs
+/// stopped: the optimizer (name, hyperparameters, base learning rate, state and step count), the options, the epochs
 /// and steps completed (which place the learning-rate schedule and the dropout keys), the shuffling generator's state
 /// and the current sample order, and the history.
 /// </summary>
@@ -33,6 +33,9 @@ public sealed class TrainingCheckpoint
         History = history;
     }
 
+    /// <summary>The optimizer's name, as <see cref="OptimizerRegistry"/> knows it, for example <c>adam</c>.</summary>
+    public string OptimizerName => Optimizer.Name;
+
     /// <summary>The optimizer with its hyperparameters, for example <c>SGD(lr 0.1, momentum 0.9)</c>.</summary>
     public string OptimizerDescription => Optimizer.Describe();
 
@@ -59,9 +62,13 @@ public sealed class TrainingCheckpoint
     /// <summary>The sample order after the last shuffle (each epoch shuffles it further); empty before the first epoch.</summary>
     internal ReadOnlySpan<int> SampleOrder => _sampleOrder;
 
-    /// <summary>A new optimizer with the checkpoint's hyperparameters, base learning rate, state and step count.</summary>
+    /// <summary>
+    /// A new optimizer with the checkpoint's hyperparameters, base learning rate, state and step count, built by the
+    /// factory registered under its name (<see cref="OptimizerRegistry"/>; SGD and Adam are built in).
+    /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <returns>The optimizer.</returns>
+    /// <exception cref="InvalidOperationException">No factory is registered under the optimizer's name.</exception>
     public Optimizer<T> CreateOptimizer<T>()
         where T : unmanaged, IFloatingPointIeee754<T> => Optimizer.Create<T>();
 }

@@ -23,7 +23,7 @@ public sealed class MlpClassifierValidationTests
         { "HiddenActivation", "null" },
         { "Output", "99" },
         { "Initialization", "99" },
-        { "Optimizer", "99" },
+        { "Optimizer", "null" },
         { "Dropout", "-0.5" },
         { "Dropout", "1" },
         { "LearningRate", "0" },
@@ -50,7 +50,7 @@ public sealed class MlpClassifierValidationTests
             case ("HiddenActivation", _): options.HiddenActivation = null!; break;
             case ("Output", _): options.Output = (OutputLayer)99; break;
             case ("Initialization", _): options.Initialization = (WeightInitialization)99; break;
-            case ("Optimizer", _): options.Optimizer = (OptimizerKind)99; break;
+            case ("Optimizer", _): options.Optimizer = null!; break;
             case ("Dropout", _): options.Dropout = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case ("LearningRate", _): options.LearningRate = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case ("Momentum", "1"): options.Momentum = 1; break;

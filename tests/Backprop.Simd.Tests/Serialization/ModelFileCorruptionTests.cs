@@ -72,7 +72,7 @@ public sealed class ModelFileCorruptionTests
             foreach (InvalidDataException e in (InvalidDataException[])[load, info])
             {
                 Assert.Equal(
-                    $"model file '{path}' at offset 8: model file format version 3 is newer than the supported version 1; update Backprop.Simd.",
+                    $"model file '{path}' at offset 8: model file format version 3 is newer than the supported version 2; update Backprop.Simd.",
                     e.Message);
             }
         }

@@ -21,7 +21,7 @@ public sealed class ModelFileLayoutTests
         var model = new SavedModel<float>(network, new Standardizer<float>([1f, 2f], [3f, 0f]));
         model.Metadata["k"] = "vé";
 
-        byte[] expected = RawModelFile.Start(version: 1, elementSize: 4)
+        byte[] expected = RawModelFile.Start(version: 2, elementSize: 4)
             .Tag("ARCH").I32(2).I32(3)
             .U8(1).I32(2).I32(1)
             .U8(2).I32(1)
@@ -41,7 +41,7 @@ public sealed class ModelFileLayoutTests
         network.Parameters[0] = 2;
         network.Parameters[1] = -3;
 
-        byte[] expected = RawModelFile.Start(version: 1, elementSize: 8)
+        byte[] expected = RawModelFile.Start(version: 2, elementSize: 8)
             .Tag("ARCH").I32(1).I32(5)
             .U8(1).I32(1).I32(1)
             .U8(3).I32(1)

@@ -117,7 +117,7 @@ public sealed class ModelFileRoundTripTests
             ModelFile.Save(path, model);
             ModelFileInfo info = ModelFile.ReadInfo(path);
 
-            Assert.Equal(1, info.FormatVersion);
+            Assert.Equal(2, info.FormatVersion);
             Assert.Equal(typeof(float), info.ElementType);
             Assert.Equal(new FileInfo(path).Length, info.FileLength);
             Assert.Equal(ModelTestData.Features, info.InputSize);
