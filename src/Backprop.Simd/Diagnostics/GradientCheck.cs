@@ -2,6 +2,7 @@ using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
+using Backprop.Simd.Training;
 
 namespace Backprop.Simd.Diagnostics;
 
@@ -22,7 +23,7 @@ namespace Backprop.Simd.Diagnostics;
 public static class GradientCheck
 {
     /// <summary>Checks the gradients of a network's loss (with optional L1/L2 penalty) for every parameter tensor and for the input.</summary>
-    /// <param name="network">The network; its parameters are perturbed and restored, its gradients overwritten.</param>
+    /// <param name="network">The network; its parameters are perturbed and restored (its gradients are left alone).</param>
     /// <param name="loss">The loss.</param>
     /// <param name="inputs">The inputs, [batch x input size].</param>
     /// <param name="targets">The targets, [batch x output size].</param>
@@ -59,58 +60,46 @@ public static class GradientCheck
 
         const ulong Key = 0x5EED;
         double scale = reduction == Reduction.Mean ? 1.0 / Math.Max(1, inputs.Rows) : 1.0;
+        var options = new TrainingOptions { L1 = l1, L2 = l2, Reduction = reduction, MaxDegreeOfParallelism = 1 };
+        double[] analytic = new double[network.ParameterCount];
+        network.ComputeGradient(loss, inputs, targets, analytic, options, Key);
+        var inputGradient = new Matrix<double>(inputs.Rows, inputs.Columns);
+        network.ComputeInputGradient(loss, inputs, targets, inputGradient, reduction, Key);
+
         LayerStack<double> stack = network.Stack;
         var context = LayerContext<double>.Training(Key, maxDegreeOfParallelism: 1);
+        double Objective()
         {
-            double Objective()
-            {
-                ReadOnlyMatrixSpan<double> output = stack.Forward(inputs, context);
-                double value = scale * loss.EvaluateAfter(network.Layers[^1], output, targets);
-                foreach (ParameterRange range in network.ParameterRanges)
-                {
-                    if (range.IsWeight)
-                    {
-                        foreach (double w in network.Parameters.Slice(range.Offset, range.Length))
-                        {
-                            value += (l1 * Math.Abs(w)) + (0.5 * l2 * w * w);
-                        }
-                    }
-                }
-
-                return value;
-            }
-
-            network.ZeroGradients();
-            stack.ComputeGradients(inputs, targets, loss, scale, context, inputGradient: true, out ReadOnlyMatrixSpan<double> dx);
-            double[] inputGradient = dx.Span.ToArray();
-            double[] analytic = network.Gradients.ToArray();
+            ReadOnlyMatrixSpan<double> output = stack.Forward(inputs, context);
+            double value = scale * loss.EvaluateAfter(network.Layers[^1], output, targets);
             foreach (ParameterRange range in network.ParameterRanges)
             {
                 if (range.IsWeight)
                 {
-                    for (int i = range.Offset; i < range.Offset + range.Length; i++)
+                    foreach (double w in network.Parameters.Slice(range.Offset, range.Length))
                     {
-                        double w = network.Parameters[i];
-                        analytic[i] += (l1 * Math.Sign(w)) + (l2 * w);
+                        value += (l1 * Math.Abs(w)) + (0.5 * l2 * w * w);
                     }
                 }
             }
 
-            double center = Objective();
-            ThrowIfNonFinite(center);
-            double resolution = Resolution(center);
-            var tensors = new List<TensorGradientError>();
-            foreach (ParameterRange range in network.ParameterRanges)
-            {
-                tensors.Add(Compare(
-                    $"layer {range.Layer} {range.Name}",
-                    analytic.AsSpan(range.Offset, range.Length),
-                    i => Numeric(network.ParameterArray, range.Offset + i, step, resolution, center, Objective)));
-            }
-
-            tensors.Add(Compare("input", inputGradient, i => Numeric(inputs.Array, inputs.Offset + i, step, resolution, center, Objective)));
-            return new GradientCheckReport(tensors);
+            return value;
         }
+
+        double center = Objective();
+        ThrowIfNonFinite(center);
+        double resolution = Resolution(center);
+        var tensors = new List<TensorGradientError>();
+        foreach (ParameterRange range in network.ParameterRanges)
+        {
+            tensors.Add(Compare(
+                $"layer {range.Layer} {range.Name}",
+                analytic.AsSpan(range.Offset, range.Length),
+                i => Numeric(network.ParameterArray, range.Offset + i, step, resolution, center, Objective)));
+        }
+
+        tensors.Add(Compare("input", inputGradient.AsSpan(), i => Numeric(inputs.Array, inputs.Offset + i, step, resolution, center, Objective)));
+        return new GradientCheckReport(tensors);
     }
 
     /// <summary>

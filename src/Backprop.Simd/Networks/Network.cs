@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
@@ -31,12 +30,12 @@ public sealed class Network<T>
     private readonly LayerStack<T> _stack;
     private readonly ParameterRange[] _ranges;
     private readonly int _predictionChunkRows;
-
-    [ThreadStatic]
-    private static BatchPrediction<T>? t_batchPrediction;
+    private readonly BatchPrediction<T> _batchPrediction;
 
     private readonly LayerStack<T>?[] _inference = new LayerStack<T>?[Math.Max(8, 2 * Environment.ProcessorCount)];
     private int _maxDegreeOfParallelism;
+    private (int Start, int End)[]? _regularizedWeights;
+    private (int Start, int End)[]? _regularizedWithBiases;
 
     /// <summary>Creates a network from layers, each taking the previous one's output; the layers become this network's.</summary>
     /// <param name="layers">The layers, first to last.</param>
@@ -81,6 +80,7 @@ public sealed class Network<T>
         }
 
         _predictionChunkRows = PredictionChunkRows(_layers);
+        _batchPrediction = new BatchPrediction<T>(this);
         int count = 0;
         var ranges = new List<ParameterRange>();
         for (int i = 0; i < _layers.Length; i++)
@@ -210,14 +210,14 @@ public sealed class Network<T>
             throw new ArgumentException($"The network gives {OutputSize} outputs but the output span has {output.Length}.", nameof(output));
         }
 
-        LayerStack<T> stack = RentInference();
+        LayerStack<T> stack = RentStack();
         try
         {
             stack.Forward(new ReadOnlyMatrixSpan<T>(features, 1, InputSize), LayerContext<T>.Inference(_maxDegreeOfParallelism)).Row(0).CopyTo(output);
         }
         finally
         {
-            ReturnInference(stack);
+            ReturnStack(stack);
         }
     }
 
@@ -241,23 +241,7 @@ public sealed class Network<T>
             return;
         }
 
-        unsafe
-        {
-            fixed (T* x = &MemoryMarshal.GetReference(inputs.Span))
-            fixed (T* y = &MemoryMarshal.GetReference(outputs.Span))
-            {
-                BatchPrediction<T> job = t_batchPrediction is { InUse: false } cached ? cached : (t_batchPrediction = new BatchPrediction<T>());
-                job.Prepare(this, x, inputs.Stride, y, outputs.Stride, inputs.Rows, parts);
-                try
-                {
-                    WorkerPool.Shared.Run(job, parts, parts);
-                }
-                finally
-                {
-                    job.Release();
-                }
-            }
-        }
+        ParallelRows<T>.Run(_batchPrediction, inputs, outputs, parts);
     }
 
     /// <summary>
@@ -276,7 +260,7 @@ public sealed class Network<T>
 
     private void PredictOn(ReadOnlyMatrixSpan<T> inputs, MatrixSpan<T> outputs, int maxDegreeOfParallelism)
     {
-        LayerStack<T> stack = RentInference();
+        LayerStack<T> stack = RentStack();
         var context = LayerContext<T>.Inference(maxDegreeOfParallelism);
         try
         {
@@ -288,7 +272,7 @@ public sealed class Network<T>
         }
         finally
         {
-            ReturnInference(stack);
+            ReturnStack(stack);
         }
     }
 
@@ -354,7 +338,22 @@ public sealed class Network<T>
         return text.ToString();
     }
 
-    private LayerStack<T> RentInference()
+    /// <summary>
+    /// The [start, end) ranges of the regularised parameters: the weights, and the biases too when
+    /// <paramref name="includeBiases"/>; made once and kept.
+    /// </summary>
+    internal (int Start, int End)[] RegularizedRanges(bool includeBiases)
+    {
+        ref (int Start, int End)[]? cached = ref includeBiases ? ref _regularizedWithBiases : ref _regularizedWeights;
+        return cached ??= Regularized(_ranges, includeBiases);
+
+        // Apart, so that the lambda's closure is allocated only when the ranges are made.
+        static (int Start, int End)[] Regularized(ParameterRange[] ranges, bool includeBiases) =>
+            [.. ranges.Where(r => r.IsWeight || includeBiases).Select(r => (r.Offset, r.Offset + r.Length))];
+    }
+
+    /// <summary>A set of layer buffers of its own (made once per concurrent caller, then reused): for a prediction or a gradient that must not touch the network's own.</summary>
+    internal LayerStack<T> RentStack()
     {
         for (int i = 0; i < _inference.Length; i++)
         {
@@ -368,7 +367,8 @@ public sealed class Network<T>
         return CreateReplica();
     }
 
-    private void ReturnInference(LayerStack<T> stack)
+    /// <summary>Gives back a set from <see cref="RentStack"/>.</summary>
+    internal void ReturnStack(LayerStack<T> stack)
     {
         for (int i = 0; i < _inference.Length; i++)
         {

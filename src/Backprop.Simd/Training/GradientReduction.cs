@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Backprop.Simd.Networks;
-using Backprop.Simd.Numerics;
 using Backprop.Simd.Numerics.Threading;
 
 namespace Backprop.Simd.Training;
@@ -58,7 +57,7 @@ internal sealed class GradientReduction<T> : IParallelWork
             sumSquares += _l2Sums[c];
         }
 
-        return ((l1 * sumAbs) + (0.5 * l2 * sumSquares), Math.Sqrt(squared));
+        return (Regularization.Penalty(l1, l2, sumAbs, sumSquares), Math.Sqrt(squared));
     }
 
     public void Execute(int index)
@@ -71,34 +70,7 @@ internal sealed class GradientReduction<T> : IParallelWork
             TensorPrimitives.Add(g, _shardGradients[s].AsSpan(start, length), g);
         }
 
-        double sumAbs = 0, sumSquares = 0;
-        if (!T.IsZero(_l1) || !T.IsZero(_l2))
-        {
-            foreach ((int rangeStart, int rangeEnd) in _regularized)
-            {
-                int from = Math.Max(rangeStart, start);
-                int to = Math.Min(rangeEnd, start + length);
-                if (from >= to)
-                {
-                    continue;
-                }
-
-                ReadOnlySpan<T> w = _parameters.AsSpan(from, to - from);
-                Span<T> gw = _gradients.AsSpan(from, to - from);
-                if (!T.IsZero(_l1))
-                {
-                    sumAbs += double.CreateTruncating(TensorPrimitives.SumOfMagnitudes(w));
-                    Kernels.AddL1Gradient(w, _l1, gw);
-                }
-
-                if (!T.IsZero(_l2))
-                {
-                    sumSquares += double.CreateTruncating(TensorPrimitives.SumOfSquares(w));
-                    TensorPrimitives.MultiplyAdd(w, _l2, gw, gw);
-                }
-            }
-        }
-
+        (double sumAbs, double sumSquares) = Regularization.AddTerms<T>(_parameters, _gradients, _regularized, start, length, _l1, _l2);
         _l1Sums[index] = sumAbs;
         _l2Sums[index] = sumSquares;
         _squaredNorms[index] = double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(g));

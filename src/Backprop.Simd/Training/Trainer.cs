@@ -65,7 +65,7 @@ public sealed class Trainer<T>
         _optimizer = optimizer;
         _shuffle = new SeededRandom(_options.Seed);
         _shards = new ShardedStep<T>(network, _options.Shards);
-        _reduction = new GradientReduction<T>(network.ParameterArray, network.GradientArray, _shards.ShardGradients, RegularizedRanges(network, _options.RegularizeBiases));
+        _reduction = new GradientReduction<T>(network.ParameterArray, network.GradientArray, _shards.ShardGradients, network.RegularizedRanges(_options.RegularizeBiases));
         _optimizerStep = new OptimizerStep<T>(network.ParameterArray, network.GradientArray);
     }
 
@@ -492,7 +492,4 @@ public sealed class Trainer<T>
             throw new ArgumentException($"There is nothing to train on: {name} is [0 x {inputs.Columns}].", name);
         }
     }
-
-    private static (int Start, int End)[] RegularizedRanges(Network<T> network, bool includeBiases) =>
-        [.. network.ParameterRanges.Where(r => r.IsWeight || includeBiases).Select(r => (r.Offset, r.Offset + r.Length))];
 }

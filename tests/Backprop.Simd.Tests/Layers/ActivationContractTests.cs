@@ -23,7 +23,7 @@ public sealed class ActivationContractTests
     public void The_backward_pass_gets_the_input_exactly_when_it_asks_and_the_gradients_are_right(bool usesInput, bool fused)
     {
         // Fused: Dense, probe (one stage). Alone: Dense, Tanh, probe (the probe is a stage of its own).
-        var probe = new ProbeTanh(4, usesInput);
+        var probe = new ProbeTanh(4, usesInput, new Calls());
         var random = new SeededRandom(4);
         Layer<double>[] layers = fused
             ? [new Dense<double>(3, 4, WeightInitialization.GlorotUniform, random), probe, new Dense<double>(4, 2, WeightInitialization.GlorotUniform, random)]
@@ -32,8 +32,8 @@ public sealed class ActivationContractTests
 
         GradientCheckReport report = GradientCheck.Check(network, new SoftmaxCrossEntropy<double>(), s_data.Inputs, s_data.Targets);
         Assert.True(report.MaxRelativeError < 1e-6, report.ToString());
-        Assert.True(probe.Calls > 0);
-        Assert.Equal(usesInput ? probe.Calls : 0, probe.CallsWithInput);
+        Assert.True(probe.Counted.All > 0);
+        Assert.Equal(usesInput ? probe.Counted.All : 0, probe.Counted.WithInput);
 
         // Inference keeps no pre-activation, whichever the activation.
         Assert.Equal(network.Forward(s_data.Inputs).Span.ToArray(), network.Predict(s_data.Inputs).AsSpan().ToArray());
@@ -45,7 +45,7 @@ public sealed class ActivationContractTests
         double[] Gradients(bool usesInput)
         {
             var random = new SeededRandom(6);
-            var network = new Network<double>([new Dense<double>(3, 5, WeightInitialization.GlorotUniform, random), new ProbeTanh(5, usesInput), new Dense<double>(5, 2, WeightInitialization.GlorotUniform, random)]);
+            var network = new Network<double>([new Dense<double>(3, 5, WeightInitialization.GlorotUniform, random), new ProbeTanh(5, usesInput, new Calls()), new Dense<double>(5, 2, WeightInitialization.GlorotUniform, random)]);
             network.AccumulateGradients(s_data.Inputs, s_data.Targets, new SoftmaxCrossEntropy<double>());
             return network.Gradients.ToArray();
         }
@@ -53,12 +53,18 @@ public sealed class ActivationContractTests
         Assert.Equal(Gradients(false), Gradients(true), (a, b) => Math.Abs(a - b) <= 1e-14);
     }
 
-    /// <summary>tanh, whose backward pass reads x (1 − tanh² x) or y (1 − y²) as asked, counting the calls that got x.</summary>
-    private sealed class ProbeTanh(int size, bool usesInput) : ActivationLayer<double>(size)
+    /// <summary>The backward calls of a probe and its replicas (gradients are computed on replicas), and those that got x.</summary>
+    private sealed class Calls
     {
-        public int Calls { get; private set; }
+        public int All;
 
-        public int CallsWithInput { get; private set; }
+        public int WithInput;
+    }
+
+    /// <summary>tanh, whose backward pass reads x (1 − tanh² x) or y (1 − y²) as asked, counting the calls that got x.</summary>
+    private sealed class ProbeTanh(int size, bool usesInput, Calls calls) : ActivationLayer<double>(size)
+    {
+        public Calls Counted => calls;
 
         public override bool BackwardUsesInput => usesInput;
 
@@ -68,14 +74,14 @@ public sealed class ActivationContractTests
 
         protected override void Backpropagate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
         {
-            Calls++;
+            Interlocked.Increment(ref calls.All);
             if (x.IsEmpty)
             {
                 Kernels.TanhBackward(y, dy, dx);
                 return;
             }
 
-            CallsWithInput++;
+            Interlocked.Increment(ref calls.WithInput);
             Assert.Equal(y.Length, x.Length);
             for (int i = 0; i < x.Length; i++)
             {
@@ -84,6 +90,6 @@ public sealed class ActivationContractTests
             }
         }
 
-        protected internal override Layer<double> CreateReplica() => new ProbeTanh(InputSize, usesInput);
+        protected internal override Layer<double> CreateReplica() => new ProbeTanh(InputSize, usesInput, calls);
     }
 }

@@ -36,6 +36,23 @@ public sealed class TrainingAllocationTests
         Allocations.AssertNone($"TrainStep on {threads} threads, {shards} shards", 100, () => trainer.TrainStep(data.Inputs, data.Targets));
     }
 
+    /// <summary>The public gradients into the caller's buffers, as a Hessian-vector product by finite differences calls them again and again.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Computing_gradients_allocates_nothing(int threads)
+    {
+        LabelledData<double> data = SyntheticData.Blobs<double>(64, 32, 4, seed: 5);
+        Network<double> network = SyntheticData.Mlp<double>(32, 48, 4, seed: 6, dropout: 0.1);
+        network.MaxDegreeOfParallelism = threads;
+        var loss = new SoftmaxCrossEntropy<double>();
+        var options = new TrainingOptions { L1 = 1e-4, L2 = 1e-3, MaxDegreeOfParallelism = threads };
+        double[] gradient = new double[network.ParameterCount];
+        var inputGradient = new Matrix<double>(64, 32);
+        Allocations.AssertNone($"ComputeGradient on {threads} threads", 20, () => network.ComputeGradient(loss, data.Inputs, data.Targets, gradient, options, randomKey: 3));
+        Allocations.AssertNone($"ComputeInputGradient on {threads} threads", 20, () => network.ComputeInputGradient(loss, data.Inputs, data.Targets, inputGradient));
+    }
+
     /// <summary>
     /// Inside Fit (shuffled rows gathered into the batch buffers, progress reported), after a first Fit: nothing is
     /// allocated between two consecutive minibatches of an epoch. Read in the batch callback, which allocates nothing.
