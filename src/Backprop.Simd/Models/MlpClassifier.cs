@@ -115,7 +115,8 @@ public sealed class MlpClassifier<T>
     /// <param name="batchProgress">Receives progress after each minibatch.</param>
     /// <param name="cancellationToken">Stops after the current minibatch with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The history of all epochs so far.</returns>
-    /// <exception cref="ArgumentException">Shapes or labels do not fit.</exception>
+    /// <exception cref="ArgumentException">Shapes or labels do not fit, or the validation features hold a NaN or an infinity.</exception>
+    /// <exception cref="InvalidOperationException">Fit is running on this classifier already, or another classifier or trainer is training its network.</exception>
     public TrainingHistory Fit(
         Matrix<T> features,
         ReadOnlySpan<int> labels,
@@ -150,6 +151,11 @@ public sealed class MlpClassifier<T>
         IProgress<BatchProgress>? batchProgress,
         CancellationToken cancellationToken)
     {
+        if (validationFeatures is not null)
+        {
+            ValidationData.ThrowIfNotFinite(validationFeatures, nameof(validationFeatures));
+        }
+
         Network<T> network = _network ?? Build(features.Columns, ClassesFor(labels, validationFeatures is null ? default : validationLabels));
         Matrix<T> targets = OneHot(labels, features.Rows, network.OutputSize, nameof(labels));
         Matrix<T>? validationTargets = validationFeatures is null ? null : OneHot(validationLabels, validationFeatures.Rows, network.OutputSize, nameof(validationLabels));

@@ -34,6 +34,7 @@ public sealed class Network<T>
 
     private readonly LayerStack<T>?[] _inference = new LayerStack<T>?[Math.Max(8, 2 * Environment.ProcessorCount)];
     private int _maxDegreeOfParallelism;
+    private object? _trainer;
     private (int Start, int End)[]? _regularizedWeights;
     private (int Start, int End)[]? _regularizedWithBiases;
 
@@ -337,6 +338,24 @@ public sealed class Network<T>
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// Takes the network for <paramref name="trainer"/>'s call: its own layer buffers and gradients are shard 0 of
+    /// that trainer, so a second trainer (or classifier) on the same network must not run meanwhile; it is refused
+    /// before it changes anything, not left to fail mid-way.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another trainer holds the network.</exception>
+    internal void TakeForTraining(object trainer)
+    {
+        object? holder = Interlocked.CompareExchange(ref _trainer, trainer, null);
+        if (holder is not null && !ReferenceEquals(holder, trainer))
+        {
+            throw new InvalidOperationException("This network is being trained or evaluated by another trainer (or classifier) right now; a network serves one training call at a time. Train a Clone() of it for a second run at once.");
+        }
+    }
+
+    /// <summary>Gives the network back after <see cref="TakeForTraining"/>.</summary>
+    internal void ReleaseFromTraining(object trainer) => Interlocked.CompareExchange(ref _trainer, null, trainer);
 
     /// <summary>
     /// The [start, end) ranges of the regularised parameters: the weights, and the biases too when

@@ -23,7 +23,8 @@ namespace Backprop.Simd.Training;
 /// weights, and <see cref="Resume"/> builds a trainer that carries on bitwise as this one would have.
 /// <para>A trainer runs one call at a time: <c>Fit</c>, <see cref="TrainStep"/> or <see cref="Evaluate"/> from a
 /// second thread meanwhile, or a training call from inside its own progress callback, throws
-/// <see cref="InvalidOperationException"/> (<see cref="Evaluate"/> from a callback is fine). Predicting with
+/// <see cref="InvalidOperationException"/> (<see cref="Evaluate"/> from a callback is fine). So does a call of another
+/// trainer or classifier on the same network while this one runs: it is refused at its start. Predicting with
 /// <see cref="Network{T}.Predict(Matrix{T})"/> from other threads during training is safe but reads weights that may be
 /// mid-update.</para>
 /// </remarks>
@@ -168,7 +169,8 @@ public sealed class Trainer<T>
     /// <param name="batchProgress">Receives progress after each minibatch.</param>
     /// <param name="cancellationToken">Stops training after the current minibatch and throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>The history, all epochs so far.</returns>
-    /// <exception cref="ArgumentException">The shapes do not match the network or each other, or there are no training rows.</exception>
+    /// <exception cref="ArgumentException">The shapes do not match the network or each other, there are no training rows, or the validation set (given or held out) holds a NaN or an infinity.</exception>
+    /// <exception cref="InvalidOperationException">The trainer is in use by another thread, or another trainer (or classifier) is training the same network.</exception>
     /// <exception cref="TrainingDivergedException">A loss or gradient became non-finite (the weights are those of the last finite step), or an update overflowed the element type (<see cref="TrainingDivergedException.WeightsAreFinite"/> is false).</exception>
     public TrainingHistory Fit(
         Matrix<T> inputs,
@@ -210,11 +212,16 @@ public sealed class Trainer<T>
             {
                 throw new ArgumentException($"The validation set is [0 x {validationInputs.Columns}]: pass null for no validation, or some rows.", nameof(validationInputs));
             }
+
+            ValidationData.ThrowIfNotFinite(validationInputs, nameof(validationInputs));
+            ValidationData.ThrowIfNotFinite(validationTargets!, nameof(validationTargets));
         }
         else if (heldOut > 0)
         {
             int training = inputs.Rows - heldOut;
             (validationInputs, validationTargets) = (inputs.GetRows(training, heldOut), targets.GetRows(training, heldOut));
+            ValidationData.ThrowIfNotFinite(validationInputs, nameof(inputs), training);
+            ValidationData.ThrowIfNotFinite(validationTargets, nameof(targets), training);
             (inputs, targets) = (inputs.GetRows(0, training), targets.GetRows(0, training));
             validate = true;
         }
@@ -351,10 +358,11 @@ public sealed class Trainer<T>
     }
 
     /// <summary>
-    /// Takes the trainer for the calling thread. It runs one call at a time, since the calls share the network's layer
-    /// buffers and the shards' per-step state: another thread's call meanwhile, or a training call from inside a
-    /// progress callback of this one, would read and write them at once (wrong results, lost steps, odd exceptions).
-    /// <see cref="Evaluate"/> from a callback is allowed (the training call waits for the callback to return).
+    /// Takes the trainer, and its network, for the calling thread. It runs one call at a time, since the calls share the
+    /// network's layer buffers and the shards' per-step state: another thread's call meanwhile, another trainer's on the
+    /// same network, or a training call from inside a progress callback of this one, would read and write them at once
+    /// (wrong results, lost steps, odd exceptions). <see cref="Evaluate"/> from a callback is allowed (the training
+    /// call waits for the callback to return).
     /// </summary>
     /// <returns>Whether this call took the trainer (and must give it back), or runs inside the same thread's call.</returns>
     private bool Enter(bool training)
@@ -363,6 +371,16 @@ public sealed class Trainer<T>
         int owner = Interlocked.CompareExchange(ref _ownerThread, me, 0);
         if (owner == 0)
         {
+            try
+            {
+                _network.TakeForTraining(this);
+            }
+            catch
+            {
+                Volatile.Write(ref _ownerThread, 0);
+                throw;
+            }
+
             return true;
         }
 
@@ -380,6 +398,7 @@ public sealed class Trainer<T>
     {
         if (entered)
         {
+            _network.ReleaseFromTraining(this);
             Volatile.Write(ref _ownerThread, 0);
         }
     }

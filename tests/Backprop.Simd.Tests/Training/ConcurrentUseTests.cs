@@ -11,7 +11,8 @@ namespace Backprop.Simd.Tests.Training;
 /// <summary>
 /// A trainer and a classifier run one training call at a time: a second one from another thread, or a training call
 /// from inside a progress callback, is refused (it used to corrupt the shards' state: lost steps, odd exceptions,
-/// wrong evaluations), while Evaluate from a callback still works.
+/// wrong evaluations), while Evaluate from a callback still works. A network serves one trainer or classifier at a
+/// time: a second one on it is refused at its start (it used to fail with a shape error after many steps).
 /// </summary>
 public sealed class ConcurrentUseTests
 {
@@ -66,6 +67,52 @@ public sealed class ConcurrentUseTests
         Assert.Equal(2, classifier.Trainer!.EpochsCompleted);
         classifier.Fit(s_data.Inputs, s_data.Labels);
         Assert.Equal(4, classifier.Trainer.EpochsCompleted);
+    }
+
+    [Fact]
+    public async Task A_second_trainer_on_the_same_network_is_refused_at_its_start()
+    {
+        Network<float> network = SyntheticData.Mlp<float>(6, 8, 3, seed: 5);
+        var first = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Adam<float>(0.01), new TrainingOptions { Epochs = 2, BatchSize = 16 });
+        var second = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Sgd<float>(0.01), new TrainingOptions { Epochs = 2, BatchSize = 8, Shards = 3 });
+        using var gate = new CallbackGate();
+        Task<TrainingHistory> fit = Task.Run(() => first.Fit(s_data.Inputs, s_data.Targets, gate));
+        gate.WaitUntilInside();
+        float[] during = network.Parameters.ToArray();
+
+        var e = Assert.Throws<InvalidOperationException>(() => second.Fit(s_data.Inputs, s_data.Targets));
+        Assert.Contains("another trainer (or classifier)", e.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => second.TrainStep(s_data.Inputs, s_data.Targets));
+        Assert.Throws<InvalidOperationException>(() => second.Evaluate(s_data.Inputs, s_data.Targets));
+        Assert.Equal(0, second.StepsCompleted);
+        Assert.Equal(during, network.Parameters.ToArray());
+
+        gate.Release();
+        await fit;
+        Assert.Equal(2 * 4, first.StepsCompleted);
+        second.Fit(s_data.Inputs, s_data.Targets);
+        Assert.Equal(2 * 8, second.StepsCompleted);
+    }
+
+    [Fact]
+    public async Task Two_classifiers_on_one_network_fit_one_at_a_time()
+    {
+        Network<float> network = SyntheticData.Mlp<float>(6, 8, 3, seed: 6);
+        var options = new MlpClassifierOptions { Epochs = 2, BatchSize = 16 };
+        var first = new MlpClassifier<float>(network, options);
+        var second = new MlpClassifier<float>(network, options);
+        using var gate = new CallbackGate();
+        Task<TrainingHistory> fit = Task.Run(() => first.Fit(s_data.Inputs, s_data.Labels, gate));
+        gate.WaitUntilInside();
+
+        Assert.Throws<InvalidOperationException>(() => second.Fit(s_data.Inputs, s_data.Labels));
+        Assert.Equal(0, second.Trainer!.StepsCompleted);
+
+        gate.Release();
+        await fit;
+        Assert.Equal(2 * 4, first.Trainer!.StepsCompleted);
+        second.Fit(s_data.Inputs, s_data.Labels);
+        Assert.Equal(2 * 4, second.Trainer.StepsCompleted);
     }
 
     [Fact]

@@ -51,12 +51,14 @@ public sealed class EarlyStoppingTests
         Assert.True(trainer.History.StoppedEarly);
         double[] firstBest = trainer.Network.Parameters.ToArray();
 
-        // A validation set whose loss is NaN every epoch never improves on +∞: this call has no best epoch, so the
-        // weights it trained stay, and the first call's snapshot must not come back.
-        Matrix<double> nanValidation = s_validation.Inputs.Clone();
-        nanValidation[0, 0] = double.NaN;
+        // A validation loss of +∞ every epoch (finite targets so large that the loss overflows; non-finite data is
+        // refused) never improves on +∞: this call has no best epoch, so the weights it trained stay, and the first
+        // call's snapshot must not come back.
+        Matrix<double> overflowing = s_validation.Targets.Clone();
+        overflowing.Fill(1e308);
         var weights = new List<double[]>();
-        trainer.Fit(s_training.Inputs, s_training.Targets, nanValidation, s_validation.Targets, new RecordingProgress<EpochMetrics>(_ => weights.Add(trainer.Network.Parameters.ToArray())));
+        trainer.Fit(s_training.Inputs, s_training.Targets, s_validation.Inputs, overflowing, new RecordingProgress<EpochMetrics>(_ => weights.Add(trainer.Network.Parameters.ToArray())));
+        Assert.All(trainer.History.Skip(trainer.History.Count - weights.Count), e => Assert.True(double.IsPositiveInfinity(e.ValidationLoss)));
 
         Assert.True(trainer.History.StoppedEarly);
         FloatAssert.SameBits<double>(trainer.Network.Parameters, weights[^1], "weights after a call without a best epoch against its last epoch's");
