@@ -18,7 +18,7 @@ namespace Backprop.Simd.Cli.Commands;
 /// </summary>
 internal sealed class ImportCommand
 {
-    private readonly Argument<string> _onnx = new("onnx") { Description = "The ONNX model: a chain of Gemm or MatMul+Add, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Flatten and Identity, optionally after a Sub/Div standardisation." };
+    private readonly Argument<string> _onnx = new("onnx") { Description = $"The ONNX model: a chain of the operators {string.Join(", ", OnnxImporter.SupportedOperators)} (docs/onnx.md says where each may stand)." };
     private readonly Option<string> _out = new("--out") { Description = "The model file to write; replaced atomically.", Required = true, HelpName = "PATH" };
     private readonly Option<string> _dtype = OptionFactory.ElementType();
     private readonly Option<string?> _imageShape = new("--image-shape") { Description = "The image each input row is, for predict --image: ROWSxCOLUMNS, their product the model's input size. Default: a square when the input size is one (784: 28x28), else 1xINPUTS.", HelpName = "ROWSxCOLUMNS" };
@@ -62,7 +62,8 @@ internal sealed class ImportCommand
         (string dataset, string dataNote) = DataSet(request, network);
 
         // Softmax is the one ending that makes the outputs probabilities that sum to 1; anything else (a Dense layer's
-        // logits, or a Sigmoid's independent scores) goes through predict's softmax as train's models do.
+        // logits, a Sigmoid's independent scores, or the logits before a LogSoftmax, which the network ends in) goes
+        // through predict's softmax as train's models do.
         bool probabilities = network.Layers[^1] is Softmax<T>;
         string output = probabilities ? ModelMetadata.ProbabilitiesOutput : ModelMetadata.LogitsOutput;
         var metadata = new ModelMetadata(dataset, dataset == ModelMetadata.NoDataset ? null : request.Data.Directory, request.Data.Limit, classes, rows, columns, "softmax", output);
@@ -80,7 +81,7 @@ internal sealed class ImportCommand
         console.Out.WriteLine($"imported {request.OnnxPath}: producer {imported.ProducerName ?? "not named"}, opset {imported.OpsetVersion}, input '{imported.InputName}' → output '{imported.OutputName}'");
         console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"saved {request.ModelPath}: {network.InputSize} → {network.OutputSize}, {(typeof(T) == typeof(double) ? "f64" : "f32")}, {network.Layers.Count} layers, {network.ParameterCount:N0} parameters, output {output}{(probabilities ? " (the graph ends in Softmax)" : " (predict applies softmax)")}"));
+            $"saved {request.ModelPath}: {network.InputSize} → {network.OutputSize}, {(typeof(T) == typeof(double) ? "f64" : "f32")}, {network.Layers.Count} layers, {network.ParameterCount:N0} parameters, output {output}{(probabilities ? " (the graph ends in Softmax)" : imported.LogSoftmaxOutput ? " (the graph's LogSoftmax: predict applies softmax)" : " (predict applies softmax)")}"));
         foreach (Layer<T> layer in network.Layers)
         {
             console.Out.WriteLine($"  {layer.Description}");

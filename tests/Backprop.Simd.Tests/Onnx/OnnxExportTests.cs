@@ -15,13 +15,15 @@ public sealed class OnnxExportTests
     {
         Network<float> network = OnnxTestNetworks.Build<float>("relu", seed: 1);
         Standardizer<float> normalization = OnnxTestNetworks.Normalization<float>(6, seed: 2);
-        OnnxModel model = Export(network, new OnnxExportOptions<float> { Normalization = normalization, AppendSoftmax = true, DocString = "digits" });
+        byte[] bytes = Export(network, new OnnxExportOptions<float> { Normalization = normalization, AppendSoftmax = true, DocString = "digits" });
+        ProtoTree model = ProtoTree.Decode(bytes);
+        OnnxModelContents read = OnnxModelReader.Read(bytes);
 
-        Assert.Equal(8, model.IrVersion);
-        Assert.Equal(17, model.GetDefaultOpsetVersion());
-        Assert.Equal("Backprop.Simd", model.ProducerName);
-        Assert.Equal("digits", model.DocString);
-        OnnxGraph graph = model.RequireGraph();
+        Assert.Equal(8, model.Int(1));
+        Assert.Equal(17, read.Opset);
+        Assert.Equal("Backprop.Simd", read.ProducerName);
+        Assert.Equal("digits", model.String(6));
+        OnnxGraph graph = read.Graph!;
         Assert.Equal(["Sub", "Mul", "Gemm", "Relu", "Gemm", "Softmax"], graph.Nodes.Select(n => n.OpType));
         Assert.Equal("input", graph.Nodes[0].Inputs[0]);
         Assert.Equal("output", graph.Nodes[^1].Outputs[0]);
@@ -33,18 +35,17 @@ public sealed class OnnxExportTests
         // Gemm as written: no attributes, so transB = 0 and W is [in x out].
         Assert.Empty(graph.Nodes[2].Attributes);
         Assert.Equal(1, graph.Nodes[^1].GetInt("axis", -1));
-        var index = new OnnxGraphIndex(graph);
-        OnnxTensor w = index.GetConstantInput(graph.Nodes[4], 1);
+        OnnxTensor w = graph.GetInitializer(graph.Nodes[4].Inputs[1])!;
         Assert.Equal([8L, 3L], w.Dims);
-        Assert.Equal(((Dense<float>)network.Layers[2]).Weights.Value.AsSpan().ToArray(), w.ToSingleArray());
-        Assert.Equal(normalization.Mean.ToArray(), index.GetConstantInput(graph.Nodes[0], 1).ToSingleArray());
-        Assert.Equal(0f, index.GetConstantInput(graph.Nodes[1], 1).ToSingleArray()[1]); // the constant column
+        Assert.Equal(((Dense<float>)network.Layers[2]).Weights.Value.AsSpan().ToArray().Select(v => (double)v), w.Values!);
+        Assert.Equal(normalization.Mean.ToArray().Select(v => (double)v), graph.GetInitializer(graph.Nodes[0].Inputs[1])!.Values!);
+        Assert.Equal(0, graph.GetInitializer(graph.Nodes[1].Inputs[1])!.Values![1]); // the constant column
 
-        foreach ((OnnxValueInfo value, long width) in new[] { (graph.Inputs.Single(), 6L), (graph.Outputs.Single(), 3L) })
+        foreach ((OnnxValue value, long width) in new[] { (graph.Inputs.Single(), 6L), (graph.Outputs.Single(), 3L) })
         {
-            Assert.Equal(OnnxDataType.Float, value.TensorType!.ElementType);
-            Assert.Equal("batch", value.TensorType.Shape!.Dims[0].Param);
-            Assert.Equal(width, value.TensorType.Shape.Dims[1].Value);
+            Assert.Equal(OnnxTensor.Float, value.ElementType);
+            Assert.Equal("batch", value.Shape![0].Param);
+            Assert.Equal(width, value.Shape[1].Value);
         }
     }
 
@@ -56,27 +57,37 @@ public sealed class OnnxExportTests
     [InlineData(23, 11L)]
     public void Ir_version_follows_the_opset(int opset, long irVersion)
     {
-        OnnxModel model = Export(OnnxTestNetworks.Build<double>("sigmoid", 1), new OnnxExportOptions<double> { OpsetVersion = opset, ProducerName = "me" });
-        Assert.Equal(irVersion, model.IrVersion);
-        Assert.Equal(opset, model.GetDefaultOpsetVersion());
-        Assert.Equal("me", model.ProducerName);
-        Assert.Equal(OnnxDataType.Double, model.RequireGraph().Inputs[0].TensorType!.ElementType);
+        byte[] bytes = Export(OnnxTestNetworks.Build<double>("sigmoid", 1), new OnnxExportOptions<double> { OpsetVersion = opset, ProducerName = "me" });
+        OnnxModelContents read = OnnxModelReader.Read(bytes);
+        Assert.Equal(irVersion, ProtoTree.Decode(bytes).Int(1));
+        Assert.Equal(opset, read.Opset);
+        Assert.Equal("me", read.ProducerName);
+        Assert.Equal(OnnxTensor.Double, read.Graph!.Inputs[0].ElementType);
     }
 
     [Fact]
-    public void A_double_slope_is_written_as_the_nearest_float()
+    public void Leaky_relu_is_the_operator_in_float_and_max_of_x_and_slope_x_with_a_double_slope_in_double()
     {
-        OnnxModel model = Export(Network<double>.Create(2).Dense(2).LeakyRelu().Build(), null);
-        Assert.Equal(0.01f, model.RequireGraph().Nodes[1].GetFloat("alpha", 0));
+        OnnxGraph graph = OnnxModelReader.Read(Export(Network<float>.Create(2).Dense(2).LeakyRelu(0.25).Build(), null)).Graph!;
+        Assert.Equal(["Gemm", "LeakyRelu"], graph.Nodes.Select(n => n.OpType));
+        Assert.Equal(0.25f, graph.Nodes[1].GetFloat("alpha", 0));
+
+        graph = OnnxModelReader.Read(Export(Network<double>.Create(2).Dense(2).LeakyRelu().Build(), null)).Graph!;
+        Assert.Equal(["Gemm", "Mul", "Max"], graph.Nodes.Select(n => n.OpType));
+        Assert.Equal([graph.Nodes[0].Outputs[0], "layer1.slope"], graph.Nodes[1].Inputs);
+        Assert.Equal([graph.Nodes[0].Outputs[0], graph.Nodes[1].Outputs[0]], graph.Nodes[2].Inputs);
+        OnnxTensor slope = graph.GetInitializer("layer1.slope")!;
+        Assert.Equal((OnnxTensor.Double, 0), (slope.DataType, slope.Dims.Length));
+        Assert.Equal(0.01, slope.Values!.Single());
     }
 
     [Fact]
     public void A_network_of_dropout_alone_is_one_identity()
     {
         Network<float> network = new([new Dropout<float>(3, 0.5)]);
-        OnnxModel model = Export(network, null);
-        Assert.Equal("Identity", model.RequireGraph().Nodes.Single().OpType);
-        (double[] y, _) = OrtRunner.Run(model.Encode(), "input", "output", new double[,] { { 1, -2, 3 } }, asDouble: false);
+        byte[] model = Export(network, null);
+        Assert.Equal("Identity", OnnxModelReader.Read(model).Graph!.Nodes.Single().OpType);
+        (double[] y, _) = OrtRunner.Run(model, "input", "output", new double[,] { { 1, -2, 3 } }, asDouble: false);
         Assert.Equal([1, -2, 3], y);
     }
 
@@ -138,12 +149,12 @@ public sealed class OnnxExportTests
         }
     }
 
-    private static OnnxModel Export<T>(Network<T> network, OnnxExportOptions<T>? options)
+    private static byte[] Export<T>(Network<T> network, OnnxExportOptions<T>? options)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         using var stream = new MemoryStream();
         OnnxExporter.Export(stream, network, options);
-        return OnnxModel.Decode(stream.ToArray());
+        return stream.ToArray();
     }
 
     private static void Rejected(Network<float> network, OnnxExportOptions<float> options, string message)

@@ -1,5 +1,4 @@
 using Backprop.Simd.Networks;
-using Backprop.Simd.Numerics;
 using Backprop.Simd.Serialization.Onnx;
 
 namespace Backprop.Simd.Tests.Onnx;
@@ -17,7 +16,7 @@ public sealed class OnnxImportMutationTests
 
     private delegate byte[] Mutation(byte[] valid, Random random, out string description);
 
-    public static TheoryData<string> Bases => ["exported", "torch_deep", "helper"];
+    public static TheoryData<string> Bases => ["exported", "exported_double", "torch_deep", "helper", "torch_view", "torch_batchnorm"];
 
     [Theory]
     [MemberData(nameof(Bases))]
@@ -33,8 +32,11 @@ public sealed class OnnxImportMutationTests
     {
         byte[] valid = baseModel switch
         {
-            "exported" => Exported(),
+            "exported" => Exported<float>(),
+            "exported_double" => Exported<double>(),
             "torch_deep" => File.ReadAllBytes(OnnxTestFiles.Load("mlp_torch_deep").OnnxPath),
+            "torch_view" => File.ReadAllBytes(OnnxTestFiles.Load("mlp_torch_view").OnnxPath),
+            "torch_batchnorm" => File.ReadAllBytes(OnnxTestFiles.Load("mlp_torch_batchnorm").OnnxPath),
             _ => File.ReadAllBytes(OnnxTestFiles.Load("mlp_helper").OnnxPath),
         };
         OnnxImporter.Import<float>(valid);
@@ -74,11 +76,13 @@ public sealed class OnnxImportMutationTests
         Assert.True(imported > 0 && invalid > 0 && unsupported > 0, $"{baseModel}: {imported} imported, {invalid} invalid, {unsupported} not supported.");
     }
 
-    private static byte[] Exported()
+    /// <summary>A leaky network exported with its standardisation and a softmax: LeakyRelu in float, Mul and Max in double.</summary>
+    private static byte[] Exported<T>()
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        Network<float> network = OnnxTestNetworks.Build<float>("leaky_deep", seed: 3);
+        Network<T> network = OnnxTestNetworks.Build<T>("leaky_deep", seed: 3);
         using var stream = new MemoryStream();
-        OnnxExporter.Export(stream, network, new OnnxExportOptions<float> { Normalization = OnnxTestNetworks.Normalization<float>(network.InputSize, seed: 4), AppendSoftmax = true });
+        OnnxExporter.Export(stream, network, new OnnxExportOptions<T> { Normalization = OnnxTestNetworks.Normalization<T>(network.InputSize, seed: 4), AppendSoftmax = true });
         return stream.ToArray();
     }
 

@@ -13,20 +13,24 @@ public sealed class OnnxImportRejectionTests
     public void Unknown_operator_names_the_operator_and_the_node()
     {
         var g = new OnnxGraphBuilder(features: 3);
-        OnnxModel model = g.Model(g.Node("Conv", ["x", g.Constant("w", [3, 2])]), 2);
-        NotSupported(model, "node 'conv0' (Conv): operator 'Conv' is not supported; supported are Gemm, MatMul");
+        ModelProto model = g.Model(g.Node("Conv", ["x", g.Constant("w", [3, 2])]), 2);
+        NotSupported(model, $"node 'conv0' (Conv): operator 'Conv' is not supported (only fully connected networks (multilayer perceptrons) are supported); supported are {string.Join(", ", OnnxImporter.SupportedOperators)}.");
+
+        g = new OnnxGraphBuilder(features: 3);
+        model = g.Model(g.Node("Selu", ["x"]), 3);
+        NotSupported(model, "node 'selu0' (Selu): operator 'Selu' is not supported; supported are Gemm, MatMul, Add, BatchNormalization, Relu, Sigmoid, Tanh, LeakyRelu,");
     }
 
     [Fact]
     public void Gemm_transposing_the_data_or_taking_it_as_input_b_is_not_supported()
     {
         var g = new OnnxGraphBuilder(features: 3);
-        OnnxModel model = g.Model(g.Node("Gemm", ["x", g.Constant("w", [3, 2])], OnnxAttribute.FromInt("transA", 1)), 2);
+        ModelProto model = g.Model(g.Node("Gemm", ["x", g.Constant("w", [3, 2])], AttributeProto.FromInt("transA", 1)), 2);
         NotSupported(model, "node 'gemm0' (Gemm): transA = 1 would transpose the data");
 
         // Gemm(W, x; transA, transB): the weight in input A's place.
         g = new OnnxGraphBuilder(features: 3);
-        model = g.Model(g.Node("Gemm", [g.Constant("w", [3, 2]), "x"], OnnxAttribute.FromInt("transA", 1), OnnxAttribute.FromInt("transB", 1)), 2);
+        model = g.Model(g.Node("Gemm", [g.Constant("w", [3, 2]), "x"], AttributeProto.FromInt("transA", 1), AttributeProto.FromInt("transB", 1)), 2);
         NotSupported(model, "node 'gemm0' (Gemm): the data 'x' is not input A");
     }
 
@@ -34,19 +38,19 @@ public sealed class OnnxImportRejectionTests
     public void Unsupported_attributes_and_axes_are_named()
     {
         var g = new OnnxGraphBuilder(features: 3);
-        OnnxModel model = g.Model(g.Node("Softmax", [g.Node("Gemm", ["x", g.Constant("w", [3, 2])])], OnnxAttribute.FromInt("axis", 0)), 2);
+        ModelProto model = g.Model(g.Node("Softmax", [g.Node("Gemm", ["x", g.Constant("w", [3, 2])])], AttributeProto.FromInt("axis", 0)), 2);
         NotSupported(model, "node 'softmax1' (Softmax): axis 0 is not supported");
 
         g = new OnnxGraphBuilder(features: 3);
-        model = g.Model(g.Node("Relu", [g.Node("Flatten", ["x"], OnnxAttribute.FromInt("axis", 0))]), 3);
+        model = g.Model(g.Node("Relu", [g.Node("Flatten", ["x"], AttributeProto.FromInt("axis", 0))]), 3);
         NotSupported(model, "node 'flatten0' (Flatten): axis 0 is not supported");
 
         g = new OnnxGraphBuilder(features: 3);
-        model = g.Model(g.Node("LeakyRelu", ["x"], OnnxAttribute.FromFloat("alpha", 0.1f), OnnxAttribute.FromFloat("beta", 2f)), 3);
+        model = g.Model(g.Node("LeakyRelu", ["x"], AttributeProto.FromFloat("alpha", 0.1f), AttributeProto.FromFloat("beta", 2f)), 3);
         NotSupported(model, "node 'leakyrelu0' (LeakyRelu): attribute 'beta' is not supported");
 
         g = new OnnxGraphBuilder(features: 3);
-        model = g.Model(g.Node("LeakyRelu", ["x"], OnnxAttribute.FromFloat("alpha", 1.5f)), 3);
+        model = g.Model(g.Node("LeakyRelu", ["x"], AttributeProto.FromFloat("alpha", 1.5f)), 3);
         NotSupported(model, "node 'leakyrelu0' (LeakyRelu): alpha 1.5 is not supported");
     }
 
@@ -54,11 +58,11 @@ public sealed class OnnxImportRejectionTests
     public void Unsupported_data_types_are_named()
     {
         var g = new OnnxGraphBuilder(features: 2);
-        g.Graph.Initializers.Add(new OnnxTensor { Name = "w", DataType = OnnxDataType.Int8, Dims = [2, 2], Int32Data = [1, 2, 3, 4] });
-        OnnxModel model = g.Model(g.Node("MatMul", ["x", "w"]), 2);
+        g.Graph.Initializers.Add(new TensorProto { Name = "w", DataType = ProtoDataType.Int8, Dims = [2, 2], Int32Data = [1, 2, 3, 4] });
+        ModelProto model = g.Model(g.Node("MatMul", ["x", "w"]), 2);
         NotSupported(model, "node 'matmul0' (MatMul): tensor 'w' has data type INT8 (3), which is not supported");
 
-        g = new OnnxGraphBuilder(features: 2, OnnxDataType.Int8);
+        g = new OnnxGraphBuilder(features: 2, ProtoDataType.Int8);
         model = g.Model(g.Node("Relu", ["x"]), 2);
         NotSupported(model, "The input 'x' has data type INT8 (3), which is not supported");
     }
@@ -80,12 +84,12 @@ public sealed class OnnxImportRejectionTests
         NotSupported(g.Model(g.Node("Tanh", ["x"]), 3), "node 'relu0' (Relu) is not on the chain from the input 'x' to the output 'y'");
 
         g = new OnnxGraphBuilder(features: 3);
-        g.Graph.Inputs.Add(OnnxValueInfo.CreateTensor("z", OnnxDataType.Float, OnnxDimension.Fixed(3)));
+        g.Graph.Inputs.Add(ValueInfoProto.CreateTensor("z", ProtoDataType.Float, 3L));
         NotSupported(g.Model(g.Node("Tanh", ["x"]), 3), "has 2 inputs fed at run time ('x', 'z'); exactly one is supported");
 
         g = new OnnxGraphBuilder(features: 3);
-        OnnxModel model = g.Model(g.Node("Tanh", ["x"]), 3);
-        model.Graph!.Outputs.Add(OnnxValueInfo.CreateTensor("x", OnnxDataType.Float));
+        ModelProto model = g.Model(g.Node("Tanh", ["x"]), 3);
+        model.Graph!.Outputs.Add(ValueInfoProto.CreateTensor("x", ProtoDataType.Float));
         NotSupported(model, "has 2 outputs ('y', 'x'); exactly one is supported");
     }
 
@@ -109,7 +113,7 @@ public sealed class OnnxImportRejectionTests
             "node 'gemm0' (Gemm): tensor 'b' has dims [4, 2], applied to data [batch x 2]; only constants the same for every sample are supported");
 
         g = new OnnxGraphBuilder(features: 3);
-        g.Graph.Inputs[0] = OnnxValueInfo.CreateTensor("x", OnnxDataType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Fixed(1), OnnxDimension.Fixed(3));
+        g.Graph.Inputs[0] = ValueInfoProto.CreateTensor("x", ProtoDataType.Float, "N", 1L, 3L);
         NotSupported(g.Model(g.Node("Relu", ["x"]), 3), "node 'relu0' (Relu): its data has rank 3");
 
         g = new OnnxGraphBuilder(features: 2);
@@ -118,7 +122,7 @@ public sealed class OnnxImportRejectionTests
             "node 'mul0' (Mul): tensor 's' has -2 for column 1; a standardisation multiplies by positive values only");
 
         g = new OnnxGraphBuilder(features: 2);
-        OnnxModel model = g.Model(g.Node("Relu", ["x"]), 2);
+        ModelProto model = g.Model(g.Node("Relu", ["x"]), 2);
         model.Graph!.Nodes[0].Domain = "com.microsoft";
         NotSupported(model, "node 'relu0' (com.microsoft.Relu): operators of domain 'com.microsoft' are not supported");
     }
@@ -134,7 +138,7 @@ public sealed class OnnxImportRejectionTests
 
         // A product of dimensions that overflows is refused, not wrapped around.
         g = new OnnxGraphBuilder(features: 1);
-        g.Graph.Inputs[0] = OnnxValueInfo.CreateTensor("x", OnnxDataType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Fixed(2), OnnxDimension.Fixed(long.MaxValue));
+        g.Graph.Inputs[0] = ValueInfoProto.CreateTensor("x", ProtoDataType.Float, "N", 2L, (long)long.MaxValue);
         NotSupported(g.Model(g.Node("Flatten", ["x"]), 2), "more features per row than an array can hold");
     }
 
@@ -150,8 +154,8 @@ public sealed class OnnxImportRejectionTests
     [Fact]
     public void A_double_weight_beyond_float_range_cannot_be_imported_as_float()
     {
-        var g = new OnnxGraphBuilder(features: 2, OnnxDataType.Double);
-        OnnxModel model = g.Model(g.Node("MatMul", ["x", g.Constant("w", [2, 1], values: [1, 1e300])]), 1);
+        var g = new OnnxGraphBuilder(features: 2, ProtoDataType.Double);
+        ModelProto model = g.Model(g.Node("MatMul", ["x", g.Constant("w", [2, 1], values: [1, 1e300])]), 1);
         Assert.Equal(1e300, OnnxImporter.Import<double>(model.Encode()).Network.Parameters[1]);
         var e = Assert.Throws<NotSupportedException>(() => OnnxImporter.Import<float>(model.Encode()));
         Assert.Contains("node 'matmul0' (MatMul): weight value 1E+300 at index 1 is beyond the range of Single", e.Message, StringComparison.Ordinal);
@@ -177,7 +181,7 @@ public sealed class OnnxImportRejectionTests
             "node 'div0' (Div): tensor 's' divides column 1 by 0");
 
         g = new OnnxGraphBuilder(features: 2);
-        g.Graph.Initializers.Add(OnnxTensor.Create("w", [2, 2], [1.0, 2, 3, 4]));
+        g.Graph.Initializers.Add(TensorProto.Create("w", [2, 2], [1.0, 2, 3, 4]));
         Invalid(g.Model(g.Node("MatMul", ["x", "w"]), 2), "node 'matmul0' (MatMul): tensor 'w' holds DOUBLE (11) values but the graph input is FLOAT (1)");
 
         g = new OnnxGraphBuilder(features: 2);
@@ -187,7 +191,7 @@ public sealed class OnnxImportRejectionTests
         Invalid(g.Model(g.Node("Relu", ["x"]), 3), "The output 'y' is declared with shape [N, 3] but the graph computes [batch x 2]");
 
         g = new OnnxGraphBuilder(features: 2);
-        OnnxModel model = g.Model(g.Node("Relu", ["x"]), 2);
+        ModelProto model = g.Model(g.Node("Relu", ["x"]), 2);
         model.Graph!.Outputs[0].Name = "elsewhere";
         Invalid(model, "the value 'y' feeds no node and is not the output 'elsewhere'");
     }
@@ -213,13 +217,13 @@ public sealed class OnnxImportRejectionTests
         }
     }
 
-    private static void NotSupported(OnnxModel model, string expected)
+    private static void NotSupported(ModelProto model, string expected)
     {
         var e = Assert.Throws<NotSupportedException>(() => OnnxImporter.Import<double>(model.Encode()));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
-    private static void Invalid(OnnxModel model, string expected)
+    private static void Invalid(ModelProto model, string expected)
     {
         var e = Assert.Throws<InvalidDataException>(() => OnnxImporter.Import<double>(model.Encode()));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);

@@ -35,13 +35,13 @@ public sealed class OnnxRuntimeTests
     [Fact]
     public void Matmul_add_relu_with_typed_weights_runs()
     {
-        OnnxModel model = OnnxTestModels.MatMulAddRelu();
+        ModelProto model = OnnxTestModels.MatMulAddRelu();
         byte[] bytes = model.Encode();
         DumpForChecker("matmul_add_relu", bytes);
         double[,] x = OnnxTestModels.Inputs(5, 4, seed: 11);
         (double[] y, long[] shape) = OrtRunner.Run(bytes, "X", "Y", x, asDouble: false);
         Assert.Equal([5L, 3L], shape);
-        OnnxFixtureTests.AssertClose(ReferenceEvaluator.Flatten(ReferenceEvaluator.Run(model, x)), y, 1e-5);
+        OnnxFixtureTests.AssertClose(ReferenceEvaluator.Flatten(ReferenceEvaluator.Run(bytes, x)), y, 1e-5);
         Assert.Contains(y, v => v == 0);
     }
 
@@ -52,16 +52,16 @@ public sealed class OnnxRuntimeTests
     [InlineData(true, 4, 17)]
     public void Every_operator_of_the_subset_runs(bool isDouble, int seed, long opset)
     {
-        OnnxDataType type = isDouble ? OnnxDataType.Double : OnnxDataType.Float;
-        OnnxModel model = OnnxTestModels.FullMlp(type, seed, opset);
+        ProtoDataType type = isDouble ? ProtoDataType.Double : ProtoDataType.Float;
+        ModelProto model = OnnxTestModels.FullMlp(type, seed, opset);
         byte[] bytes = model.Encode();
         DumpForChecker($"full_mlp_{type}_{seed}_{opset}", bytes);
         foreach (int batch in new[] { 1, 7 })
         {
             double[,] x = OnnxTestModels.Inputs(batch, 4, seed + batch);
-            (double[] y, long[] shape) = OrtRunner.Run(bytes, "input", "output", x, asDouble: type == OnnxDataType.Double);
+            (double[] y, long[] shape) = OrtRunner.Run(bytes, "input", "output", x, asDouble: type == ProtoDataType.Double);
             Assert.Equal([batch, 4L], shape);
-            OnnxFixtureTests.AssertClose(ReferenceEvaluator.Flatten(ReferenceEvaluator.Run(model, x)), y, type == OnnxDataType.Double ? 1e-12 : 1e-5);
+            OnnxFixtureTests.AssertClose(ReferenceEvaluator.Flatten(ReferenceEvaluator.Run(bytes, x)), y, type == ProtoDataType.Double ? 1e-12 : 1e-5);
         }
     }
 

@@ -1,5 +1,3 @@
-using Backprop.Simd.Serialization.Onnx;
-
 namespace Backprop.Simd.Tests.Onnx;
 
 /// <summary>Small MLP models built by hand with the message classes, as phase 2's exporter will build them.</summary>
@@ -12,38 +10,38 @@ internal static class OnnxTestModels
     public static readonly float[] GemmBias = [0.5f, -1f];
 
     /// <summary>A model around <paramref name="graph"/>: IR version 8, default-domain opset <paramref name="opset"/>.</summary>
-    public static OnnxModel Wrap(OnnxGraph graph, long opset = 13)
+    public static ModelProto Wrap(GraphProto graph, long opset = 13)
     {
-        var model = new OnnxModel { IrVersion = 8, ProducerName = "Backprop.Simd.Tests", ProducerVersion = "0.1", Graph = graph };
-        model.OpsetImports.Add(new OnnxOperatorSetId { Domain = "", Version = opset });
+        var model = new ModelProto { IrVersion = 8, ProducerName = "Backprop.Simd.Tests", ProducerVersion = "0.1", Graph = graph };
+        model.OpsetImports.Add(("", opset));
         return model;
     }
 
     /// <summary>Y = Gemm(X, W, B; transB = 1, alpha = 0.5, beta = 2) with X: (batch, 3), Y: (batch, 2).</summary>
-    public static OnnxModel SingleGemm()
+    public static ModelProto SingleGemm()
     {
-        var graph = new OnnxGraph { Name = "single_gemm" };
-        graph.Inputs.Add(OnnxValueInfo.CreateTensor("X", OnnxDataType.Float, OnnxDimension.Symbolic("batch"), OnnxDimension.Fixed(3)));
-        graph.Outputs.Add(OnnxValueInfo.CreateTensor("Y", OnnxDataType.Float, OnnxDimension.Symbolic("batch"), OnnxDimension.Fixed(2)));
-        graph.Initializers.Add(OnnxTensor.Create("W", [2, 3], GemmWeights));
-        graph.Initializers.Add(OnnxTensor.Create("B", [2], GemmBias));
-        graph.Nodes.Add(OnnxNode.Create(
+        var graph = new GraphProto { Name = "single_gemm" };
+        graph.Inputs.Add(ValueInfoProto.CreateTensor("X", ProtoDataType.Float, "batch", 3L));
+        graph.Outputs.Add(ValueInfoProto.CreateTensor("Y", ProtoDataType.Float, "batch", 2L));
+        graph.Initializers.Add(TensorProto.Create("W", [2, 3], GemmWeights));
+        graph.Initializers.Add(TensorProto.Create("B", [2], GemmBias));
+        graph.Nodes.Add(NodeProto.Create(
             "Gemm", "gemm", ["X", "W", "B"], ["Y"],
-            OnnxAttribute.FromFloat("alpha", 0.5f), OnnxAttribute.FromFloat("beta", 2f), OnnxAttribute.FromInt("transB", 1)));
+            AttributeProto.FromFloat("alpha", 0.5f), AttributeProto.FromFloat("beta", 2f), AttributeProto.FromInt("transB", 1)));
         return Wrap(graph);
     }
 
     /// <summary>Y = Relu(X W + B) with X: (batch, 4), W: (4, 3) in float_data (typed field), B: (3) in raw_data.</summary>
-    public static OnnxModel MatMulAddRelu()
+    public static ModelProto MatMulAddRelu()
     {
-        var graph = new OnnxGraph { Name = "matmul_add_relu" };
-        graph.Inputs.Add(OnnxValueInfo.CreateTensor("X", OnnxDataType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Fixed(4)));
-        graph.Outputs.Add(OnnxValueInfo.CreateTensor("Y", OnnxDataType.Float, OnnxDimension.Symbolic("N"), OnnxDimension.Fixed(3)));
-        graph.Initializers.Add(OnnxTensor.Create("W", [4, 3], [0.5f, -1f, 2f, 0.25f, 1f, -0.5f, -2f, 0.75f, 1.5f, 1f, 0f, -1f], useRawData: false));
-        graph.Initializers.Add(OnnxTensor.Create("B", [3], [0.1f, -0.2f, 0.3f]));
-        graph.Nodes.Add(OnnxNode.Create("MatMul", "matmul", ["X", "W"], ["XW"]));
-        graph.Nodes.Add(OnnxNode.Create("Add", "add", ["XW", "B"], ["Z"]));
-        graph.Nodes.Add(OnnxNode.Create("Relu", "relu", ["Z"], ["Y"]));
+        var graph = new GraphProto { Name = "matmul_add_relu" };
+        graph.Inputs.Add(ValueInfoProto.CreateTensor("X", ProtoDataType.Float, "N", 4L));
+        graph.Outputs.Add(ValueInfoProto.CreateTensor("Y", ProtoDataType.Float, "N", 3L));
+        graph.Initializers.Add(TensorProto.Create("W", [4, 3], [0.5f, -1f, 2f, 0.25f, 1f, -0.5f, -2f, 0.75f, 1.5f, 1f, 0f, -1f], raw: false));
+        graph.Initializers.Add(TensorProto.Create("B", [3], [0.1f, -0.2f, 0.3f]));
+        graph.Nodes.Add(NodeProto.Create("MatMul", "matmul", ["X", "W"], ["XW"]));
+        graph.Nodes.Add(NodeProto.Create("Add", "add", ["XW", "B"], ["Z"]));
+        graph.Nodes.Add(NodeProto.Create("Relu", "relu", ["Z"], ["Y"]));
         return Wrap(graph);
     }
 
@@ -54,21 +52,21 @@ internal static class OnnxTestModels
     /// ONNX Runtime 1.31 has no DOUBLE kernel for LeakyRelu-6 (opset 13 to 15), so a DOUBLE graph at those opsets uses
     /// Relu in its place.
     /// </summary>
-    public static OnnxModel FullMlp(OnnxDataType type, int seed, long opset = 13)
+    public static ModelProto FullMlp(ProtoDataType type, int seed, long opset = 13)
     {
         var random = new Random(seed);
-        var graph = new OnnxGraph { Name = "full_mlp" };
-        graph.Inputs.Add(OnnxValueInfo.CreateTensor("input", type, OnnxDimension.Symbolic("batch"), OnnxDimension.Fixed(4)));
-        graph.Outputs.Add(OnnxValueInfo.CreateTensor("output", type, OnnxDimension.Symbolic("batch"), OnnxDimension.Fixed(4)));
+        var graph = new GraphProto { Name = "full_mlp" };
+        graph.Inputs.Add(ValueInfoProto.CreateTensor("input", type, "batch", 4L));
+        graph.Outputs.Add(ValueInfoProto.CreateTensor("output", type, "batch", 4L));
         int count = 0;
         void Add(string name, long[] dims, double low = -1, double high = 1)
         {
             long n = dims.Aggregate(1L, (a, b) => a * b);
             double[] values = Enumerable.Range(0, (int)n).Select(_ => low + ((high - low) * random.NextDouble())).ToArray();
             bool raw = count++ % 2 == 0;
-            graph.Initializers.Add(type == OnnxDataType.Double
-                ? OnnxTensor.Create(name, dims, values, raw)
-                : OnnxTensor.Create(name, dims, values.Select(v => (float)v).ToArray(), raw));
+            graph.Initializers.Add(type == ProtoDataType.Double
+                ? TensorProto.Create(name, dims, values, raw)
+                : TensorProto.Create(name, dims, values.Select(v => (float)v).ToArray(), raw));
         }
 
         Add("mean", [4]);
@@ -83,24 +81,24 @@ internal static class OnnxTestModels
         Add("b4", [3]);
         Add("w5", [3, 4]);
         Add("b5", [4]);
-        graph.Nodes.Add(OnnxNode.Create("Flatten", "flatten", ["input"], ["flat"], OnnxAttribute.FromInt("axis", 1)));
-        graph.Nodes.Add(OnnxNode.Create("Sub", "standardise_sub", ["flat", "mean"], ["centred"]));
-        graph.Nodes.Add(OnnxNode.Create("Div", "standardise_div", ["centred", "std"], ["z"]));
-        graph.Nodes.Add(OnnxNode.Create("Gemm", "dense1", ["z", "w1", "b1"], ["a1"], OnnxAttribute.FromInt("transB", 1)));
-        graph.Nodes.Add(OnnxNode.Create("Tanh", "tanh1", ["a1"], ["h1"]));
-        graph.Nodes.Add(OnnxNode.Create("MatMul", "dense2_matmul", ["h1", "w2"], ["m2"]));
-        graph.Nodes.Add(OnnxNode.Create("Add", "dense2_add", ["m2", "b2"], ["a2"]));
-        graph.Nodes.Add(type == OnnxDataType.Double && opset < 16
-            ? OnnxNode.Create("Relu", "relu2", ["a2"], ["h2"])
-            : OnnxNode.Create("LeakyRelu", "leaky2", ["a2"], ["h2"], OnnxAttribute.FromFloat("alpha", 0.2f)));
-        graph.Nodes.Add(OnnxNode.Create(
-            "Gemm", "dense3", ["h2", "w3", "b3"], ["a3"], OnnxAttribute.FromFloat("alpha", 0.75f), OnnxAttribute.FromFloat("beta", 0.5f)));
-        graph.Nodes.Add(OnnxNode.Create("Sigmoid", "sigmoid3", ["a3"], ["h3"]));
-        graph.Nodes.Add(OnnxNode.Create("Gemm", "dense4", ["h3", "w4", "b4"], ["a4"], OnnxAttribute.FromInt("transB", 1)));
-        graph.Nodes.Add(OnnxNode.Create("Relu", "relu4", ["a4"], ["h4"]));
-        graph.Nodes.Add(OnnxNode.Create("Gemm", "dense5", ["h4", "w5", "b5"], ["a5"]));
-        graph.Nodes.Add(OnnxNode.Create("Softmax", "softmax5", ["a5"], ["p"], OnnxAttribute.FromInt("axis", 1)));
-        graph.Nodes.Add(OnnxNode.Create("Identity", "identity", ["p"], ["output"]));
+        graph.Nodes.Add(NodeProto.Create("Flatten", "flatten", ["input"], ["flat"], AttributeProto.FromInt("axis", 1)));
+        graph.Nodes.Add(NodeProto.Create("Sub", "standardise_sub", ["flat", "mean"], ["centred"]));
+        graph.Nodes.Add(NodeProto.Create("Div", "standardise_div", ["centred", "std"], ["z"]));
+        graph.Nodes.Add(NodeProto.Create("Gemm", "dense1", ["z", "w1", "b1"], ["a1"], AttributeProto.FromInt("transB", 1)));
+        graph.Nodes.Add(NodeProto.Create("Tanh", "tanh1", ["a1"], ["h1"]));
+        graph.Nodes.Add(NodeProto.Create("MatMul", "dense2_matmul", ["h1", "w2"], ["m2"]));
+        graph.Nodes.Add(NodeProto.Create("Add", "dense2_add", ["m2", "b2"], ["a2"]));
+        graph.Nodes.Add(type == ProtoDataType.Double && opset < 16
+            ? NodeProto.Create("Relu", "relu2", ["a2"], ["h2"])
+            : NodeProto.Create("LeakyRelu", "leaky2", ["a2"], ["h2"], AttributeProto.FromFloat("alpha", 0.2f)));
+        graph.Nodes.Add(NodeProto.Create(
+            "Gemm", "dense3", ["h2", "w3", "b3"], ["a3"], AttributeProto.FromFloat("alpha", 0.75f), AttributeProto.FromFloat("beta", 0.5f)));
+        graph.Nodes.Add(NodeProto.Create("Sigmoid", "sigmoid3", ["a3"], ["h3"]));
+        graph.Nodes.Add(NodeProto.Create("Gemm", "dense4", ["h3", "w4", "b4"], ["a4"], AttributeProto.FromInt("transB", 1)));
+        graph.Nodes.Add(NodeProto.Create("Relu", "relu4", ["a4"], ["h4"]));
+        graph.Nodes.Add(NodeProto.Create("Gemm", "dense5", ["h4", "w5", "b5"], ["a5"]));
+        graph.Nodes.Add(NodeProto.Create("Softmax", "softmax5", ["a5"], ["p"], AttributeProto.FromInt("axis", 1)));
+        graph.Nodes.Add(NodeProto.Create("Identity", "identity", ["p"], ["output"]));
         return Wrap(graph, opset);
     }
 

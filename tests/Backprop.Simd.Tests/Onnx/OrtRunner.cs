@@ -9,10 +9,10 @@ internal static class OrtRunner
     /// Loads <paramref name="model"/> and runs it on <paramref name="input"/> (rows x columns) as FLOAT or DOUBLE,
     /// returning the single output flattened, with its shape.
     /// </summary>
-    public static (double[] Values, long[] Shape) Run(byte[] model, string inputName, string outputName, double[,] input, bool asDouble)
+    public static (double[] Values, long[] Shape) Run(byte[] model, string inputName, string outputName, double[,] input, bool asDouble, long[]? sampleShape = null)
     {
         using var session = new OrtSession(model);
-        return session.Run(inputName, outputName, input, asDouble);
+        return session.Run(inputName, outputName, input, asDouble, sampleShape);
     }
 }
 
@@ -28,10 +28,13 @@ internal sealed class OrtSession : IDisposable
         _session = new InferenceSession(model, _options);
     }
 
-    /// <summary>Runs <paramref name="input"/> (rows x columns) as FLOAT or DOUBLE; returns the single output flattened, with its shape.</summary>
-    public (double[] Values, long[] Shape) Run(string inputName, string outputName, double[,] input, bool asDouble)
+    /// <summary>
+    /// Runs <paramref name="input"/> (rows x columns, or each row a sample of <paramref name="sampleShape"/> such as
+    /// [1, 4, 4]) as FLOAT or DOUBLE; returns the single output flattened, with its shape.
+    /// </summary>
+    public (double[] Values, long[] Shape) Run(string inputName, string outputName, double[,] input, bool asDouble, long[]? sampleShape = null)
     {
-        long[] shape = [input.GetLength(0), input.GetLength(1)];
+        long[] shape = [input.GetLength(0), .. sampleShape ?? [input.GetLength(1)]];
         double[] flat = ReferenceEvaluator.Flatten(input);
         using OrtValue value = asDouble
             ? OrtValue.CreateTensorValueFromMemory(flat, shape)

@@ -1,14 +1,14 @@
 using System.Text;
-using Backprop.Simd.Serialization.Onnx;
-
 namespace Backprop.Simd.Tests.Onnx;
 
 /// <summary>
-/// Random but valid ONNX messages from a seed, covering every field of the subset: all attribute types, tensors of
-/// every supported type in raw_data and typed fields, unsupported types, external data, segments, symbolic and
-/// unknown dimensions, nested graphs, non-ASCII names, NaN payloads, infinities and -0.
+/// Random but valid ONNX messages from a seed, covering every field of ModelProto, GraphProto, NodeProto,
+/// AttributeProto, TensorProto and ValueInfoProto: all attribute types, tensors of every type in raw_data and typed
+/// fields, external data, segments, symbolic and unknown dimensions, nested graphs, non-ASCII names, NaN payloads,
+/// infinities and -0. With <paramref name="readable"/>, only what the library reads without refusing it: no external
+/// data or segments, and unique initializer and output names.
 /// </summary>
-internal sealed class RandomOnnx(int seed, int size)
+internal sealed class RandomOnnx(int seed, int size, bool readable = false)
 {
     private static readonly string[] s_names = ["", "x", "fc.weight", "/0/Gemm_output_0", "é名前😀", "a b\tc", "batch"];
     private static readonly float[] s_specialFloats =
@@ -16,11 +16,12 @@ internal sealed class RandomOnnx(int seed, int size)
          float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, float.MaxValue, float.MinValue];
 
     private readonly Random _random = new(seed);
+    private int _unique;
     private readonly int _size = Math.Clamp(size, 1, 12);
 
-    public OnnxModel Model()
+    public ModelProto Model()
     {
-        var model = new OnnxModel
+        var model = new ModelProto
         {
             IrVersion = Pick(0L, 3L, 7L, 8L, long.MaxValue),
             ProducerName = Name(),
@@ -32,21 +33,18 @@ internal sealed class RandomOnnx(int seed, int size)
         };
         for (int i = _random.Next(3); i > 0; i--)
         {
-            var opset = new OnnxOperatorSetId { Version = Pick(0L, 1L, 13L, 21L, -5L) };
-            if (_random.Next(4) != 0)
-            {
-                opset.Domain = Pick("", "ai.onnx", "com.microsoft", "é");
-            }
-
-            model.OpsetImports.Add(opset);
+            // Absent, "" and "ai.onnx" all name the default domain, which a readable model imports once.
+            string? domain = _random.Next(4) != 0 ? Pick("", "ai.onnx", "com.microsoft", "é") : null;
+            bool again = readable && model.OpsetImports.Count > 0 && domain is null or "" or "ai.onnx";
+            model.OpsetImports.Add((again ? "com.microsoft" : domain, Pick(0L, 1L, 13L, 21L, -5L)));
         }
 
         return model;
     }
 
-    public OnnxGraph Graph(int depth)
+    public GraphProto Graph(int depth)
     {
-        var graph = new OnnxGraph { Name = Name(), DocString = Name() };
+        var graph = new GraphProto { Name = Name(), DocString = Name() };
         for (int i = _random.Next(_size); i > 0; i--)
         {
             graph.Nodes.Add(Node(depth));
@@ -75,9 +73,9 @@ internal sealed class RandomOnnx(int seed, int size)
         return graph;
     }
 
-    public OnnxNode Node(int depth)
+    public NodeProto Node(int depth)
     {
-        var node = new OnnxNode
+        var node = new NodeProto
         {
             Name = Name(),
             OpType = Pick("Gemm", "MatMul", "Add", "Relu", "Softmax", "", "Custom"),
@@ -91,7 +89,7 @@ internal sealed class RandomOnnx(int seed, int size)
 
         for (int i = _random.Next(3); i > 0; i--)
         {
-            node.Outputs.Add(Name());
+            node.Outputs.Add(UniqueName());
         }
 
         for (int i = _random.Next(4); i > 0; i--)
@@ -102,30 +100,30 @@ internal sealed class RandomOnnx(int seed, int size)
         return node;
     }
 
-    public OnnxAttribute Attribute(int depth)
+    public AttributeProto Attribute(int depth)
     {
-        var attribute = new OnnxAttribute { Name = Name(), DocString = _random.Next(4) == 0 ? Name() : "" };
+        var attribute = new AttributeProto { Name = Name(), DocString = _random.Next(4) == 0 ? Name() : "" };
         int kind = _random.Next(depth < 2 ? 12 : 10);
         switch (kind)
         {
             case 0:
-                attribute.Type = OnnxAttributeType.Float;
+                attribute.Type = ProtoAttributeType.Float;
                 attribute.F = Float();
                 break;
             case 1:
-                attribute.Type = OnnxAttributeType.Int;
+                attribute.Type = ProtoAttributeType.Int;
                 attribute.I = Pick(0L, 1L, -1L, long.MaxValue, long.MinValue, _random.NextInt64());
                 break;
             case 2:
-                attribute.Type = OnnxAttributeType.String;
+                attribute.Type = ProtoAttributeType.String;
                 attribute.S = Bytes();
                 break;
             case 3:
-                attribute.Type = OnnxAttributeType.Tensor;
+                attribute.Type = ProtoAttributeType.Tensor;
                 attribute.T = Tensor();
                 break;
             case 4:
-                attribute.Type = OnnxAttributeType.Floats;
+                attribute.Type = ProtoAttributeType.Floats;
                 for (int i = _random.Next(5); i > 0; i--)
                 {
                     attribute.Floats.Add(Float());
@@ -133,7 +131,7 @@ internal sealed class RandomOnnx(int seed, int size)
 
                 break;
             case 5:
-                attribute.Type = OnnxAttributeType.Ints;
+                attribute.Type = ProtoAttributeType.Ints;
                 for (int i = _random.Next(5); i > 0; i--)
                 {
                     attribute.Ints.Add(Pick(0L, -1L, 1L << 40, _random.NextInt64(), long.MinValue));
@@ -141,7 +139,7 @@ internal sealed class RandomOnnx(int seed, int size)
 
                 break;
             case 6:
-                attribute.Type = OnnxAttributeType.Strings;
+                attribute.Type = ProtoAttributeType.Strings;
                 for (int i = _random.Next(4); i > 0; i--)
                 {
                     attribute.Strings.Add(Bytes());
@@ -149,7 +147,7 @@ internal sealed class RandomOnnx(int seed, int size)
 
                 break;
             case 7:
-                attribute.Type = OnnxAttributeType.Tensors;
+                attribute.Type = ProtoAttributeType.Tensors;
                 for (int i = _random.Next(3); i > 0; i--)
                 {
                     attribute.Tensors.Add(Tensor());
@@ -161,15 +159,15 @@ internal sealed class RandomOnnx(int seed, int size)
                 attribute.I = _random.Next(100);
                 break;
             case 9:
-                attribute.Type = Pick(OnnxAttributeType.Int, OnnxAttributeType.Float);
+                attribute.Type = Pick(ProtoAttributeType.Int, ProtoAttributeType.Float);
                 attribute.RefAttrName = "outer_" + Name();
                 break;
             case 10:
-                attribute.Type = OnnxAttributeType.Graph;
+                attribute.Type = ProtoAttributeType.Graph;
                 attribute.G = Graph(depth + 1);
                 break;
             default:
-                attribute.Type = OnnxAttributeType.Graphs;
+                attribute.Type = ProtoAttributeType.Graphs;
                 for (int i = _random.Next(3); i > 0; i--)
                 {
                     attribute.Graphs.Add(Graph(depth + 1));
@@ -181,7 +179,7 @@ internal sealed class RandomOnnx(int seed, int size)
         return attribute;
     }
 
-    public OnnxTensor Tensor()
+    public TensorProto Tensor()
     {
         long[] dims = new long[_random.Next(4)];
         for (int i = 0; i < dims.Length; i++)
@@ -190,27 +188,27 @@ internal sealed class RandomOnnx(int seed, int size)
         }
 
         int count = (int)dims.Aggregate(1L, (a, b) => a * b);
-        string name = Name();
+        string name = UniqueName();
         bool raw = _random.Next(2) == 0;
-        OnnxTensor tensor;
-        switch (_random.Next(9))
+        TensorProto tensor;
+        switch (_random.Next(readable ? 7 : 9))
         {
             case 0:
             case 1:
-                tensor = OnnxTensor.Create(name, dims, Enumerable.Range(0, count).Select(_ => Float()).ToArray(), raw);
+                tensor = TensorProto.Create(name, dims, Enumerable.Range(0, count).Select(_ => Float()).ToArray(), raw);
                 break;
             case 2:
-                tensor = OnnxTensor.Create(name, dims, Enumerable.Range(0, count).Select(_ => Double()).ToArray(), raw);
+                tensor = TensorProto.Create(name, dims, Enumerable.Range(0, count).Select(_ => Double()).ToArray(), raw);
                 break;
             case 3:
-                tensor = OnnxTensor.Create(name, dims, Enumerable.Range(0, count).Select(_ => _random.NextInt64(long.MinValue, long.MaxValue)).ToArray(), raw);
+                tensor = TensorProto.Create(name, dims, Enumerable.Range(0, count).Select(_ => _random.NextInt64(long.MinValue, long.MaxValue)).ToArray(), raw);
                 break;
             case 4:
-                tensor = OnnxTensor.Create(name, dims, Enumerable.Range(0, count).Select(_ => _random.Next(int.MinValue, int.MaxValue)).ToArray(), raw);
+                tensor = TensorProto.Create(name, dims, Enumerable.Range(0, count).Select(_ => _random.Next(int.MinValue, int.MaxValue)).ToArray(), raw);
                 break;
             case 5:
                 // Unsupported types keep whatever they hold.
-                tensor = new OnnxTensor { Name = name, Dims = dims, DataType = Pick(OnnxDataType.UInt8, OnnxDataType.Bool, OnnxDataType.Float16, (OnnxDataType)99) };
+                tensor = new TensorProto { Name = name, Dims = dims, DataType = readable ? Pick(ProtoDataType.UInt8, ProtoDataType.Float16, (ProtoDataType)99) : Pick(ProtoDataType.UInt8, ProtoDataType.Bool, ProtoDataType.Float16, (ProtoDataType)99) };
                 if (raw)
                 {
                     tensor.RawData = Bytes();
@@ -223,7 +221,7 @@ internal sealed class RandomOnnx(int seed, int size)
 
                 break;
             case 6:
-                tensor = new OnnxTensor { Name = name, Dims = dims, DataType = OnnxDataType.String };
+                tensor = new TensorProto { Name = name, Dims = dims, DataType = ProtoDataType.String };
                 for (int i = 0; i < count; i++)
                 {
                     tensor.StringData.Add(Bytes());
@@ -231,17 +229,17 @@ internal sealed class RandomOnnx(int seed, int size)
 
                 break;
             case 7:
-                tensor = new OnnxTensor { Name = name, Dims = dims, DataType = OnnxDataType.Float, DataLocation = OnnxDataLocation.External };
-                tensor.ExternalData.Add(new OnnxStringEntry { Key = "location", Value = "weights.bin" });
-                tensor.ExternalData.Add(new OnnxStringEntry { Key = "offset", Value = "0" });
+                tensor = new TensorProto { Name = name, Dims = dims, DataType = ProtoDataType.Float, DataLocation = 1 };
+                tensor.ExternalData.Add(("location", "weights.bin"));
+                tensor.ExternalData.Add(("offset", "0"));
                 break;
             default:
-                tensor = new OnnxTensor
+                tensor = new TensorProto
                 {
                     Name = name,
                     Dims = dims,
-                    DataType = OnnxDataType.Float,
-                    Segment = new OnnxTensorSegment { Begin = _random.Next(3), End = _random.Next(3, 9) },
+                    DataType = ProtoDataType.Float,
+                    Segment = (_random.Next(3), _random.Next(3, 9)),
                     FloatData = [1f, 2f],
                 };
                 break;
@@ -251,38 +249,23 @@ internal sealed class RandomOnnx(int seed, int size)
         return tensor;
     }
 
-    public OnnxValueInfo ValueInfo()
+    public ValueInfoProto ValueInfo()
     {
-        var info = new OnnxValueInfo { Name = Name(), DocString = _random.Next(4) == 0 ? Name() : "" };
-        switch (_random.Next(4))
+        var info = new ValueInfoProto { Name = UniqueName(), DocString = _random.Next(4) == 0 ? Name() : "" };
+        info.HasType = _random.Next(4) != 0;
+        info.IsTensor = _random.Next(3) != 0;
+        info.ElementType = Pick(ProtoDataType.Float, ProtoDataType.Double, ProtoDataType.Undefined, ProtoDataType.Int64);
+        info.Shape = _random.Next(4) == 0 ? null : [.. Enumerable.Range(0, _random.Next(4)).Select(_ => _random.Next(4) switch
         {
-            case 0:
-                break;
-            case 1:
-                info.Type = new OnnxType();
-                break;
-            default:
-                var tensorType = new OnnxTensorType { ElementType = Pick(OnnxDataType.Float, OnnxDataType.Double, OnnxDataType.Undefined, OnnxDataType.Int64) };
-                if (_random.Next(4) != 0)
-                {
-                    tensorType.Shape = new OnnxShape();
-                    for (int i = _random.Next(4); i > 0; i--)
-                    {
-                        tensorType.Shape.Dims.Add(_random.Next(4) switch
-                        {
-                            0 => OnnxDimension.Symbolic(Pick("batch", "N", "", "é")),
-                            1 => OnnxDimension.Unknown(),
-                            _ => OnnxDimension.Fixed(Pick(0L, 1L, 4L, -1L, long.MaxValue)),
-                        });
-                    }
-                }
-
-                info.Type = new OnnxType { TensorType = tensorType };
-                break;
-        }
-
+            0 => ((long?)null, (string?)Pick("batch", "N", "", "é")),
+            1 => ((long?)null, (string?)null),
+            _ => ((long?)Pick(0L, 1L, 4L, -1L, long.MaxValue), (string?)null),
+        })];
         return info;
     }
+
+    /// <summary>A name; with readable, a unique one, as initializers, inputs and node outputs need.</summary>
+    private string UniqueName() => readable ? $"{Name()}#{_unique++}" : Name();
 
     private string Name() => _random.Next(3) == 0 ? s_names[_random.Next(s_names.Length)] + _random.Next(1000) : s_names[_random.Next(s_names.Length)];
 

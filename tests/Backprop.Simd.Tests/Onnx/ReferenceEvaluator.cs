@@ -4,43 +4,46 @@ namespace Backprop.Simd.Tests.Onnx;
 
 /// <summary>
 /// A deliberately plain interpreter, in double precision, of the 2-D MLP operator subset (Gemm, MatMul, Add, Sub, Mul, Div,
-/// Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Flatten, Identity) over a decoded graph: the oracle that hand-built models
-/// run in ONNX Runtime are compared with, and a check that decoded fixture weights reproduce the toolchain's outputs.
+/// Max, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, LogSoftmax, Flatten, Identity) over the graph the library reads from
+/// a model: the oracle that hand-built models run in ONNX Runtime are compared with, and a check that the weights
+/// read from fixtures reproduce the toolchain's outputs.
 /// </summary>
 internal static class ReferenceEvaluator
 {
-    /// <summary>Runs the graph on <paramref name="input"/> (one row per sample) and returns the first output.</summary>
-    public static double[,] Run(OnnxModel model, double[,] input)
+    /// <summary>Runs the model on <paramref name="input"/> (one row per sample) and returns the first output.</summary>
+    public static double[,] Run(byte[] model, double[,] input)
     {
-        OnnxGraph graph = model.RequireGraph();
-        var index = new OnnxGraphIndex(graph);
+        OnnxGraph graph = OnnxModelReader.Read(model).Graph!;
         var values = new Dictionary<string, double[,]>(StringComparer.Ordinal);
-        foreach (OnnxTensor initializer in graph.Initializers)
-        {
-            values[initializer.Name] = ToMatrix(initializer);
-        }
-
-        values[graph.Inputs.First(i => index.IsRuntimeInput(i.Name)).Name] = input;
+        double[,] Value(string name) => values.TryGetValue(name, out double[,]? v) ? v : values[name] = ToMatrix(graph.GetInitializer(name)!);
+        values[graph.Inputs.First(i => graph.IsRuntimeInput(i.Name)).Name] = input;
         foreach (OnnxNode node in graph.Nodes)
         {
-            double[,] x = values[node.Inputs[0]];
-            double[,] result = node.OpType switch
+            if (node.OpType == "Constant")
             {
-                "Gemm" => Gemm(node, x, values[node.Inputs[1]], node.Inputs.Count > 2 && node.Inputs[2].Length != 0 ? values[node.Inputs[2]] : null),
-                "MatMul" => Gemm(x, values[node.Inputs[1]], false, false, 1, null, 0),
-                "Add" => Broadcast(x, values[node.Inputs[1]], (a, b) => a + b),
-                "Sub" => Broadcast(x, values[node.Inputs[1]], (a, b) => a - b),
-                "Div" => Broadcast(x, values[node.Inputs[1]], (a, b) => a / b),
-                "Mul" => Broadcast(x, values[node.Inputs[1]], (a, b) => a * b),
+                values[node.Outputs[0]] = ToMatrix(node.GetTensor("value")!);
+                continue;
+            }
+
+            double[,] x = Value(node.Inputs[0]);
+            values[node.Outputs[0]] = node.OpType switch
+            {
+                "Gemm" => Gemm(node, x, Value(node.Inputs[1]), node.Inputs.Count > 2 && node.Inputs[2].Length != 0 ? Value(node.Inputs[2]) : null),
+                "MatMul" => Gemm(x, Value(node.Inputs[1]), false, false, 1, null, 0),
+                "Add" => Broadcast(x, Value(node.Inputs[1]), (a, b) => a + b),
+                "Sub" => Broadcast(x, Value(node.Inputs[1]), (a, b) => a - b),
+                "Div" => Broadcast(x, Value(node.Inputs[1]), (a, b) => a / b),
+                "Mul" => Broadcast(x, Value(node.Inputs[1]), (a, b) => a * b),
+                "Max" => Broadcast(x, Value(node.Inputs[1]), Math.Max),
                 "Relu" => Map(x, v => Math.Max(v, 0)),
                 "Sigmoid" => Map(x, v => 1 / (1 + Math.Exp(-v))),
                 "Tanh" => Map(x, Math.Tanh),
                 "LeakyRelu" => Map(x, v => v >= 0 ? v : node.GetFloat("alpha", 0.01f) * v),
                 "Softmax" => Softmax(x),
+                "LogSoftmax" => Map(Softmax(x), Math.Log),
                 "Flatten" or "Identity" => x,
                 _ => throw new NotSupportedException(node.OpType),
             };
-            values[node.Outputs[0]] = result;
         }
 
         return values[graph.Outputs[0].Name];
@@ -66,13 +69,7 @@ internal static class ReferenceEvaluator
 
     private static double[,] ToMatrix(OnnxTensor tensor)
     {
-        double[] data = tensor.DataType switch
-        {
-            OnnxDataType.Float => tensor.ToSingleArray().Select(v => (double)v).ToArray(),
-            OnnxDataType.Double => tensor.ToDoubleArray(),
-            OnnxDataType.Int64 => tensor.ToInt64Array().Select(v => (double)v).ToArray(),
-            _ => throw new NotSupportedException(tensor.DataType.ToString()),
-        };
+        double[] data = tensor.Values ?? tensor.Integers?.Select(v => (double)v).ToArray() ?? throw new NotSupportedException(tensor.DataType.ToString());
         (int rows, int columns) = tensor.Dims.Length switch
         {
             0 => (1, 1),
@@ -116,14 +113,15 @@ internal static class ReferenceEvaluator
         return y;
     }
 
+    /// <summary>x op y, element by element, with either operand broadcast along a dimension of 1.</summary>
     private static double[,] Broadcast(double[,] x, double[,] y, Func<double, double, double> op)
     {
-        var r = new double[x.GetLength(0), x.GetLength(1)];
-        for (int i = 0; i < x.GetLength(0); i++)
+        var r = new double[Math.Max(x.GetLength(0), y.GetLength(0)), Math.Max(x.GetLength(1), y.GetLength(1))];
+        for (int i = 0; i < r.GetLength(0); i++)
         {
-            for (int j = 0; j < x.GetLength(1); j++)
+            for (int j = 0; j < r.GetLength(1); j++)
             {
-                r[i, j] = op(x[i, j], y[y.GetLength(0) == 1 ? 0 : i, y.GetLength(1) == 1 ? 0 : j]);
+                r[i, j] = op(x[x.GetLength(0) == 1 ? 0 : i, x.GetLength(1) == 1 ? 0 : j], y[y.GetLength(0) == 1 ? 0 : i, y.GetLength(1) == 1 ? 0 : j]);
             }
         }
 

@@ -2,7 +2,7 @@ namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
 /// The operators of the chain: what each checks (attributes, inputs, shapes) and the layer, standardisation step or
-/// change of shape it reads.
+/// folded constant it reads.
 /// </summary>
 internal sealed partial class OnnxChainReader
 {
@@ -12,45 +12,30 @@ internal sealed partial class OnnxChainReader
         CheckArity(node, 1, 1);
     }
 
-    private void Flatten(OnnxNode node)
+    private void Activation(OnnxNode node, OnnxLayerKind kind, double slope = 0)
     {
-        Unary(node, "axis");
-        long axis = node.GetInt("axis", 1);
-        if (axis < 0 && _rank is int rank)
-        {
-            axis += rank;
-        }
-
-        if (axis != 1)
-        {
-            throw new NotSupportedException(
-                $"{node.Describe()}: axis {node.GetInt("axis", 1)} is not supported; only Flatten to [batch x features] (axis 1) is.");
-        }
-
-        _rank = 2;
-        _featureDims = Features is int features ? [features] : null;
-    }
-
-    private void Activation(OnnxNode node, OnnxLayerKind kind)
-    {
-        Unary(node);
         RequireMatrix(node);
-        _layers.Add(OnnxImportedLayer.Activation(kind, node));
+        _layers.Add(new OnnxImportedLayer(kind, node) { Slope = slope });
     }
 
     private void LeakyRelu(OnnxNode node)
     {
         Unary(node, "alpha");
-        RequireMatrix(node);
         float alpha = node.GetFloat("alpha", 0.01f);
-        if (!(alpha >= 0 && alpha < 1))
-        {
-            throw new NotSupportedException($"{node.Describe()}: alpha {alpha} is not supported; the slope must be in [0, 1).");
-        }
-
-        _layers.Add(OnnxImportedLayer.Activation(OnnxLayerKind.LeakyRelu, node, alpha));
+        Activation(node, OnnxLayerKind.LeakyRelu, CheckSlope(node, alpha, OnnxTensor.Float));
     }
 
+    /// <summary>
+    /// A leaky ReLU's slope, which must be in [0, 1). A float slope is read as the shortest decimal that rounds to it
+    /// (0.01f gives 0.01): exact for a float network, and for a double one the slope the model was most likely written
+    /// with, rather than the float's binary expansion 0.009999999776.
+    /// </summary>
+    private static double CheckSlope(OnnxNode node, double slope, int type) =>
+        !(slope >= 0 && slope < 1) ? throw new NotSupportedException($"{node.Describe()}: alpha {slope} is not supported; the slope must be in [0, 1).")
+        : type == OnnxTensor.Float ? double.Parse(((float)slope).ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
+        : slope;
+
+    /// <summary>Softmax, or LogSoftmax as the last operator (applied to the network's output), over the last axis.</summary>
     private void Softmax(OnnxNode node)
     {
         Unary(node, "axis");
@@ -60,10 +45,41 @@ internal sealed partial class OnnxChainReader
         if (axis is not (1 or -1))
         {
             throw new NotSupportedException(
-                $"{node.Describe()}: axis {axis} is not supported; only a softmax over the last axis (1 or -1) of [batch x features] is.");
+                $"{node.Describe()}: axis {axis} is not supported; only a {node.OpType.ToLowerInvariant()} over the last axis (1 or -1) of [batch x features] is.");
         }
 
-        _layers.Add(OnnxImportedLayer.Activation(OnnxLayerKind.Softmax, node));
+        if (node.OpType == "LogSoftmax")
+        {
+            LogSoftmax = node;
+        }
+        else
+        {
+            _layers.Add(new OnnxImportedLayer(OnnxLayerKind.Softmax, node));
+        }
+    }
+
+    private void Gelu(OnnxNode node)
+    {
+        Unary(node, "approximate");
+        string approximate = node.GetString("approximate", "none");
+        if (approximate != "none")
+        {
+            throw new NotSupportedException($"{node.Describe()}: approximate '{approximate}' is not supported; only the exact GELU (approximate 'none') is recognised.");
+        }
+
+        Activation(node, OnnxLayerKind.Gelu);
+    }
+
+    /// <summary>Dropout is the identity at inference; in training mode (a true training_mode input) it is refused.</summary>
+    private void Dropout(OnnxNode node)
+    {
+        node.EnsureOnlyAttributes("ratio", "seed");
+        CheckArity(node, 1, 3, outputs: 2);
+        if (node.Inputs.Count == 3 && node.Inputs[2].Length != 0 && GetConstantInput(node, 2).Integers is not [0])
+        {
+            throw new NotSupportedException(
+                $"{node.Describe()}: Dropout in training mode is not supported; call model.eval() before torch.onnx.export (or export with training=TrainingMode.EVAL).");
+        }
     }
 
     private void Gemm(OnnxNode node, string value)
@@ -90,18 +106,17 @@ internal sealed partial class OnnxChainReader
             throw new InvalidDataException($"{node.Describe()}: alpha {alpha} and beta {beta} must be finite.");
         }
 
-        OnnxTensor b = _index.GetConstantInput(node, 1);
+        OnnxTensor b = GetConstantInput(node, 1);
         if (b.Dims.Length != 2)
         {
             throw new InvalidDataException($"{node.Describe()}: input B, {b.Describe()}, has dims {OnnxTensor.FormatDims(b.Dims)}; Gemm needs a matrix.");
         }
 
-        bool transB = node.GetBool("transB", false);
-        double[] weights = Weights(node, b, transB, alpha, out int inputs, out int outputs);
+        double[] weights = Weights(node, b, node.GetBool("transB", false), alpha, out int inputs, out int outputs);
         var bias = new double[outputs];
         if (node.Inputs.Count == 3 && node.Inputs[2].Length != 0)
         {
-            bias = OnnxConstants.Row(_index.GetConstantInput(node, 2), node, ElementType, [outputs]);
+            bias = OnnxConstants.Row(GetConstantInput(node, 2), node, ElementType, [outputs]);
             Multiply(node, bias, beta, "beta");
         }
 
@@ -118,7 +133,7 @@ internal sealed partial class OnnxChainReader
             throw new NotSupportedException($"{node.Describe()}: the data '{value}' is not the first input; only MatMul(data, weights) is supported.");
         }
 
-        OnnxTensor b = _index.GetConstantInput(node, 1);
+        OnnxTensor b = GetConstantInput(node, 1);
         if (b.Dims.Length != 2)
         {
             throw new NotSupportedException(
@@ -134,19 +149,65 @@ internal sealed partial class OnnxChainReader
     {
         node.EnsureOnlyAttributes();
         CheckArity(node, 2, 2);
-        RequireMatrix(node);
-        if (_layers.Count == 0 || _layers[^1].Kind != OnnxLayerKind.Dense)
-        {
-            throw new NotSupportedException(
-                $"{node.Describe()}: Add is supported only right after a MatMul or Gemm, where it adds the bias.");
-        }
-
-        OnnxImportedLayer dense = _layers[^1];
-        double[] row = OnnxConstants.Row(_index.GetConstantInput(node, node.Inputs[0] == value ? 1 : 0), node, ElementType, [dense.Outputs]);
+        OnnxImportedLayer dense = LastDense(node, "Add is supported only right after a MatMul or Gemm, where it adds the bias");
+        double[] row = OnnxConstants.Row(GetConstantInput(node, node.Inputs[0] == value ? 1 : 0), node, ElementType, [dense.Outputs]);
         for (int j = 0; j < row.Length; j++)
         {
             dense.Bias[j] += row[j];
         }
+    }
+
+    /// <summary>
+    /// BatchNormalization at inference, y = scale (x - mean) / sqrt(var + epsilon) + B, folded in double into the dense
+    /// layer just before: W' = W s and b' = (b - mean) s + B, with s = scale / sqrt(var + epsilon) per output.
+    /// </summary>
+    private void BatchNormalization(OnnxNode node, string value)
+    {
+        node.EnsureOnlyAttributes("epsilon", "momentum", "training_mode", "spatial");
+        if (node.GetInt("training_mode", 0) != 0 || node.Outputs.Skip(1).Any(o => o.Length != 0))
+        {
+            throw new NotSupportedException(
+                $"{node.Describe()}: BatchNormalization in training mode is not supported; call model.eval() before torch.onnx.export (or export with training=TrainingMode.EVAL).");
+        }
+
+        CheckArity(node, 5, 5, outputs: 5);
+        OnnxImportedLayer dense = LastDense(node, "BatchNormalization is supported only right after a Gemm or MatMul (+ Add), whose weights and bias it is folded into");
+        if (node.Inputs[0] != value)
+        {
+            throw new NotSupportedException($"{node.Describe()}: the data '{value}' is not input X; only BatchNormalization(data, scale, B, mean, var) is supported.");
+        }
+
+        double epsilon = node.GetFloat("epsilon", 1e-5f);
+        int n = dense.Outputs;
+        double[][] p = [.. Enumerable.Range(1, 4).Select(i => OnnxConstants.Row(GetConstantInput(node, i), node, ElementType, [n]))];
+        var factors = new double[n];
+        for (int j = 0; j < n; j++)
+        {
+            factors[j] = p[0][j] / Math.Sqrt(p[3][j] + epsilon);
+            if (!(p[3][j] + epsilon > 0) || !double.IsFinite(factors[j]))
+            {
+                throw new InvalidDataException($"{node.Describe()}: output {j} has variance {p[3][j]} and scale {p[0][j]}, which with epsilon {epsilon} give no finite factor.");
+            }
+
+            dense.Bias[j] = ((dense.Bias[j] - p[2][j]) * factors[j]) + p[1][j];
+        }
+
+        for (int i = 0; i < dense.Weights.Length; i++)
+        {
+            dense.Weights[i] *= factors[i % n];
+        }
+
+        if (dense.Weights.Concat(dense.Bias).Any(v => !double.IsFinite(v)))
+        {
+            throw new InvalidDataException($"{node.Describe()}: folding it into the weights of {dense.Node.Describe()} overflows.");
+        }
+    }
+
+    /// <summary>The dense layer the data comes straight from, which <paramref name="node"/> folds into, or <see cref="NotSupportedException"/> saying where the node is supported.</summary>
+    private OnnxImportedLayer LastDense(OnnxNode node, string where)
+    {
+        RequireMatrix(node);
+        return _layers.Count != 0 && _layers[^1].Kind == OnnxLayerKind.Dense ? _layers[^1] : throw new NotSupportedException($"{node.Describe()}: {where}.");
     }
 
     /// <summary>
@@ -176,7 +237,7 @@ internal sealed partial class OnnxChainReader
             throw new NotSupportedException($"{node.Describe()}: the data '{value}' is the second operand; only data {(sub ? "-" : "/")} constant is supported.");
         }
 
-        var step = new OnnxStandardizationStep(node, _index.GetConstantInput(node, 1 - position), _featureDims);
+        var step = new Step(node, GetConstantInput(node, 1 - position), _featureDims);
         if (sub)
         {
             Mean = step;
@@ -231,7 +292,7 @@ internal sealed partial class OnnxChainReader
             InputFeaturesFromWeights = true;
         }
 
-        _layers.Add(OnnxImportedLayer.Dense(node, inputs, outputs, weights, bias));
+        _layers.Add(new OnnxImportedLayer(OnnxLayerKind.Dense, node) { Inputs = inputs, Outputs = outputs, Weights = weights, Bias = bias });
         _featureDims = [outputs];
     }
 

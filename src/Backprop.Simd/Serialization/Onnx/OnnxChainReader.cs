@@ -2,65 +2,71 @@ namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
 /// Walks an MLP graph from its one input to its one output, node by node, and reads each operator into a layer: the
-/// graph must be a simple chain (every value feeds exactly one node, every other operand is a constant), so that it
-/// means exactly what the resulting <see cref="Networks.Network{T}"/> computes. Supported: Gemm and MatMul (then Add)
-/// as dense layers, Relu, Sigmoid, Tanh, LeakyRelu and Softmax over the last axis, Flatten to [batch x features],
-/// Identity, and a leading standardisation Sub, then Div or Mul, by constants. Anything else gives a
-/// <see cref="NotSupportedException"/> naming the node and what it has that is not supported; a graph that breaks the
-/// ONNX rules gives an <see cref="InvalidDataException"/>. How each operator becomes a layer is in
-/// OnnxChainReader.Operators.cs.
+/// graph must be a chain (every other operand a constant), so that it means exactly what the resulting
+/// <see cref="Networks.Network{T}"/> computes. The only branches allowed are those of a form it recognises: a Shape
+/// feeding a Reshape's target (OnnxChainReader.Shapes.cs), and GELU, SiLU and leaky ReLU written out of several
+/// operators (OnnxChainReader.Forms.cs). Anything else gives a <see cref="NotSupportedException"/> naming the node and
+/// what it has that is not supported, with the fix where there is one; a graph that breaks the ONNX rules gives an
+/// <see cref="InvalidDataException"/>. How each operator becomes a layer is in OnnxChainReader.Operators.cs.
 /// </summary>
 internal sealed partial class OnnxChainReader
 {
-    private const string SupportedOperators = "Gemm, MatMul, Add, Sub, Mul, Div, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Flatten and Identity";
+    private static readonly Dictionary<string, string> s_hints = new(StringComparer.Ordinal)
+    {
+        ["Conv"] = "only fully connected networks (multilayer perceptrons) are supported",
+        ["MaxPool"] = "only fully connected networks (multilayer perceptrons) are supported",
+        ["Shape"] = "Shape, Gather, Unsqueeze and Concat are supported only computing the target of a Reshape to [batch x features]",
+        ["Erf"] = "Erf is supported only in GELU's form x * (1 + erf(x / sqrt(2))) / 2",
+        ["Max"] = "Max is supported only as leaky ReLU, Max(x, alpha * x)",
+    };
 
-    private readonly OnnxGraphIndex _index;
+    private readonly OnnxGraph _graph;
     private readonly long _opset;
     private readonly List<OnnxImportedLayer> _layers = [];
+    private readonly HashSet<OnnxNode> _visited = new(ReferenceEqualityComparer.Instance);
     private int? _rank;
     private long[]? _featureDims;
+    private long? _batch;
 
-    private OnnxChainReader(OnnxGraphIndex index, OnnxValueInfo input, OnnxValueInfo output, long opset)
+    private OnnxChainReader(OnnxGraph graph, OnnxValue input, OnnxValue output, long opset)
     {
-        _index = index;
-        _opset = opset;
-        Input = input;
-        Output = output;
-        OnnxTensorType type = input.TensorType
-            ?? throw new InvalidDataException($"The input '{input.Name}' of {index.Graph.Describe()} has no tensor type.");
-        ElementType = type.ElementType is OnnxDataType.Float or OnnxDataType.Double
-            ? type.ElementType
-            : throw new NotSupportedException(
-                $"The input '{input.Name}' has data type {OnnxDataTypes.Describe(type.ElementType)}, which is not supported; it must be FLOAT (1) or DOUBLE (11).");
-        ReadInputShape(type.Shape);
+        (_graph, _opset, Input, Output) = (graph, opset, input, output);
+        if (!input.IsTensor)
+        {
+            throw new InvalidDataException($"The input '{input.Name}' of {graph.Describe()} has no tensor type.");
+        }
+
+        ElementType = input.ElementType is OnnxTensor.Float or OnnxTensor.Double ? input.ElementType : throw new NotSupportedException(
+            $"The input '{input.Name}' has data type {OnnxTensor.DescribeType(input.ElementType)}, which is not supported; it must be FLOAT (1) or DOUBLE (11).");
+        ReadInputShape(input.Shape);
     }
 
     /// <summary>The graph input.</summary>
-    public OnnxValueInfo Input { get; }
+    public OnnxValue Input { get; }
 
     /// <summary>The graph output.</summary>
-    public OnnxValueInfo Output { get; }
+    public OnnxValue Output { get; }
 
     /// <summary>FLOAT or DOUBLE: the element type of the input, and of every constant.</summary>
-    public OnnxDataType ElementType { get; }
+    public int ElementType { get; }
 
     /// <summary>The layers, first to last.</summary>
     public IReadOnlyList<OnnxImportedLayer> Layers => _layers;
 
-    /// <summary>Features per input row after any Flatten: from the input shape or the first weights; null while neither has said.</summary>
+    /// <summary>Features per input row after any Flatten or Reshape: from the input shape or the first weights; null while neither has said.</summary>
     public int? InputFeatures { get; private set; }
 
     /// <summary>Whether <see cref="InputFeatures"/> was confirmed by the first layer's weights, which the file holds, and not only claimed by the input shape.</summary>
     public bool InputFeaturesFromWeights { get; private set; }
 
-    /// <summary>
-    /// The leading Sub's node and constant (the mean), and the dimensions of a sample where it applies (before a
-    /// Flatten, e.g. [2, 3]); null dimensions mean [<see cref="InputFeatures"/>], known only once the weights are read.
-    /// </summary>
-    public OnnxStandardizationStep? Mean { get; private set; }
+    /// <summary>The leading Sub's node and constant (the mean), and the dimensions of a sample where it applies.</summary>
+    public Step? Mean { get; private set; }
 
     /// <summary>The Div's or Mul's node and constant, after the mean if any.</summary>
-    public OnnxStandardizationStep? Scale { get; private set; }
+    public Step? Scale { get; private set; }
+
+    /// <summary>The LogSoftmax that ends the graph, or <see langword="null"/>: it is applied to the network's output, not a layer.</summary>
+    public OnnxNode? LogSoftmax { get; private set; }
 
     /// <summary>Features per row of the data reached so far, when known.</summary>
     private int? Features => _featureDims is null ? null : (int)Product(_featureDims);
@@ -68,8 +74,7 @@ internal sealed partial class OnnxChainReader
     /// <summary>Reads <paramref name="graph"/>, a graph of default-domain opset <paramref name="opset"/>.</summary>
     public static OnnxChainReader Read(OnnxGraph graph, long opset)
     {
-        var index = new OnnxGraphIndex(graph);
-        OnnxValueInfo[] inputs = [.. graph.Inputs.Where(i => index.IsRuntimeInput(i.Name))];
+        OnnxValue[] inputs = [.. graph.Inputs.Where(i => graph.IsRuntimeInput(i.Name))];
         if (inputs.Length != 1)
         {
             throw new NotSupportedException(
@@ -82,44 +87,36 @@ internal sealed partial class OnnxChainReader
                 $"{graph.Describe()} has {graph.Outputs.Count} outputs ({string.Join(", ", graph.Outputs.Select(o => $"'{o.Name}'"))}); exactly one is supported.");
         }
 
-        var reader = new OnnxChainReader(index, inputs[0], graph.Outputs[0], opset);
+        var reader = new OnnxChainReader(graph, inputs[0], graph.Outputs[0], opset);
         reader.Walk();
         return reader;
     }
 
-    private void ReadInputShape(OnnxShape? shape)
+    private void ReadInputShape(OnnxDimension[]? shape)
     {
         if (shape is null)
         {
             return;
         }
 
-        _rank = shape.Dims.Count;
-        if (_rank < 2)
-        {
-            throw new NotSupportedException($"The input '{Input.Name}' has shape {shape}; a [batch x features] input is needed.");
-        }
-
+        _rank = shape.Length >= 2 ? shape.Length : throw new NotSupportedException($"The input '{Input.Name}' has shape {Input.FormatShape()}; a [batch x features] input is needed.");
+        _batch = shape[0].Value;
         long features = 1;
-        var dims = new long[_rank.Value - 1];
+        var dims = new long[shape.Length - 1];
         for (int i = 0; i < dims.Length; i++)
         {
-            if (shape.Dims[i + 1].Value is not long value)
+            if (shape[i + 1].Value is not long value)
             {
                 return;
             }
 
             if (value <= 0)
             {
-                throw new InvalidDataException($"The input '{Input.Name}' has shape {shape}, with a dimension of {value}.");
+                throw new InvalidDataException($"The input '{Input.Name}' has shape {Input.FormatShape()}, with a dimension of {value}.");
             }
 
-            if (value > Array.MaxLength / features)
-            {
-                throw new NotSupportedException($"The input '{Input.Name}' has shape {shape}: more features per row than an array can hold.");
-            }
-
-            dims[i] = value;
+            dims[i] = value <= Array.MaxLength / features ? value
+                : throw new NotSupportedException($"The input '{Input.Name}' has shape {Input.FormatShape()}: more features per row than an array can hold.");
             features *= value;
         }
 
@@ -129,57 +126,47 @@ internal sealed partial class OnnxChainReader
 
     private void Walk()
     {
-        var visited = new HashSet<OnnxNode>(ReferenceEqualityComparer.Instance);
         string value = Input.Name;
-        while (true)
+        RecordShape(value);
+        while (value != Output.Name)
         {
-            IReadOnlyList<OnnxNode> consumers = _index.GetConsumers(value);
-            if (value == Output.Name)
+            // A Shape of the data is read when the Reshape it feeds asks for it.
+            List<OnnxNode> consumers = [.. _graph.GetConsumers(value).Where(n => !n.Is("Shape"))];
+            value = consumers.Count switch
             {
-                if (consumers.Count != 0)
-                {
-                    throw new NotSupportedException(
-                        $"The output '{value}' also feeds {consumers[0].Describe()}; only a simple chain of operators is supported.");
-                }
-
-                break;
-            }
-
-            if (consumers.Count == 0)
-            {
-                throw new InvalidDataException(
-                    $"In {_index.Graph.Describe()}, the value '{value}' feeds no node and is not the output '{Output.Name}'.");
-            }
-
-            if (consumers.Count > 1)
-            {
-                throw new NotSupportedException(
-                    $"The value '{value}' feeds {consumers.Count} nodes ({string.Join(", ", consumers.Select(n => n.Describe()))}); branches are not supported, only a simple chain of operators.");
-            }
-
-            // No node is reached twice (no cycle): every operand but the data must be a constant, and the index
-            // has checked that each value has one producer.
-            OnnxNode node = consumers[0];
-            visited.Add(node);
-            Apply(node, value);
-            value = node.Outputs[0];
+                0 => throw new InvalidDataException($"In {_graph.Describe()}, the value '{value}' feeds no node and is not the output '{Output.Name}'."),
+                1 => Apply(Visit(consumers[0]), value),
+                _ => ReadForm(value, consumers) ?? throw new NotSupportedException(
+                    $"The value '{value}' feeds {consumers.Count} nodes ({string.Join(", ", consumers.Select(n => n.Describe()))}); branches are not supported, only a simple chain of operators."),
+            };
+            RecordShape(value);
         }
 
-        foreach (OnnxNode node in _index.Graph.Nodes)
+        if (_graph.GetConsumers(value) is [OnnxNode consumer, ..])
         {
-            if (!visited.Contains(node) && !(node.OpType == "Constant" && IsDefaultDomain(node)))
-            {
-                throw new NotSupportedException(
-                    $"{node.Describe()} is not on the chain from the input '{Input.Name}' to the output '{Output.Name}'; only a simple chain of operators is supported.");
-            }
+            throw new NotSupportedException($"The output '{value}' also feeds {consumer.Describe()}; only a simple chain of operators is supported.");
+        }
+
+        if (_graph.Nodes.FirstOrDefault(n => !_visited.Contains(n) && !n.Is("Constant")) is OnnxNode stray)
+        {
+            throw new NotSupportedException(
+                $"{stray.Describe()} is not on the chain from the input '{Input.Name}' to the output '{Output.Name}'; only a simple chain of operators is supported.");
         }
     }
 
-    private void Apply(OnnxNode node, string value)
+    /// <summary>Reads <paramref name="node"/>, which takes the data <paramref name="value"/>, and returns the data it gives.</summary>
+    private string Apply(OnnxNode node, string value)
     {
-        if (!IsDefaultDomain(node))
+        if (!node.IsDefaultDomain)
         {
-            throw new NotSupportedException($"{node.Describe()}: operators of domain '{node.Domain}' are not supported; supported are {SupportedOperators}.");
+            throw Unsupported(node, $"operators of domain '{node.Domain}' are not supported", node.Domain == "com.microsoft"
+                ? "ONNX Runtime's graph optimisations write them: import the model as it was exported, before optimising it"
+                : null);
+        }
+
+        if (LogSoftmax is not null)
+        {
+            throw new NotSupportedException($"{node.Describe()} follows {LogSoftmax.Describe()}; LogSoftmax is supported only as the last operator of the graph.");
         }
 
         switch (node.OpType)
@@ -187,8 +174,14 @@ internal sealed partial class OnnxChainReader
             case "Identity":
                 Unary(node);
                 break;
+            case "Dropout":
+                Dropout(node);
+                break;
             case "Flatten":
                 Flatten(node);
+                break;
+            case "Reshape":
+                Reshape(node, value);
                 break;
             case "Gemm":
                 Gemm(node, value);
@@ -199,29 +192,89 @@ internal sealed partial class OnnxChainReader
             case "Add":
                 Add(node, value);
                 break;
+            case "BatchNormalization":
+                BatchNormalization(node, value);
+                break;
             case "Sub":
             case "Div":
             case "Mul":
                 Standardize(node, value);
                 break;
-            case "Relu":
-                Activation(node, OnnxLayerKind.Relu);
-                break;
-            case "Sigmoid":
-                Activation(node, OnnxLayerKind.Sigmoid);
-                break;
-            case "Tanh":
-                Activation(node, OnnxLayerKind.Tanh);
+            case "Softmax":
+            case "LogSoftmax":
+                Softmax(node);
                 break;
             case "LeakyRelu":
                 LeakyRelu(node);
                 break;
-            case "Softmax":
-                Softmax(node);
+            case "Gelu":
+                Gelu(node);
                 break;
             default:
-                throw new NotSupportedException($"{node.Describe()}: operator '{node.OpType}' is not supported; supported are {SupportedOperators}.");
+                if (!OnnxLayerMap.TryGetActivation(node.OpType, out OnnxLayerKind kind))
+                {
+                    throw Unsupported(node, $"operator '{node.OpType}' is not supported", s_hints.GetValueOrDefault(node.OpType is "Gather" or "Unsqueeze" or "Concat" ? "Shape" : node.OpType));
+                }
+
+                Unary(node);
+                Activation(node, kind);
+                break;
         }
+
+        return node.Outputs[0];
+    }
+
+    /// <summary>"node 'x' (Conv): operator 'Conv' is not supported (hint); supported are ...".</summary>
+    private static NotSupportedException Unsupported(OnnxNode node, string problem, string? hint) =>
+        new($"{node.Describe()}: {problem}{(hint is null ? "" : $" ({hint})")}; supported are {string.Join(", ", OnnxImporter.SupportedOperators)}.");
+
+    /// <summary>Marks <paramref name="node"/> as read; reaching it twice means the graph is not a chain.</summary>
+    private OnnxNode Visit(OnnxNode node) => _visited.Add(node) ? node
+        : throw new InvalidDataException($"In {_graph.Describe()}, {node.Describe()} is reached twice: the graph has a cycle or uses one value both as data and as a constant.");
+
+    /// <summary>
+    /// The constant tensor feeding input <paramref name="inputIndex"/> of <paramref name="node"/>: an initializer, a
+    /// Constant's value, or either through Identity nodes. Throws <see cref="InvalidDataException"/> when the input is
+    /// missing or unknown, and <see cref="NotSupportedException"/> when it is computed at run time.
+    /// </summary>
+    private OnnxTensor GetConstantInput(OnnxNode node, int inputIndex)
+    {
+        if ((uint)inputIndex >= (uint)node.Inputs.Count || node.Inputs[inputIndex].Length == 0)
+        {
+            throw new InvalidDataException($"{node.Describe()} has no input {inputIndex}.");
+        }
+
+        string name = node.Inputs[inputIndex];
+        for (int hops = 0; hops < 16; hops++)
+        {
+            OnnxNode? producer = _graph.GetProducer(name);
+            if (_graph.GetInitializer(name) is OnnxTensor tensor)
+            {
+                return tensor;
+            }
+            else if (producer is not null && producer.Is("Constant"))
+            {
+                _visited.Add(producer);
+                producer.EnsureOnlyAttributes("value");
+                return producer.GetTensor("value") ?? throw new InvalidDataException($"{producer.Describe()} has no 'value' attribute.");
+            }
+            else if (producer is null || !producer.Is("Identity") || producer.Inputs.Count != 1)
+            {
+                break;
+            }
+
+            // torch.onnx.export keeps one copy of equal initializers and names the others through Identity.
+            _visited.Add(producer);
+            name = producer.Inputs[0];
+        }
+
+        if (_graph.GetProducer(name) is null && !_graph.IsRuntimeInput(name))
+        {
+            throw new InvalidDataException($"{node.Describe()} reads '{name}' (input {inputIndex}), which no node, input or initializer of {_graph.Describe()} provides.");
+        }
+
+        throw new NotSupportedException(
+            $"{node.Describe()} reads '{name}' (input {inputIndex}), which is computed at run time; it must be an initializer or a Constant.");
     }
 
     /// <summary>Dense layers, their Add and the activations need the data as [batch x features]; a higher rank must be flattened first.</summary>
@@ -230,11 +283,11 @@ internal sealed partial class OnnxChainReader
         if (_rank is int rank && rank != 2)
         {
             throw new NotSupportedException(
-                $"{node.Describe()}: its data has rank {rank}; only [batch x features] data is supported, so Flatten (axis 1) must come first.");
+                $"{node.Describe()}: its data has rank {rank}; only [batch x features] data is supported, so Flatten (axis 1) or Reshape must come first.");
         }
     }
 
-    private static void CheckArity(OnnxNode node, int min, int max)
+    private static void CheckArity(OnnxNode node, int min, int max, int outputs = 1)
     {
         if (node.Inputs.Count < min || node.Inputs.Count > max)
         {
@@ -242,13 +295,14 @@ internal sealed partial class OnnxChainReader
             throw new InvalidDataException($"{node.Describe()} has {node.Inputs.Count} inputs; {node.OpType} takes {expected}.");
         }
 
-        if (node.Outputs.Count != 1 || node.Outputs[0].Length == 0)
+        if (node.Outputs.Count < 1 || node.Outputs.Count > outputs || node.Outputs[0].Length == 0)
         {
-            throw new InvalidDataException($"{node.Describe()} has {node.Outputs.Count} outputs; {node.OpType} gives 1.");
+            throw new InvalidDataException($"{node.Describe()} has {node.Outputs.Count} outputs; {node.OpType} gives {(outputs == 1 ? "1" : $"1 to {outputs}")}.");
         }
     }
 
     private static long Product(long[] dims) => dims.Aggregate(1L, (product, dim) => product * dim);
 
-    private static bool IsDefaultDomain(OnnxNode node) => node.Domain.Length == 0 || node.Domain == OnnxModel.DefaultDomainAlias;
+    /// <summary>One step of an imported standardisation: the Sub, Div or Mul node, its constant, and the dimensions of a sample where it applies (null for [features], known only once the weights are read).</summary>
+    internal sealed record Step(OnnxNode Node, OnnxTensor Tensor, long[]? FeatureDims);
 }

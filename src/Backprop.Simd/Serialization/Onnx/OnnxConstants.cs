@@ -13,33 +13,28 @@ internal static class OnnxConstants
     /// <paramref name="type"/>. Throws <see cref="NotSupportedException"/> for a data type other than FLOAT or DOUBLE,
     /// and <see cref="InvalidDataException"/> for a type that differs from the graph's or a value that is not finite.
     /// </summary>
-    public static double[] Read(OnnxTensor tensor, OnnxNode node, OnnxDataType type)
+    public static double[] Read(OnnxTensor tensor, OnnxNode node, int type)
     {
-        if (tensor.DataType is not (OnnxDataType.Float or OnnxDataType.Double))
+        if (tensor.Values is not double[] values)
         {
             throw new NotSupportedException(
-                $"{node.Describe()}: {tensor.Describe()} has data type {OnnxDataTypes.Describe(tensor.DataType)}, which is not supported; weights must be FLOAT (1) or DOUBLE (11).");
+                $"{node.Describe()}: {tensor.Describe()} has data type {OnnxTensor.DescribeType(tensor.DataType)}, which is not supported; weights must be FLOAT (1) or DOUBLE (11).");
         }
 
         if (tensor.DataType != type)
         {
             throw new InvalidDataException(
-                $"{node.Describe()}: {tensor.Describe()} holds {OnnxDataTypes.Describe(tensor.DataType)} values but the graph input is {OnnxDataTypes.Describe(type)}.");
+                $"{node.Describe()}: {tensor.Describe()} holds {OnnxTensor.DescribeType(tensor.DataType)} values but the graph input is {OnnxTensor.DescribeType(type)}.");
         }
 
-        double[] values = tensor.DataType == OnnxDataType.Float
-            ? Array.ConvertAll(tensor.ToSingleArray(), v => (double)v)
-            : tensor.ToDoubleArray();
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!double.IsFinite(values[i]))
-            {
-                throw new InvalidDataException($"{node.Describe()}: {tensor.Describe()} holds {values[i]} at index {i}; constants must be finite.");
-            }
-        }
-
-        return values;
+        // A copy: the layer read from it may change it (an Add, a folded BatchNormalization), and a constant may be read twice.
+        int bad = Array.FindIndex(values, v => !double.IsFinite(v));
+        return bad < 0 ? (double[])values.Clone() : throw new InvalidDataException($"{node.Describe()}: {tensor.Describe()} holds {values[bad]} at index {bad}; constants must be finite.");
     }
+
+    /// <summary>The one value of a constant with one element (a scalar, or dims such as [1]), or <see langword="null"/> for more or fewer.</summary>
+    public static double? Scalar(OnnxTensor tensor, OnnxNode node, int type) =>
+        tensor.Dims.All(d => d == 1) ? Read(tensor, node, type)[0] : null;
 
     /// <summary>
     /// The values that <paramref name="tensor"/> combines with each sample of data [batch x <paramref name="featureDims"/>],
@@ -49,7 +44,7 @@ internal static class OnnxConstants
     /// 1 inside the feature dimensions, more dimensions than the data) give <see cref="NotSupportedException"/>;
     /// dimensions that do not broadcast give <see cref="InvalidDataException"/>.
     /// </summary>
-    public static double[] Row(OnnxTensor tensor, OnnxNode node, OnnxDataType type, ReadOnlySpan<long> featureDims)
+    public static double[] Row(OnnxTensor tensor, OnnxNode node, int type, ReadOnlySpan<long> featureDims)
     {
         long[] dims = tensor.Dims;
         string data = $"data [batch x {string.Join(" x ", featureDims.ToArray())}]";
@@ -81,14 +76,14 @@ internal static class OnnxConstants
             }
         }
 
+        // The values repeat once per element of the feature dimensions they do not cover.
+        double[] values = Read(tensor, node, type);
         long width = 1;
         foreach (long feature in featureDims)
         {
             width *= feature;
         }
 
-        // The values repeat once per element of the feature dimensions they do not cover.
-        double[] values = Read(tensor, node, type);
         if (values.Length == width)
         {
             return values;

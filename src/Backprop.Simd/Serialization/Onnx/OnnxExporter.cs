@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Simd.Data;
 using Backprop.Simd.IO;
 using Backprop.Simd.Networks;
 
@@ -14,12 +15,12 @@ namespace Backprop.Simd.Serialization.Onnx;
 /// <para>The model takes one input [batch x <see cref="Network{T}.InputSize"/>] and gives one output
 /// [batch x <see cref="Network{T}.OutputSize"/>] of the network's element type (FLOAT or DOUBLE); the batch dimension
 /// is symbolic, so any batch size runs through the same file. Dense layers become <c>Gemm</c> nodes with their weights
-/// stored unrounded; Sigmoid, Tanh, ReLU, LeakyReLU and Softmax layers become the ONNX operators of the same names;
+/// stored unrounded; Sigmoid, Tanh, ReLU and Softmax layers become the ONNX operators of the same names; LeakyReLU
+/// becomes <c>LeakyRelu</c> in a float network and <c>Max(x, Mul(x, slope))</c> with the slope as a double constant in a
+/// double one (the <c>alpha</c> attribute is a float, and ONNX Runtime lacks a double <c>LeakyRelu</c> at most opsets);
 /// dropout, the identity at inference, writes nothing. The standardisation of
-/// <see cref="OnnxExportOptions{T}.Normalization"/> becomes <c>Sub</c> then <c>Mul</c> in front (see there why).</para>
-/// <para>One precision caveat: ONNX stores LeakyRelu's slope as a float, so a double network's slope is rounded to
-/// float. <see cref="OnnxImporter"/> reads such a slope back as the shortest decimal that rounds to it (0.01f gives
-/// 0.01), which recovers any slope written with up to about seven significant digits exactly.</para>
+/// <see cref="OnnxExportOptions{T}.Normalization"/> becomes <c>Sub</c> then <c>Mul</c> in front (see there why).
+/// <see cref="OnnxImporter"/> reads every one of these forms back into the same layers, bit for bit.</para>
 /// </remarks>
 public static class OnnxExporter
 {
@@ -43,7 +44,7 @@ public static class OnnxExporter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         FiniteParameters.ThrowIfNonFinite(network);
-        AtomicFile.Write(path, OnnxNetworkEncoder.Build(network, options ?? new OnnxExportOptions<T>()).Encode());
+        AtomicFile.Write(path, Encode(network, options ?? new OnnxExportOptions<T>()));
     }
 
     /// <summary>Writes the model to <paramref name="stream"/> at its current position; nothing is written when the model cannot be built.</summary>
@@ -58,6 +59,104 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(stream);
         FiniteParameters.ThrowIfNonFinite(network);
-        OnnxNetworkEncoder.Build(network, options ?? new OnnxExportOptions<T>()).Encode(stream);
+        stream.Write(Encode(network, options ?? new OnnxExportOptions<T>()));
+    }
+
+    /// <summary>The encoded model of <paramref name="network"/>: input → [Sub → Mul] → the layers' nodes → [Softmax] → output.</summary>
+    private static byte[] Encode<T>(Network<T> network, OnnxExportOptions<T> options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Validate(network, options);
+        var writer = new OnnxChainWriter(typeof(T) == typeof(float) ? OnnxTensor.Float : OnnxTensor.Double, options.InputName);
+        if (options.Normalization is Standardizer<T> normalization)
+        {
+            writer.Node("Sub", "normalization_sub", [writer.Current, writer.Constant("normalization.mean", [network.InputSize], normalization.Mean)]);
+            writer.Node("Mul", "normalization_mul", [writer.Current, writer.Constant("normalization.scale", [network.InputSize], normalization.Scale)]);
+        }
+
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            if (!OnnxLayerMap.TryWrite(network.Layers[i], writer, $"layer{i}"))
+            {
+                throw new NotSupportedException(
+                    $"layer{i} ({network.Layers[i].Description}, a {network.Layers[i].GetType().Name}) has no ONNX form; supported are Dense, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax and Dropout.");
+            }
+        }
+
+        if (options.AppendSoftmax)
+        {
+            writer.Node("Softmax", "softmax", [writer.Current], ("axis", null, 1));
+        }
+
+        foreach (string name in (string[])[options.InputName, options.OutputName])
+        {
+            if (writer.UsesInside(name))
+            {
+                throw new ArgumentException($"The name '{name}' is also used inside the exported graph; choose another input or output name.", nameof(options));
+            }
+        }
+
+        return writer.Finish(
+            options.OutputName, network.InputSize, network.OutputSize, options.OpsetVersion, options.ProducerName ?? "Backprop.Simd",
+            typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "", options.DocString ?? "");
+    }
+
+    private static void Validate<T>(Network<T> network, OnnxExportOptions<T> options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (options.OpsetVersion is < OnnxOpsets.OldestExport or > OnnxOpsets.Newest)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options), options.OpsetVersion, $"OpsetVersion must be from {OnnxOpsets.OldestExport} to {OnnxOpsets.Newest}.");
+        }
+
+        if (string.IsNullOrEmpty(options.InputName) || string.IsNullOrEmpty(options.OutputName))
+        {
+            throw new ArgumentException("InputName and OutputName must not be empty.", nameof(options));
+        }
+
+        if (options.InputName == options.OutputName)
+        {
+            throw new ArgumentException($"InputName and OutputName are both '{options.InputName}'; they must differ.", nameof(options));
+        }
+
+        // ONNX strings are UTF-8: a lone surrogate has no encoding. Named here, where the option is known.
+        foreach ((string name, string? value) in (ReadOnlySpan<(string, string?)>)[("InputName", options.InputName), ("OutputName", options.OutputName), ("ProducerName", options.ProducerName), ("DocString", options.DocString)])
+        {
+            int index = value is null ? -1 : LoneSurrogate(value);
+            if (index >= 0)
+            {
+                throw new ArgumentException($"{name} has a lone UTF-16 surrogate at index {index}, which UTF-8 (and so ONNX) cannot encode.", nameof(options));
+            }
+        }
+
+        if (options.Normalization is { } normalization && normalization.FeatureCount != network.InputSize)
+        {
+            throw new ArgumentException(
+                $"The normalization has {normalization.FeatureCount} columns but the network takes {network.InputSize} inputs.", nameof(options));
+        }
+
+        if (options.AppendSoftmax && OnnxLayerMap.IsSoftmax(network.Layers[^1]))
+        {
+            throw new ArgumentException("AppendSoftmax is set but the network already ends in a softmax layer.", nameof(options));
+        }
+    }
+
+    /// <summary>The index of the first surrogate not part of a pair, or −1.</summary>
+    private static int LoneSurrogate(string value)
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -1,125 +1,108 @@
 namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
-/// ONNX's <c>GraphProto</c>: nodes in topological order (field 1), a name (2), initializers holding the weights (5),
-/// documentation (10), and the inputs (11), outputs (12) and intermediate values (13) with their types. Sparse
-/// initializers and quantization annotations are skipped when read. Lookups by value name are in
-/// <see cref="OnnxGraphIndex"/>.
+/// A graph as the chain reader sees it: nodes in file order, initializers, and the graph's inputs and outputs, indexed by
+/// value name (the initializer, the node that produces a value, the nodes that consume it). Building the index checks that
+/// names are unique: one initializer per name, one producer per value.
 /// </summary>
 internal sealed class OnnxGraph
 {
-    internal static readonly ProtoMessageInfo Info = new(
-        "GraphProto",
-        (1, "node"), (2, "name"), (5, "initializer"), (10, "doc_string"), (11, "input"), (12, "output"), (13, "value_info"),
-        (14, "quantization_annotation"), (15, "sparse_initializer"));
+    private readonly Dictionary<string, OnnxTensor> _initializers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OnnxNode> _producers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<OnnxNode>> _consumers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _runtimeInputs = new(StringComparer.Ordinal);
 
-    /// <summary>The nodes, in topological order (field 1).</summary>
-    public List<OnnxNode> Nodes { get; } = [];
+    /// <summary>Indexes the graph; throws <see cref="InvalidDataException"/> for duplicate or empty names.</summary>
+    public OnnxGraph(string name, List<OnnxNode> nodes, List<OnnxTensor> initializers, List<OnnxValue> inputs, List<OnnxValue> outputs)
+    {
+        (Name, Nodes, Inputs, Outputs) = (name, nodes, inputs, outputs);
+        foreach (OnnxTensor initializer in initializers)
+        {
+            if (initializer.Name.Length == 0 || !_initializers.TryAdd(initializer.Name, initializer))
+            {
+                throw new InvalidDataException(initializer.Name.Length == 0
+                    ? $"{Describe()} has an initializer without a name."
+                    : $"{Describe()} has two initializers named '{initializer.Name}'.");
+            }
+        }
 
-    /// <summary>The graph name (field 2).</summary>
-    public string Name { get; set; } = "";
+        foreach (OnnxValue input in inputs)
+        {
+            if (!_initializers.ContainsKey(input.Name) && !_runtimeInputs.Add(input.Name))
+            {
+                throw new InvalidDataException($"{Describe()} has two inputs named '{input.Name}'.");
+            }
+        }
 
-    /// <summary>The constant tensors, weights and biases (field 5).</summary>
-    public List<OnnxTensor> Initializers { get; } = [];
+        foreach (OnnxNode node in nodes)
+        {
+            foreach (string input in node.Inputs.Where(i => i.Length != 0).Distinct())
+            {
+                (_consumers.TryGetValue(input, out List<OnnxNode>? consumers) ? consumers : _consumers[input] = []).Add(node);
+            }
 
-    /// <summary>Documentation (field 10).</summary>
-    public string DocString { get; set; } = "";
+            foreach (string output in node.Outputs.Where(o => o.Length != 0))
+            {
+                if (_producers.TryGetValue(output, out OnnxNode? other))
+                {
+                    throw new InvalidDataException($"In {Describe()}, the value '{output}' is produced twice: by {other.Describe()} and by {node.Describe()}.");
+                }
 
-    /// <summary>The graph inputs (field 11); models of IR version 3 and older list the initializers here too.</summary>
-    public List<OnnxValueInfo> Inputs { get; } = [];
+                if (_initializers.ContainsKey(output) || _runtimeInputs.Contains(output))
+                {
+                    throw new InvalidDataException($"In {Describe()}, {node.Describe()} produces '{output}', which is also a graph input or initializer.");
+                }
 
-    /// <summary>The graph outputs (field 12).</summary>
-    public List<OnnxValueInfo> Outputs { get; } = [];
+                _producers[output] = node;
+            }
+        }
+    }
 
-    /// <summary>Types of intermediate values (field 13), optional.</summary>
-    public List<OnnxValueInfo> ValueInfo { get; } = [];
+    /// <summary>The graph name.</summary>
+    public string Name { get; }
+
+    /// <summary>The nodes, in file order.</summary>
+    public List<OnnxNode> Nodes { get; }
+
+    /// <summary>The graph inputs; models of IR version 3 and older list the initializers here too.</summary>
+    public List<OnnxValue> Inputs { get; }
+
+    /// <summary>The graph outputs.</summary>
+    public List<OnnxValue> Outputs { get; }
+
+    /// <summary>The initializers.</summary>
+    public IReadOnlyCollection<OnnxTensor> Initializers => _initializers.Values;
 
     /// <summary>"graph 'main_graph'", or "unnamed graph": how error messages name this graph.</summary>
     public string Describe() => Name.Length != 0 ? $"graph '{Name}'" : "unnamed graph";
 
-    internal static OnnxGraph Read(ref ProtoReader reader)
-    {
-        var graph = new OnnxGraph();
-        while (reader.ReadTag())
-        {
-            switch (reader.FieldNumber)
-            {
-                case 1:
-                    ProtoReader node = reader.ReadMessage(OnnxNode.Info);
-                    graph.Nodes.Add(OnnxNode.Read(ref node));
-                    break;
-                case 2:
-                    graph.Name = reader.ReadString();
-                    break;
-                case 5:
-                    ProtoReader initializer = reader.ReadMessage(OnnxTensor.Info);
-                    graph.Initializers.Add(OnnxTensor.Read(ref initializer));
-                    break;
-                case 10:
-                    graph.DocString = reader.ReadString();
-                    break;
-                case 11:
-                    graph.Inputs.Add(ReadValueInfo(ref reader));
-                    break;
-                case 12:
-                    graph.Outputs.Add(ReadValueInfo(ref reader));
-                    break;
-                case 13:
-                    graph.ValueInfo.Add(ReadValueInfo(ref reader));
-                    break;
-                default:
-                    reader.SkipField();
-                    break;
-            }
-        }
+    /// <summary>Whether <paramref name="name"/> is a graph input fed at run time (not an initializer listed among the inputs).</summary>
+    public bool IsRuntimeInput(string name) => _runtimeInputs.Contains(name);
 
-        return graph;
-    }
+    /// <summary>The initializer named <paramref name="name"/>, or <see langword="null"/>.</summary>
+    public OnnxTensor? GetInitializer(string name) => _initializers.GetValueOrDefault(name);
 
-    internal void Write(ProtoWriter writer)
-    {
-        foreach (OnnxNode node in Nodes)
-        {
-            int mark = writer.BeginMessage(1);
-            node.Write(writer);
-            writer.EndMessage(mark);
-        }
+    /// <summary>The node whose output <paramref name="name"/> is, or <see langword="null"/> for a graph input, an initializer or an unknown name.</summary>
+    public OnnxNode? GetProducer(string name) => _producers.GetValueOrDefault(name);
 
-        if (Name.Length != 0)
-        {
-            writer.WriteString(2, Name);
-        }
+    /// <summary>The nodes that take <paramref name="name"/> as an input, in file order.</summary>
+    public IReadOnlyList<OnnxNode> GetConsumers(string name) => _consumers.TryGetValue(name, out List<OnnxNode>? consumers) ? consumers : [];
+}
 
-        foreach (OnnxTensor initializer in Initializers)
-        {
-            int mark = writer.BeginMessage(5);
-            initializer.Write(writer);
-            writer.EndMessage(mark);
-        }
+/// <summary>A graph input or output: its name and, when the model declares a tensor type, its element type and shape.</summary>
+/// <param name="Name">The value's name.</param>
+/// <param name="IsTensor">Whether the model declares a tensor type for it.</param>
+/// <param name="ElementType">The element type, a TensorProto.DataType value (0 when not declared).</param>
+/// <param name="Shape">The dimensions, outermost first, or <see langword="null"/> when the rank is unknown.</param>
+internal sealed record OnnxValue(string Name, bool IsTensor, int ElementType, OnnxDimension[]? Shape)
+{
+    /// <summary>Formats the shape as "[batch, 4]".</summary>
+    public string FormatShape() => $"[{string.Join(", ", Shape ?? [])}]";
+}
 
-        if (DocString.Length != 0)
-        {
-            writer.WriteString(10, DocString);
-        }
-
-        WriteValueInfos(writer, 11, Inputs);
-        WriteValueInfos(writer, 12, Outputs);
-        WriteValueInfos(writer, 13, ValueInfo);
-    }
-
-    private static OnnxValueInfo ReadValueInfo(ref ProtoReader reader)
-    {
-        ProtoReader info = reader.ReadMessage(OnnxValueInfo.Info);
-        return OnnxValueInfo.Read(ref info);
-    }
-
-    private static void WriteValueInfos(ProtoWriter writer, int fieldNumber, List<OnnxValueInfo> values)
-    {
-        foreach (OnnxValueInfo value in values)
-        {
-            int mark = writer.BeginMessage(fieldNumber);
-            value.Write(writer);
-            writer.EndMessage(mark);
-        }
-    }
+/// <summary>One dimension of a declared shape: a fixed size, a symbolic name such as "batch", or neither (unknown).</summary>
+internal readonly record struct OnnxDimension(long? Value, string? Param)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Param ?? "?";
 }

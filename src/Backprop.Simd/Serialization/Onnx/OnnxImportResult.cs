@@ -9,8 +9,9 @@ namespace Backprop.Simd.Serialization.Onnx;
 public sealed class OnnxImportResult<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal OnnxImportResult(Network<T> network, Standardizer<T>? normalization, string inputName, string outputName, long opsetVersion, string? producerName)
+    internal OnnxImportResult(Network<T> network, Standardizer<T>? normalization, string inputName, string outputName, long opsetVersion, string? producerName, bool logSoftmaxOutput)
     {
+        LogSoftmaxOutput = logSoftmaxOutput;
         Network = network;
         Normalization = normalization;
         InputName = inputName;
@@ -21,7 +22,8 @@ public sealed class OnnxImportResult<T>
 
     /// <summary>
     /// The layers of the model as a network that predicts and trains like any other. It takes the features after
-    /// <see cref="Normalization"/>: apply that first, as the model did.
+    /// <see cref="Normalization"/>: apply that first, as the model did. When <see cref="LogSoftmaxOutput"/> is set, it
+    /// outputs the logits the model's LogSoftmax takes.
     /// </summary>
     public Network<T> Network { get; }
 
@@ -30,6 +32,15 @@ public sealed class OnnxImportResult<T>
     /// constants), or <see langword="null"/> when it has none.
     /// </summary>
     public Standardizer<T>? Normalization { get; }
+
+    /// <summary>
+    /// Whether the model ends in LogSoftmax, as PyTorch's classifiers that train with <c>nll_loss</c> do. The network then
+    /// ends in the logits before it, and the model's outputs are their log-softmax, which
+    /// <see cref="Numerics.Kernels.Kernels.LogSoftmaxRows{T}"/> computes from <see cref="Network"/>'s outputs exactly as the
+    /// model does; their softmax gives the class probabilities, and training the network on with
+    /// <see cref="Losses.SoftmaxCrossEntropy{T}"/> minimises the loss the model was trained with.
+    /// </summary>
+    public bool LogSoftmaxOutput { get; }
 
     /// <summary>The name of the model's input.</summary>
     public string InputName { get; }

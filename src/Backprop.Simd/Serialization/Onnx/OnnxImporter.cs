@@ -15,21 +15,27 @@ namespace Backprop.Simd.Serialization.Onnx;
 /// </code>
 /// </summary>
 /// <remarks>
-/// <para>The graph must be a simple chain from one input [batch x features] (or [batch x ...] flattened first) to one
+/// <para>The graph must be a chain from one input [batch x features] (or [batch x ...] flattened first) to one
 /// output, every other operand a constant (an initializer, stored in raw_data or in typed fields, or a Constant node).
-/// Supported operators (default domain, opset 7 to 23): <c>Gemm</c> (transA = 0; transB, alpha and beta folded into the
-/// weights and bias), <c>MatMul</c> with a following <c>Add</c> of the bias, <c>Relu</c>, <c>Sigmoid</c>,
-/// <c>Tanh</c>, <c>LeakyRelu</c> (slope in [0, 1)), <c>Softmax</c> over the last axis, <c>Flatten</c> (axis 1),
-/// <c>Identity</c>, and before the first layer a standardisation <c>Sub</c>, then <c>Div</c> or <c>Mul</c>, by
-/// constants, returned as <see cref="OnnxImportResult{T}.Normalization"/>.</para>
+/// Read are the operators of <see cref="SupportedOperators"/> (default domain, opset 7 to 23): <c>Gemm</c> (transA = 0;
+/// transB, alpha and beta folded into the weights and bias), <c>MatMul</c> with a following <c>Add</c> of the bias,
+/// <c>BatchNormalization</c> at inference right after them (folded into their weights and bias), <c>Relu</c>,
+/// <c>Sigmoid</c>, <c>Tanh</c>, <c>LeakyRelu</c> (slope in [0, 1), also written as <c>Max(x, Mul(x, slope))</c>),
+/// <c>Softmax</c> over the last axis, <c>LogSoftmax</c> as the last operator (see
+/// <see cref="OnnxImportResult{T}.LogSoftmaxOutput"/>), <c>Flatten</c> (axis 1), <c>Reshape</c> to [batch x features]
+/// (a constant target such as [-1, 784] or [0, -1], or one computed by <c>Shape</c>, <c>Gather</c>, <c>Unsqueeze</c> and
+/// <c>Concat</c> as <c>x.view(x.size(0), -1)</c> exports), <c>Identity</c>, <c>Dropout</c> at inference, and before the
+/// first layer a standardisation <c>Sub</c>, then <c>Div</c> or <c>Mul</c>, by constants, returned as
+/// <see cref="OnnxImportResult{T}.Normalization"/>. GELU (<c>Gelu</c>, or the <c>Erf</c> form torch writes) and SiLU
+/// (<c>Mul(x, Sigmoid(x))</c>) are recognised and refused by name: this version has no layer for them.</para>
 /// <para>Element types convert: a FLOAT model imported as double is exact; a DOUBLE model imported as float rounds
 /// each weight to the nearest float, and a value beyond float's range gives <see cref="NotSupportedException"/>.</para>
 /// <para>Errors: a model that is not valid protobuf or breaks ONNX's rules (a missing value, weights whose size does
 /// not match the data, a non-finite weight) gives <see cref="InvalidDataException"/>; a valid model this importer
 /// cannot represent (an unsupported operator, attribute, data type, branch or shape) gives
-/// <see cref="NotSupportedException"/>. Both messages name the node and what is wrong. Every size is checked against
-/// the bytes of the file before anything is allocated for it; a graph without Gemm or MatMul, whose width only its
-/// input shape gives, may have at most 4096 features.</para>
+/// <see cref="NotSupportedException"/>. Both messages name the node and what is wrong, and the fix where there is one.
+/// Every size is checked against the bytes of the file before anything is allocated for it; a graph without Gemm or
+/// MatMul, whose width only its input shape gives, may have at most 4096 features.</para>
 /// </remarks>
 public static class OnnxImporter
 {
@@ -38,6 +44,16 @@ public static class OnnxImporter
     /// confirm it, may be at most this, so that a small file cannot claim buffers out of proportion to its size.
     /// </summary>
     private const int MaxUnconfirmedFeatures = 4096;
+
+    /// <summary>
+    /// The ONNX operators (default domain) the importer reads, each where its remarks say: the list its errors and the
+    /// backprop tool's help print.
+    /// </summary>
+    public static IReadOnlyList<string> SupportedOperators { get; } =
+    [
+        "Gemm", "MatMul", "Add", "BatchNormalization", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Max", "Softmax", "LogSoftmax",
+        "Flatten", "Reshape", "Shape", "Gather", "Unsqueeze", "Concat", "Identity", "Dropout", "Sub", "Div", "Mul", "Constant",
+    ];
 
     /// <summary>Imports the model in the file <paramref name="path"/>; error messages start with the path.</summary>
     /// <typeparam name="T">float or double: the element type of the network to create.</typeparam>
@@ -50,10 +66,10 @@ public static class OnnxImporter
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        OnnxModel model = OnnxModel.Load(path);
         try
         {
-            return Convert<T>(model);
+            using FileStream stream = File.OpenRead(path);
+            return Convert<T>(OnnxModelReader.ReadAll(stream, OnnxModelReader.MaxBytes));
         }
         catch (InvalidDataException e)
         {
@@ -75,7 +91,7 @@ public static class OnnxImporter
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Convert<T>(OnnxModel.Decode(stream));
+        return Convert<T>(OnnxModelReader.ReadAll(stream, OnnxModelReader.MaxBytes));
     }
 
     /// <summary>Imports the model held in <paramref name="bytes"/> (the contents of a .onnx file).</summary>
@@ -86,20 +102,22 @@ public static class OnnxImporter
     /// <exception cref="NotSupportedException">The model is valid but not an MLP this importer supports.</exception>
     public static OnnxImportResult<T> Import<T>(ReadOnlySpan<byte> bytes)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Convert<T>(OnnxModel.Decode(bytes));
+        Convert<T>(bytes);
 
-    private static OnnxImportResult<T> Convert<T>(OnnxModel model)
+    private static OnnxImportResult<T> Convert<T>(ReadOnlySpan<byte> bytes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType<T>.ThrowIfNotSupported();
-        long opset = model.GetDefaultOpsetVersion();
+        OnnxModelContents model = OnnxModelReader.Read(bytes);
+        long opset = model.Opset ?? throw new InvalidDataException("The ONNX model imports no operator set for the default domain (\"\" or \"ai.onnx\").");
         if (opset is < OnnxOpsets.OldestImport or > OnnxOpsets.Newest)
         {
             throw new NotSupportedException(
-                $"The model uses opset {opset} of the default ONNX domain; opsets {OnnxOpsets.OldestImport} to {OnnxOpsets.Newest} are supported.");
+                $"The model uses opset {opset} of the default ONNX domain; opsets {OnnxOpsets.OldestImport} to {OnnxOpsets.Newest} are supported. "
+                + (opset < OnnxOpsets.OldestImport ? "Export it again with opset 13 or later." : $"Export it with opset {OnnxOpsets.Newest} or earlier."));
         }
 
-        OnnxChainReader chain = OnnxChainReader.Read(model.RequireGraph(), opset);
+        OnnxChainReader chain = OnnxChainReader.Read(model.Graph ?? throw new InvalidDataException("The ONNX model has no graph."), opset);
         if (chain.Layers.Count == 0)
         {
             throw new NotSupportedException($"The graph from '{chain.Input.Name}' to '{chain.Output.Name}' has no layer: no Gemm, MatMul or activation.");
@@ -117,7 +135,7 @@ public static class OnnxImporter
         int size = features;
         foreach (OnnxImportedLayer imported in chain.Layers)
         {
-            Layer<T> layer = imported.Create<T>(size);
+            Layer<T> layer = OnnxLayerMap.Create<T>(imported, size);
             layers.Add(layer);
             size = layer.OutputSize;
         }
@@ -129,26 +147,23 @@ public static class OnnxImporter
             chain.Input.Name,
             chain.Output.Name,
             opset,
-            model.ProducerName.Length == 0 ? null : model.ProducerName);
+            model.ProducerName.Length == 0 ? null : model.ProducerName,
+            chain.LogSoftmax is not null);
     }
 
     /// <summary>The output's declared type, when there is one, must agree with what the chain computes.</summary>
     private static void CheckOutput(OnnxChainReader chain, int size)
     {
-        if (chain.Output.TensorType is not OnnxTensorType type)
-        {
-            return;
-        }
-
-        if (type.ElementType != OnnxDataType.Undefined && type.ElementType != chain.ElementType)
+        OnnxValue output = chain.Output;
+        if (output.IsTensor && output.ElementType != 0 && output.ElementType != chain.ElementType)
         {
             throw new InvalidDataException(
-                $"The output '{chain.Output.Name}' is declared {OnnxDataTypes.Describe(type.ElementType)} but the input is {OnnxDataTypes.Describe(chain.ElementType)}.");
+                $"The output '{output.Name}' is declared {OnnxTensor.DescribeType(output.ElementType)} but the input is {OnnxTensor.DescribeType(chain.ElementType)}.");
         }
 
-        if (type.Shape is OnnxShape shape && (shape.Dims.Count != 2 || (shape.Dims[1].Value is long columns && columns != size)))
+        if (output.Shape is OnnxDimension[] shape && (shape.Length != 2 || (shape[1].Value is long columns && columns != size)))
         {
-            throw new InvalidDataException($"The output '{chain.Output.Name}' is declared with shape {shape} but the graph computes [batch x {size}].");
+            throw new InvalidDataException($"The output '{output.Name}' is declared with shape {output.FormatShape()} but the graph computes [batch x {size}].");
         }
     }
 }

@@ -1,134 +1,131 @@
+using System.Text;
+
 namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
-/// ONNX's <c>NodeProto</c>: one operator call, e.g. Gemm(X, W, B) -> Y. Inputs and outputs are value names; an empty
-/// input name means an omitted optional input. Checked attribute access is in OnnxNode.Attributes.cs.
+/// One operator call as read from a model, e.g. Gemm(X, W, B) -> Y, with checked access to its attributes by name. An
+/// absent attribute yields the caller's default; a present one must have the expected type, or
+/// <see cref="InvalidDataException"/> names the node, the attribute and both types ("node '/0/Gemm' (Gemm): attribute
+/// 'transB' has type FLOAT, expected INT"). An empty input name means an omitted optional input.
 /// </summary>
-internal sealed partial class OnnxNode
+internal sealed class OnnxNode
 {
-    internal static readonly ProtoMessageInfo Info = new(
-        "NodeProto", (1, "input"), (2, "output"), (3, "name"), (4, "op_type"), (5, "attribute"), (6, "doc_string"), (7, "domain"));
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The input value names (field 1).</summary>
-    public List<string> Inputs { get; } = [];
+    /// <summary>The node name, optional.</summary>
+    public string Name { get; init; } = "";
 
-    /// <summary>The output value names (field 2).</summary>
-    public List<string> Outputs { get; } = [];
+    /// <summary>The operator, e.g. "Gemm".</summary>
+    public string OpType { get; init; } = "";
 
-    /// <summary>The node name (field 3), optional.</summary>
-    public string Name { get; set; } = "";
+    /// <summary>The operator set domain; "" (or "ai.onnx") is the default ONNX domain.</summary>
+    public string Domain { get; init; } = "";
 
-    /// <summary>The operator, e.g. "Gemm" (field 4).</summary>
-    public string OpType { get; set; } = "";
+    /// <summary>The input value names.</summary>
+    public List<string> Inputs { get; init; } = [];
 
-    /// <summary>The attributes (field 5).</summary>
-    public List<OnnxAttribute> Attributes { get; } = [];
+    /// <summary>The output value names.</summary>
+    public List<string> Outputs { get; init; } = [];
 
-    /// <summary>Documentation (field 6).</summary>
-    public string DocString { get; set; } = "";
+    /// <summary>The attributes.</summary>
+    public List<OnnxAttribute> Attributes { get; init; } = [];
 
-    /// <summary>The operator set domain (field 7); "" (or "ai.onnx") is the default ONNX domain.</summary>
-    public string Domain { get; set; } = "";
-
-    /// <summary>A node of operator <paramref name="opType"/> with the given inputs, outputs and attributes.</summary>
-    public static OnnxNode Create(string opType, string name, IEnumerable<string> inputs, IEnumerable<string> outputs, params ReadOnlySpan<OnnxAttribute> attributes)
-    {
-        ArgumentNullException.ThrowIfNull(opType);
-        ArgumentNullException.ThrowIfNull(name);
-        var node = new OnnxNode { OpType = opType, Name = name };
-        node.Inputs.AddRange(inputs);
-        node.Outputs.AddRange(outputs);
-        node.Attributes.AddRange(attributes);
-        return node;
-    }
+    /// <summary>Whether the operator is of the default ONNX domain, "" or "ai.onnx".</summary>
+    public bool IsDefaultDomain => Domain is "" or "ai.onnx";
 
     /// <summary>"node '/0/Gemm' (Gemm)", or "Gemm node producing 'y'" when unnamed: how error messages name this node.</summary>
     public string Describe()
     {
-        string op = Domain.Length == 0 || Domain == OnnxModel.DefaultDomainAlias ? OpType : $"{Domain}.{OpType}";
-        if (Name.Length != 0)
-        {
-            return $"node '{Name}' ({op})";
-        }
-
-        return Outputs.Count != 0 ? $"{op} node producing '{Outputs[0]}'" : $"{op} node";
+        string op = IsDefaultDomain ? OpType : $"{Domain}.{OpType}";
+        return Name.Length != 0 ? $"node '{Name}' ({op})" : Outputs.Count != 0 ? $"{op} node producing '{Outputs[0]}'" : $"{op} node";
     }
 
-    internal static OnnxNode Read(ref ProtoReader reader)
+    /// <summary>Whether this is a default-domain node of operator <paramref name="opType"/>.</summary>
+    public bool Is(string opType) => OpType == opType && IsDefaultDomain;
+
+    /// <summary>The INT attribute <paramref name="name"/>, or <paramref name="defaultValue"/> when absent.</summary>
+    public long GetInt(string name, long defaultValue) => Find(name, OnnxAttribute.IntType) is { } a ? a.I ?? 0 : defaultValue;
+
+    /// <summary>The INT attribute <paramref name="name"/> as a flag that must be 0 or 1 (e.g. Gemm's transA), or <paramref name="defaultValue"/>.</summary>
+    public bool GetBool(string name, bool defaultValue) => GetInt(name, defaultValue ? 1 : 0) switch
     {
-        var node = new OnnxNode();
-        while (reader.ReadTag())
+        0 => false,
+        1 => true,
+        long value => throw new InvalidDataException($"{Describe()}: attribute '{name}' is {value}, but must be 0 or 1."),
+    };
+
+    /// <summary>The FLOAT attribute <paramref name="name"/>, or <paramref name="defaultValue"/> when absent.</summary>
+    public float GetFloat(string name, float defaultValue) => Find(name, OnnxAttribute.FloatType) is { } a ? a.F ?? 0f : defaultValue;
+
+    /// <summary>The STRING attribute <paramref name="name"/> decoded as UTF-8, or <paramref name="defaultValue"/> when absent.</summary>
+    public string GetString(string name, string defaultValue)
+    {
+        if (Find(name, OnnxAttribute.StringType) is not { } attribute)
         {
-            switch (reader.FieldNumber)
+            return defaultValue;
+        }
+
+        try
+        {
+            return s_strictUtf8.GetString(attribute.S ?? []);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new InvalidDataException($"{Describe()}: attribute '{name}' is not valid UTF-8.");
+        }
+    }
+
+    /// <summary>The INTS attribute <paramref name="name"/>, or <see langword="null"/> when absent.</summary>
+    public IReadOnlyList<long>? GetInts(string name) => Find(name, OnnxAttribute.IntsType)?.Ints;
+
+    /// <summary>The TENSOR attribute <paramref name="name"/> (e.g. a Constant's value), or <see langword="null"/> when absent or empty.</summary>
+    public OnnxTensor? GetTensor(string name) => Find(name, OnnxAttribute.TensorType)?.T;
+
+    /// <summary>
+    /// Throws <see cref="NotSupportedException"/> naming the first attribute whose name is not in
+    /// <paramref name="supported"/>, so that an importer never silently ignores one that changes the result.
+    /// </summary>
+    public void EnsureOnlyAttributes(params ReadOnlySpan<string> supported)
+    {
+        foreach (OnnxAttribute attribute in Attributes)
+        {
+            if (!supported.Contains(attribute.Name))
             {
-                case 1:
-                    node.Inputs.Add(reader.ReadString());
-                    break;
-                case 2:
-                    node.Outputs.Add(reader.ReadString());
-                    break;
-                case 3:
-                    node.Name = reader.ReadString();
-                    break;
-                case 4:
-                    node.OpType = reader.ReadString();
-                    break;
-                case 5:
-                    ProtoReader attribute = reader.ReadMessage(OnnxAttribute.Info);
-                    node.Attributes.Add(OnnxAttribute.Read(ref attribute));
-                    break;
-                case 6:
-                    node.DocString = reader.ReadString();
-                    break;
-                case 7:
-                    node.Domain = reader.ReadString();
-                    break;
-                default:
-                    reader.SkipField();
-                    break;
+                string list = supported.IsEmpty ? "none" : string.Join(", ", supported.ToArray());
+                throw new NotSupportedException(
+                    $"{Describe()}: attribute '{attribute.Name}' is not supported; supported attributes of {OpType} are {list}.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The attribute named <paramref name="name"/> of type <paramref name="expected"/>, or <see langword="null"/>.
+    /// Throws <see cref="InvalidDataException"/> when the name occurs twice or the type differs, and
+    /// <see cref="NotSupportedException"/> for a reference to a function attribute.
+    /// </summary>
+    private OnnxAttribute? Find(string name, int expected)
+    {
+        OnnxAttribute? found = null;
+        foreach (OnnxAttribute attribute in Attributes)
+        {
+            if (attribute.Name == name)
+            {
+                found = found is null ? attribute : throw new InvalidDataException($"{Describe()}: attribute '{name}' is given twice.");
             }
         }
 
-        return node;
-    }
-
-    internal void Write(ProtoWriter writer)
-    {
-        foreach (string input in Inputs)
+        if (found is null)
         {
-            writer.WriteString(1, input);
+            return null;
         }
 
-        foreach (string output in Outputs)
+        if (found.RefAttrName.Length != 0)
         {
-            writer.WriteString(2, output);
+            throw new NotSupportedException($"{Describe()}: attribute '{name}' refers to the function attribute '{found.RefAttrName}', which is not supported.");
         }
 
-        if (Name.Length != 0)
-        {
-            writer.WriteString(3, Name);
-        }
-
-        if (OpType.Length != 0)
-        {
-            writer.WriteString(4, OpType);
-        }
-
-        foreach (OnnxAttribute attribute in Attributes)
-        {
-            int mark = writer.BeginMessage(5);
-            attribute.Write(writer);
-            writer.EndMessage(mark);
-        }
-
-        if (DocString.Length != 0)
-        {
-            writer.WriteString(6, DocString);
-        }
-
-        if (Domain.Length != 0)
-        {
-            writer.WriteString(7, Domain);
-        }
+        int actual = found.EffectiveType;
+        return actual == expected ? found : throw new InvalidDataException(
+            $"{Describe()}: attribute '{name}' has type {OnnxAttribute.TypeName(actual)}, expected {OnnxAttribute.TypeName(expected)}.");
     }
 }

@@ -21,17 +21,17 @@ internal static class OnnxStandardization
             return null;
         }
 
-        T[] mean = chain.Mean is OnnxStandardizationStep sub
+        T[] mean = chain.Mean is { } sub
             ? OnnxConstants.Convert<T>(Values(sub, chain.ElementType, features), sub.Node, "mean")
             : new T[features];
-        if (chain.Scale is not OnnxStandardizationStep step)
+        if (chain.Scale is not { } step)
         {
             var ones = new T[features];
             ones.AsSpan().Fill(T.One);
             return new Standardizer<T>(mean, ones);
         }
 
-        (OnnxNode node, OnnxTensor tensor, bool divides) = (step.Node, step.Tensor, step.Divides);
+        (OnnxNode node, OnnxTensor tensor, bool divides) = (step.Node, step.Tensor, step.Node.OpType == "Div");
         double[] factors = Values(step, chain.ElementType, features);
         for (int j = 0; j < factors.Length; j++)
         {
@@ -72,6 +72,6 @@ internal static class OnnxStandardization
     }
 
     /// <summary>The step's constant, one value per input feature (after any Flatten).</summary>
-    private static double[] Values(OnnxStandardizationStep step, OnnxDataType type, int features) =>
+    private static double[] Values(OnnxChainReader.Step step, int type, int features) =>
         OnnxConstants.Row(step.Tensor, step.Node, type, step.FeatureDims ?? [features]);
 }

@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
 /// Writes protobuf fields into a growing buffer, in the canonical form protobuf's own serializers produce: minimal
-/// varints, negative int32 values sign-extended to 10 bytes, embedded messages with a minimal length prefix
+/// varints, negative values sign-extended to 10 bytes, embedded messages with a minimal length prefix
 /// (<see cref="BeginMessage"/> reserves one byte and <see cref="EndMessage"/> widens it if the body needs more).
 /// The caller writes the fields of each message in field-number order, as protobuf does.
 /// </summary>
@@ -51,22 +50,12 @@ internal sealed class ProtoWriter
         _length += i;
     }
 
-    /// <summary>Writes an int64 field.</summary>
+    /// <summary>Writes an int64, uint64, int32 or enum field (a negative value takes 10 bytes, as protobuf requires).</summary>
     public void WriteInt64(int fieldNumber, long value)
     {
         WriteTag(fieldNumber, ProtoWireType.Varint);
         WriteVarint((ulong)value);
     }
-
-    /// <summary>Writes a uint64 field.</summary>
-    public void WriteUInt64(int fieldNumber, ulong value)
-    {
-        WriteTag(fieldNumber, ProtoWireType.Varint);
-        WriteVarint(value);
-    }
-
-    /// <summary>Writes an int32 or enum field (a negative value takes 10 bytes, as protobuf requires).</summary>
-    public void WriteInt32(int fieldNumber, int value) => WriteInt64(fieldNumber, value);
 
     /// <summary>Writes a float field (fixed32).</summary>
     public void WriteFloat(int fieldNumber, float value)
@@ -76,21 +65,12 @@ internal sealed class ProtoWriter
         _length += 4;
     }
 
-    /// <summary>Writes a double field (fixed64).</summary>
-    public void WriteDouble(int fieldNumber, double value)
-    {
-        WriteTag(fieldNumber, ProtoWireType.Fixed64);
-        BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), value);
-        _length += 8;
-    }
-
     /// <summary>Writes a bytes field.</summary>
     public void WriteBytes(int fieldNumber, ReadOnlySpan<byte> value)
     {
         WriteTag(fieldNumber, ProtoWireType.LengthDelimited);
         WriteVarint((ulong)value.Length);
-        value.CopyTo(Reserve(value.Length));
-        _length += value.Length;
+        WriteRaw(value);
     }
 
     /// <summary>Writes a string field as UTF-8; throws <see cref="ArgumentException"/> for a string with lone surrogates.</summary>
@@ -111,80 +91,12 @@ internal sealed class ProtoWriter
         _length += s_strictUtf8.GetBytes(value, Reserve(byteCount));
     }
 
-    /// <summary>Writes a repeated int64 field unpacked (one tag per value), as proto2 does for fields not marked packed.</summary>
-    public void WriteUnpackedInt64s(int fieldNumber, ReadOnlySpan<long> values)
+    /// <summary>Appends bytes already encoded, such as the fields another writer holds.</summary>
+    public void WriteRaw(ReadOnlySpan<byte> bytes)
     {
-        foreach (long value in values)
-        {
-            WriteInt64(fieldNumber, value);
-        }
+        bytes.CopyTo(Reserve(bytes.Length));
+        _length += bytes.Length;
     }
-
-    /// <summary>Writes a repeated float field unpacked.</summary>
-    public void WriteUnpackedFloats(int fieldNumber, ReadOnlySpan<float> values)
-    {
-        foreach (float value in values)
-        {
-            WriteFloat(fieldNumber, value);
-        }
-    }
-
-    /// <summary>Writes a packed repeated int64 field; nothing when empty.</summary>
-    public void WritePackedInt64s(int fieldNumber, ReadOnlySpan<long> values)
-    {
-        if (values.IsEmpty)
-        {
-            return;
-        }
-
-        int mark = BeginMessage(fieldNumber);
-        foreach (long value in values)
-        {
-            WriteVarint((ulong)value);
-        }
-
-        EndMessage(mark);
-    }
-
-    /// <summary>Writes a packed repeated uint64 field; nothing when empty.</summary>
-    public void WritePackedUInt64s(int fieldNumber, ReadOnlySpan<ulong> values)
-    {
-        if (values.IsEmpty)
-        {
-            return;
-        }
-
-        int mark = BeginMessage(fieldNumber);
-        foreach (ulong value in values)
-        {
-            WriteVarint(value);
-        }
-
-        EndMessage(mark);
-    }
-
-    /// <summary>Writes a packed repeated int32 field; nothing when empty.</summary>
-    public void WritePackedInt32s(int fieldNumber, ReadOnlySpan<int> values)
-    {
-        if (values.IsEmpty)
-        {
-            return;
-        }
-
-        int mark = BeginMessage(fieldNumber);
-        foreach (int value in values)
-        {
-            WriteVarint((ulong)(long)value);
-        }
-
-        EndMessage(mark);
-    }
-
-    /// <summary>Writes a packed repeated float field (little-endian); nothing when empty.</summary>
-    public void WritePackedFloats(int fieldNumber, ReadOnlySpan<float> values) => WritePackedFixed(fieldNumber, values);
-
-    /// <summary>Writes a packed repeated double field (little-endian); nothing when empty.</summary>
-    public void WritePackedDoubles(int fieldNumber, ReadOnlySpan<double> values) => WritePackedFixed(fieldNumber, values);
 
     /// <summary>
     /// Starts an embedded message (or packed run) in field <paramref name="fieldNumber"/>: writes the tag, reserves one
@@ -218,31 +130,6 @@ internal sealed class ProtoWriter
     /// <summary>The number of bytes the varint encoding of <paramref name="value"/> takes: 1 to 10.</summary>
     public static int VarintLength(ulong value) => 1 + ((63 - System.Numerics.BitOperations.LeadingZeroCount(value | 1)) / 7);
 
-    private void WritePackedFixed<T>(int fieldNumber, ReadOnlySpan<T> values)
-        where T : unmanaged
-    {
-        if (values.IsEmpty)
-        {
-            return;
-        }
-
-        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values);
-        WriteTag(fieldNumber, ProtoWireType.LengthDelimited);
-        WriteVarint((ulong)bytes.Length);
-        Span<byte> destination = Reserve(bytes.Length)[..bytes.Length];
-        bytes.CopyTo(destination);
-        if (!BitConverter.IsLittleEndian)
-        {
-            int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-            for (int i = 0; i < destination.Length; i += size)
-            {
-                destination.Slice(i, size).Reverse();
-            }
-        }
-
-        _length += bytes.Length;
-    }
-
     /// <summary>Makes room for <paramref name="count"/> more bytes and returns the free space after the written bytes.</summary>
     private Span<byte> Reserve(int count)
     {
@@ -255,8 +142,7 @@ internal sealed class ProtoWriter
                     $"The encoded ONNX model would exceed {Array.MaxLength} bytes, the largest protobuf message; models that large need external data, which is not supported.");
             }
 
-            long capacity = Math.Clamp(2L * _buffer.Length, needed, Array.MaxLength);
-            Array.Resize(ref _buffer, (int)capacity);
+            Array.Resize(ref _buffer, (int)Math.Clamp(2L * _buffer.Length, needed, Array.MaxLength));
         }
 
         return _buffer.AsSpan(_length);

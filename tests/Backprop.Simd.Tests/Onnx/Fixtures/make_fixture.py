@@ -19,6 +19,23 @@ Writes, next to this script:
                            "inputs" holds each sample flattened to 6 values; expected outputs computed by torch.
   mlp_torch_deep_double.onnx / .json
                            the same network in float64 (net.double()), weights DOUBLE, outputs computed by torch.
+  mlp_torch_view.onnx / .json
+                           torch.onnx.export, opset 11, of an MNIST-style module on inputs [batch, 1, 4, 4]:
+                           x.view(x.size(0), -1) (Shape, Gather, Unsqueeze with axes attribute, Concat, Reshape),
+                           Linear(16, 10), ReLU, Linear(10, 3), log_softmax(dim=1); outputs computed by torch.
+  mlp_torch_reshape.onnx / .json
+                           the same with x.reshape(x.shape[0], -1) at opset 13 (Unsqueeze with axes input).
+  mlp_torch_view_constant.onnx / .json
+                           the same with x.view(-1, 16) (Reshape to the constant [-1, 16]) at opset 17.
+  mlp_torch_batchnorm.onnx / .json, mlp_torch_batchnorm_double.onnx / .json
+                           Linear(4, 8), BatchNorm1d(8) with random statistics and affine parameters, ReLU,
+                           Linear(8, 3), in eval mode, opset 13, in float32 and float64.
+  mlp_torch_gelu.onnx, mlp_torch_silu.onnx
+                           Linear(4, 6), GELU() or SiLU(), Linear(6, 3), opset 13: GELU as Div, Erf, Add, Mul, Mul
+                           and SiLU as Sigmoid, Mul.
+  mlp_torch_dropout_training.onnx, mlp_torch_batchnorm_training.onnx
+                           Linear, Dropout(0.5) or BatchNorm1d, Linear exported with training=TrainingMode.TRAINING:
+                           Dropout with a true training_mode, BatchNormalization with its running statistics as outputs.
 Each .json holds the op types, the opset, every initializer (dims and values) and inputs with expected outputs.
 
 With names as arguments (e.g. mlp_torch_deep), only those fixtures are written.
@@ -192,12 +209,79 @@ def make_torch_deep(name, dtype):
     write(name, onnx.load(path), x.reshape(5, 6).numpy(), y)
 
 
+def make_torch_flatten(name, flatten, opset):
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = torch.nn.Linear(16, 10)
+            self.fc2 = torch.nn.Linear(10, 3)
+
+        def forward(self, x):
+            x = flatten(x)
+            return torch.nn.functional.log_softmax(self.fc2(torch.relu(self.fc1(x))), dim=1)
+
+    torch.manual_seed(5)
+    net = Net().eval()
+    x = torch.randn(5, 1, 4, 4)
+    path = os.path.join(HERE, name + ".onnx")
+    torch.onnx.export(net, x[:2], path, opset_version=opset, input_names=["image"], output_names=["log_probabilities"],
+                      dynamic_axes={"image": {0: "batch"}, "log_probabilities": {0: "batch"}})
+    with torch.no_grad():
+        y = net(x).numpy()
+    write(name, onnx.load(path), x.reshape(5, 16).numpy(), y)
+
+
+def make_torch_small(name, activation, dtype=None, training=False):
+    """Linear(4, n), the middle module, Linear(n, 3): the middle is built by `activation`."""
+    import torch
+
+    torch.manual_seed(11)
+    middle, width = activation()
+    net = torch.nn.Sequential(torch.nn.Linear(4, width), middle, torch.nn.Linear(width, 3))
+    if dtype is not None:
+        net = net.to(dtype)
+    x = torch.randn(5, 4, dtype=dtype or torch.float32)
+    path = os.path.join(HERE, name + ".onnx")
+    mode = torch.onnx.TrainingMode.TRAINING if training else torch.onnx.TrainingMode.EVAL
+    net.train(training)
+    torch.onnx.export(net, x[:2], path, opset_version=13, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, training=mode)
+    net.eval()
+    with torch.no_grad():
+        y = net(x).numpy()
+    write(name, onnx.load(path), x.numpy(), y)
+
+
+def batchnorm():
+    import torch
+
+    bn = torch.nn.BatchNorm1d(8)
+    with torch.no_grad():
+        bn.running_mean.copy_(torch.randn(8) * 0.5)
+        bn.running_var.copy_(torch.rand(8) + 0.25)
+        bn.weight.copy_(torch.randn(8))
+        bn.bias.copy_(torch.randn(8) * 0.3)
+    return torch.nn.Sequential(bn, torch.nn.ReLU()), 8
+
+
 FIXTURES = {
     "mlp_torch": make_torch,
     "mlp_helper": make_helper,
     "mlp_double": make_double,
     "mlp_torch_deep": lambda: make_torch_deep("mlp_torch_deep", __import__("torch").float32),
     "mlp_torch_deep_double": lambda: make_torch_deep("mlp_torch_deep_double", __import__("torch").float64),
+    "mlp_torch_view": lambda: make_torch_flatten("mlp_torch_view", lambda x: x.view(x.size(0), -1), 11),
+    "mlp_torch_reshape": lambda: make_torch_flatten("mlp_torch_reshape", lambda x: x.reshape(x.shape[0], -1), 13),
+    "mlp_torch_view_constant": lambda: make_torch_flatten("mlp_torch_view_constant", lambda x: x.view(-1, 16), 17),
+    "mlp_torch_batchnorm": lambda: make_torch_small("mlp_torch_batchnorm", batchnorm),
+    "mlp_torch_batchnorm_double": lambda: make_torch_small("mlp_torch_batchnorm_double", batchnorm, __import__("torch").float64),
+    "mlp_torch_gelu": lambda: make_torch_small("mlp_torch_gelu", lambda: (__import__("torch").nn.GELU(), 6)),
+    "mlp_torch_silu": lambda: make_torch_small("mlp_torch_silu", lambda: (__import__("torch").nn.SiLU(), 6)),
+    "mlp_torch_dropout_training": lambda: make_torch_small(
+        "mlp_torch_dropout_training", lambda: (__import__("torch").nn.Dropout(0.5), 6), training=True),
+    "mlp_torch_batchnorm_training": lambda: make_torch_small("mlp_torch_batchnorm_training", batchnorm, training=True),
 }
 
 if __name__ == "__main__":
