@@ -70,6 +70,34 @@ public sealed class ImportCommandTests : IDisposable
         Predictions.AssertSame(fixture.Outputs, Predictions.Values(model.Predict(Predictions.Rows<float>(fixture.Inputs))), 2e-6);
     }
 
+    [Fact]
+    public async Task A_torch_mnist_style_model_flattening_with_view_and_ending_in_log_softmax_imports_as_logits()
+    {
+        OnnxFixture fixture = OnnxFixture.Load("mlp_torch_view");
+
+        CliRun run = await CliRun.RunAsync("import", fixture.Path, "--out", Model, "--dtype", "f64");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"saved {Model}: 16 → 3, f64, 3 layers, 203 parameters, output logits (the graph's LogSoftmax: predict applies softmax)", run.OutputLines);
+        Assert.Contains("standardisation: none; image shape 4x4; classes 0, 1, 2; data set none (mnist10k, the default, does not fit: the model takes 16 features per sample but the data has 784; eval and predict --index need --dataset or --data)", run.OutputLines);
+        Assert.Equal("logits", ModelFile.ReadInfo(Model).Metadata["output"]);
+
+        // The model's log-probabilities are the log-softmax of the saved network's logits.
+        Matrix<double> logits = ModelFile.Load<double>(Model).Predict(Predictions.Rows<double>(fixture.Inputs));
+        double[][] logProbabilities = [.. Predictions.Values(Predictions.Softmax(logits)).Select(row => row.Select(v => Math.Log(v)).ToArray())];
+        Predictions.AssertSame(fixture.Outputs, logProbabilities, 2e-6);
+    }
+
+    [Fact]
+    public async Task Import_help_lists_the_operators_the_importer_reads()
+    {
+        CliRun run = await CliRun.RunAsync("import", "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        string help = string.Join(" ", run.Output.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"a chain of the operators {string.Join(", ", OnnxImporter.SupportedOperators)} (docs/onnx.md", help, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("eval")]
     [InlineData("predict", "--index", "0")]

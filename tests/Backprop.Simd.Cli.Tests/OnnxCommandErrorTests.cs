@@ -45,7 +45,9 @@ public sealed class OnnxCommandErrorTests : IDisposable
         { ["import", "DIR/missing.onnx", "--out", "DIR/out.bpm"], "The ONNX file 'DIR/missing.onnx' does not exist." },
         { ["import", "DIR/", "--out", "DIR/out.bpm"], "The ONNX file 'DIR/' is a directory, not a file." },
         { ["import", "DIR/truncated.onnx", "--out", "DIR/out.bpm"], "DIR/truncated.onnx: field 7 (graph) of ModelProto at offset 20" },
-        { ["import", "DIR/selu.onnx", "--out", "DIR/out.bpm"], "(Selu): operator 'Selu' is not supported" },
+        { ["import", "DIR/selu.onnx", "--out", "DIR/out.bpm"], "(Selu): operator 'Selu' is not supported; supported are Gemm, MatMul," },
+        { ["import", "GELU", "--out", "DIR/out.bpm"], "node '/1/Erf' (Erf): GELU is recognised but not yet supported by this version" },
+        { ["import", "DROPOUT", "--out", "DIR/out.bpm"], "node '/1/Dropout' (Dropout): Dropout in training mode is not supported; call model.eval() before torch.onnx.export" },
         { ["import", "TORCH"], "Option '--out' is required." },
         { ["import", "TORCH", "--out", "DIR/no/out.bpm"], "The directory of --out 'DIR/no/out.bpm' does not exist." },
         { ["import", "TORCH", "--out", "TORCH"], "is the file being read; name another file." },
@@ -101,5 +103,11 @@ public sealed class OnnxCommandErrorTests : IDisposable
 
     /// <summary>Puts the temporary directory and the torch fixture into the arguments and messages.</summary>
     private string[] Expand(string[] args) =>
-        [.. args.Select(a => a == "TORCH" ? Torch : a.Replace("DIR/", _directory.Path + "/", StringComparison.Ordinal))];
+        [.. args.Select(a => a switch
+        {
+            "TORCH" => Torch,
+            "GELU" => OnnxFixture.Load("mlp_torch_gelu").Path,
+            "DROPOUT" => OnnxFixture.Load("mlp_torch_dropout_training").Path,
+            _ => a.Replace("DIR/", _directory.Path + "/", StringComparison.Ordinal),
+        })];
 }

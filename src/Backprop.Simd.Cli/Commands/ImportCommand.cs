@@ -30,7 +30,8 @@ internal sealed class ImportCommand
         var command = new Command(
             "import",
             "Import an ONNX multilayer perceptron (such as torch.onnx.export writes) into a model file for eval and predict, which feed it pixels / 255, "
-            + "then its standardisation if the graph has one. A model whose graph ends in Softmax is recorded as giving probabilities, so predict applies no second softmax. "
+            + "then its standardisation if the graph has one. A model whose graph ends in Softmax is recorded as giving probabilities, so predict applies no second softmax; "
+            + "one that ends in LogSoftmax (as PyTorch's MNIST classifiers do) as giving the logits before it, whose softmax predict shows. "
             + "--dataset, --data and --limit record the data eval and predict use by default, as train does; it must fit the model. "
             + "Without them mnist10k is recorded if it fits, else no data set.");
         command.Add(_onnx);

@@ -47,6 +47,19 @@ public sealed class OnnxExportImportRoundTripTests
         }
     }
 
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(1.0 / 3)]
+    [InlineData(0.0)]
+    public void A_double_leaky_slope_comes_back_exactly(double slope)
+    {
+        Network<double> network = Network<double>.Create(3, seed: 1).Dense(4).LeakyRelu(slope).Dense(2).Build();
+        using var stream = new MemoryStream();
+        OnnxExporter.Export(stream, network);
+        var imported = (LeakyRelu<double>)OnnxImporter.Import<double>(stream.ToArray()).Network.Layers[1];
+        Assert.Equal(BitConverter.DoubleToInt64Bits(slope), BitConverter.DoubleToInt64Bits(imported.Slope));
+    }
+
     [Fact]
     public void Imported_network_trains_on_exactly_as_the_original()
     {

@@ -124,7 +124,7 @@ public sealed class OnnxImportRejectionTests
         g = new OnnxGraphBuilder(features: 2);
         ModelProto model = g.Model(g.Node("Relu", ["x"]), 2);
         model.Graph!.Nodes[0].Domain = "com.microsoft";
-        NotSupported(model, "node 'relu0' (com.microsoft.Relu): operators of domain 'com.microsoft' are not supported");
+        NotSupported(model, "node 'relu0' (com.microsoft.Relu): operators of domain 'com.microsoft' are not supported (ONNX Runtime's graph optimisations write them: import the model as it was exported, before optimising it)");
     }
 
     [Fact]
@@ -143,12 +143,12 @@ public sealed class OnnxImportRejectionTests
     }
 
     [Theory]
-    [InlineData(6)]
-    [InlineData(24)]
-    public void Opsets_outside_7_to_23_are_refused(long opset)
+    [InlineData(6, "Export it again with opset 13 or later.")]
+    [InlineData(24, "Export it with opset 23 or earlier.")]
+    public void Opsets_outside_7_to_23_are_refused_with_the_fix(long opset, string fix)
     {
         var g = new OnnxGraphBuilder(features: 2);
-        NotSupported(g.Model(g.Node("Relu", ["x"]), 2, opset), $"The model uses opset {opset} of the default ONNX domain; opsets 7 to 23 are supported.");
+        NotSupported(g.Model(g.Node("Relu", ["x"]), 2, opset), $"The model uses opset {opset} of the default ONNX domain; opsets 7 to 23 are supported. {fix}");
     }
 
     [Fact]
@@ -197,6 +197,87 @@ public sealed class OnnxImportRejectionTests
     }
 
     [Fact]
+    public void Reshapes_that_change_the_batch_or_leave_matrices_are_refused()
+    {
+        NotSupported(Reshape([2, -1]), "node 'reshape0' (Reshape): Reshape to [2, -1] fixes the batch size at 2; export with a dynamic batch axis (torch.onnx.export(..., dynamic_axes={'input': {0: 'batch'}})) or write x.view(x.size(0), -1).");
+        NotSupported(Reshape([-1]), "node 'reshape0' (Reshape): Reshape to [-1] is not supported; only a Reshape to [batch x features] is, such as [-1, 6] or [0, -1].");
+        NotSupported(Reshape([0, -1], allowZero: 1), "node 'reshape0' (Reshape): Reshape to [0, -1] is not supported");
+        NotSupported(Reshape([-1, -1]), "node 'reshape0' (Reshape): Reshape to [-1, -1] is not supported");
+        NotSupported(Reshape([0, 0]), "node 'reshape0' (Reshape): Reshape to [0, 0] of data of rank 3 would change the batch.");
+        Invalid(Reshape([-1, 4]), "node 'reshape0' (Reshape): Reshape to [-1, 4] does not fit data of 6 features per sample (it would change the batch).");
+
+        // A fixed batch in the input makes the same fixed target the identity on samples.
+        ModelProto fixedBatch = Reshape([5, -1]);
+        fixedBatch.Graph!.Inputs[0] = ValueInfoProto.CreateTensor("x", ProtoDataType.Float, 5L, 2L, 3L);
+        Assert.Equal(6, OnnxImporter.Import<float>(fixedBatch.Encode()).Network.InputSize);
+
+        // A shape computed by an operator other than Shape, Gather, Unsqueeze and Concat, or from another data value.
+        var g = new OnnxGraphBuilder(features: 6);
+        string target = g.Node("Slice", [g.Node("Shape", ["x"]), g.Integers("start", 0), g.Integers("end", 2)]);
+        NotSupported(g.Model(g.Node("Relu", [g.Node("Reshape", ["x", target])]), 6), "node 'slice1' (Slice) computes a shape for node 'reshape2' (Reshape); only Shape, Gather, Unsqueeze, Concat and constants are supported there.");
+
+        g = new OnnxGraphBuilder(features: 6);
+        Invalid(g.Model(g.Node("Relu", [g.Node("Reshape", ["x", g.Constant("shape", [2], values: [1, 6])])]), 6), "node 'reshape0' (Reshape): tensor 'shape' is a shape, which must be INT64 of rank 0 or 1, not FLOAT (1) with dims [2].");
+    }
+
+    [Fact]
+    public void Batch_normalization_and_log_softmax_out_of_their_place_are_refused()
+    {
+        var g = new OnnxGraphBuilder(features: 3);
+        string[] statistics = [g.Constant("scale", [3]), g.Constant("shift", [3]), g.Constant("mean", [3]), g.Constant("var", [3], values: [1, 1, 1])];
+        NotSupported(g.Model(g.Node("BatchNormalization", ["x", .. statistics]), 3), "node 'batchnormalization0' (BatchNormalization): BatchNormalization is supported only right after a Gemm or MatMul (+ Add), whose weights and bias it is folded into.");
+
+        g = new OnnxGraphBuilder(features: 3);
+        statistics = [g.Constant("scale", [3]), g.Constant("shift", [3]), g.Constant("mean", [3]), g.Constant("var", [3], values: [1, -2, 1])];
+        Invalid(
+            g.Model(g.Node("BatchNormalization", [g.Node("Gemm", ["x", g.Constant("w", [3, 3])]), .. statistics], AttributeProto.FromFloat("epsilon", 0.5f)), 3),
+            "node 'batchnormalization1' (BatchNormalization): output 1 has variance -2 and scale");
+
+        g = new OnnxGraphBuilder(features: 3);
+        statistics = [g.Constant("scale", [3]), g.Constant("shift", [3]), g.Constant("mean", [3]), g.Constant("var", [3], values: [1, 1, 1])];
+        NotSupported(
+            g.Model(g.Node("BatchNormalization", [g.Node("Gemm", ["x", g.Constant("w", [3, 3])]), .. statistics], AttributeProto.FromInt("training_mode", 1)), 3),
+            "BatchNormalization in training mode is not supported; call model.eval() before torch.onnx.export");
+
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(
+            g.Model(g.Node("Relu", [g.Node("LogSoftmax", [g.Node("Gemm", ["x", g.Constant("w", [3, 3])])])]), 3),
+            "node 'relu2' (Relu) follows node 'logsoftmax1' (LogSoftmax); LogSoftmax is supported only as the last operator of the graph.");
+    }
+
+    [Fact]
+    public void Operators_recognised_only_in_a_form_say_which()
+    {
+        var g = new OnnxGraphBuilder(features: 3);
+        NotSupported(g.Model(g.Node("Erf", ["x"]), 3), "node 'erf0' (Erf): operator 'Erf' is not supported (Erf is supported only in GELU's form x * (1 + erf(x / sqrt(2))) / 2)");
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(g.Model(g.Node("Max", ["x", g.Constant("c", [3])]), 3), "node 'max0' (Max): operator 'Max' is not supported (Max is supported only as leaky ReLU, Max(x, alpha * x))");
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(g.Model(g.Node("Gather", ["x", g.Integers("i", 0)]), 3), "(Shape, Gather, Unsqueeze and Concat are supported only computing the target of a Reshape to [batch x features])");
+
+        // Max(x, alpha x) with a slope outside [0, 1) is not a leaky ReLU.
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(g.Model(g.Node("Max", ["x", g.Node("Mul", ["x", g.Constant("alpha", [], values: [1.5])])]), 3), "node 'max1' (Max): alpha 1.5 is not supported; the slope must be in [0, 1).");
+
+        // Gelu (opset 20) and the tanh approximation.
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(g.Model(g.Node("Gelu", ["x"]), 3, opset: 20), "node 'gelu0' (Gelu): GELU is recognised but not yet supported by this version; the network has no GELU layer.");
+        g = new OnnxGraphBuilder(features: 3);
+        NotSupported(g.Model(g.Node("Gelu", ["x"], AttributeProto.FromString("approximate", "tanh")), 3, opset: 20), "node 'gelu0' (Gelu): approximate 'tanh' is not supported");
+    }
+
+    [Fact]
+    public void Dense_weights_that_are_not_a_matrix_are_named()
+    {
+        var g = new OnnxGraphBuilder(features: 2);
+        Invalid(g.Model(g.Node("Gemm", ["x", g.Constant("w", [2, 1, 2])]), 2), "node 'gemm0' (Gemm): tensor 'w' has dims [2, 1, 2]; input B of Gemm must be a matrix.");
+        g = new OnnxGraphBuilder(features: 2);
+        NotSupported(g.Model(g.Node("MatMul", ["x", g.Constant("w", [2])]), 2), "node 'matmul0' (MatMul): tensor 'w' has dims [2]; only a [in x out] weight matrix is supported.");
+        g = new OnnxGraphBuilder(features: 2);
+        Invalid(g.Model(g.Node("MatMul", ["x", g.Constant("w", [2, 0])]), 2), "node 'matmul0' (MatMul): tensor 'w' has dims [2, 0]; a layer needs at least one input and one output.");
+    }
+
+    [Fact]
     public void Errors_of_a_file_start_with_its_path()
     {
         string path = Path.Combine(Path.GetTempPath(), $"backprop-onnx-{Guid.NewGuid():N}.onnx");
@@ -215,6 +296,15 @@ public sealed class OnnxImportRejectionTests
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>x [N x 2 x 3] reshaped to <paramref name="target"/>, then Relu.</summary>
+    private static ModelProto Reshape(long[] target, long? allowZero = null)
+    {
+        var g = new OnnxGraphBuilder(features: 1);
+        g.Graph.Inputs[0] = ValueInfoProto.CreateTensor("x", ProtoDataType.Float, "N", 2L, 3L);
+        string reshaped = g.Node("Reshape", ["x", g.Integers("shape", target)], allowZero is long a ? [AttributeProto.FromInt("allowzero", a)] : []);
+        return g.Model(g.Node("Relu", [reshaped]), 6, opset: 14);
     }
 
     private static void NotSupported(ModelProto model, string expected)

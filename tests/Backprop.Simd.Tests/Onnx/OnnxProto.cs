@@ -67,7 +67,7 @@ internal sealed class ModelProto
         w.WriteNonEmpty(4, Domain);
         w.WriteNonZero(5, ModelVersion);
         w.WriteNonEmpty(6, DocString);
-        w.WriteMessage(7, Graph is null ? null : Graph.Write);
+        w.WriteOptional(7, Graph is null ? null : Graph.Write);
         foreach ((string? domain, long version) in OpsetImports)
         {
             w.WriteMessage(8, o =>
@@ -215,8 +215,8 @@ internal sealed class AttributeProto
             w.WriteBytes(4, S);
         }
 
-        w.WriteMessage(5, T is null ? null : T.Write);
-        w.WriteMessage(6, G is null ? null : G.Write);
+        w.WriteOptional(5, T is null ? null : T.Write);
+        w.WriteOptional(6, G is null ? null : G.Write);
         Floats.ForEach(v => w.WriteFloat(7, v));
         Ints.ForEach(v => w.WriteInt64(8, v));
         Strings.ForEach(v => w.WriteBytes(9, v));
@@ -353,10 +353,10 @@ internal sealed class ValueInfoProto
         w.WriteNonEmpty(1, Name);
         if (HasType)
         {
-            w.WriteMessage(2, type => type.WriteMessage(1, !IsTensor ? null : tensor =>
+            w.WriteMessage(2, type => type.WriteOptional(1, !IsTensor ? null : tensor =>
             {
                 tensor.WriteNonZero(1, (long)ElementType);
-                tensor.WriteMessage(2, Shape is null ? null : shape =>
+                tensor.WriteOptional(2, Shape is null ? null : shape =>
                 {
                     foreach ((long? value, string? param) in Shape)
                     {
@@ -400,7 +400,7 @@ internal static class ProtoWriterExtensions
     }
 
     /// <summary>Writes an embedded message whose fields <paramref name="body"/> writes; nothing when it is null.</summary>
-    public static void WriteMessage(this ProtoWriter w, int field, Action<ProtoWriter>? body)
+    public static void WriteOptional(this ProtoWriter w, int field, Action<ProtoWriter>? body)
     {
         if (body is not null)
         {
@@ -429,7 +429,7 @@ internal static class ProtoWriterExtensions
     /// <summary>A packed run of varints; nothing when empty.</summary>
     public static void WritePackedVarints(this ProtoWriter w, int field, long[] values)
     {
-        w.WriteMessage(field, values.Length == 0 ? null : p =>
+        w.WriteOptional(field, values.Length == 0 ? null : p =>
         {
             foreach (long value in values)
             {

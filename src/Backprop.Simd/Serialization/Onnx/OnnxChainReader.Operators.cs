@@ -82,16 +82,18 @@ internal sealed partial class OnnxChainReader
         }
     }
 
-    private void Gemm(OnnxNode node, string value)
+    /// <summary>Gemm(data, B[, C]) with transA = 0, Y = alpha data B' + beta C, or MatMul(data, B): a dense layer, B its weights.</summary>
+    private void Dense(OnnxNode node, string value)
     {
-        // Y = alpha A' B' + beta C, with A = the running value x and B = the weights.
-        node.EnsureOnlyAttributes("alpha", "beta", "transA", "transB");
-        CheckArity(node, 2, 3);
+        bool gemm = node.OpType == "Gemm";
+        node.EnsureOnlyAttributes(gemm ? ["alpha", "beta", "transA", "transB"] : []);
+        CheckArity(node, 2, gemm ? 3 : 2);
         RequireMatrix(node);
         if (node.Inputs[0] != value)
         {
-            throw new NotSupportedException(
-                $"{node.Describe()}: the data '{value}' is not input A; only Gemm(data, weights[, bias]) is supported.");
+            throw new NotSupportedException(gemm
+                ? $"{node.Describe()}: the data '{value}' is not input A; only Gemm(data, weights[, bias]) is supported."
+                : $"{node.Describe()}: the data '{value}' is not the first input; only MatMul(data, weights) is supported.");
         }
 
         if (node.GetBool("transA", false))
@@ -99,49 +101,53 @@ internal sealed partial class OnnxChainReader
             throw new NotSupportedException($"{node.Describe()}: transA = 1 would transpose the data [batch x features]; it is not supported.");
         }
 
-        float alpha = node.GetFloat("alpha", 1f);
-        float beta = node.GetFloat("beta", 1f);
+        (float alpha, float beta) = (node.GetFloat("alpha", 1f), node.GetFloat("beta", 1f));
         if (!float.IsFinite(alpha) || !float.IsFinite(beta))
         {
             throw new InvalidDataException($"{node.Describe()}: alpha {alpha} and beta {beta} must be finite.");
         }
 
         OnnxTensor b = GetConstantInput(node, 1);
-        if (b.Dims.Length != 2)
+        if (b.Dims.Length != 2 || b.Dims[0] == 0 || b.Dims[1] == 0)
         {
-            throw new InvalidDataException($"{node.Describe()}: input B, {b.Describe()}, has dims {OnnxTensor.FormatDims(b.Dims)}; Gemm needs a matrix.");
+            string problem = $"{node.Describe()}: {b.Describe()} has dims {OnnxTensor.FormatDims(b.Dims)}; ";
+            throw b.Dims.Length == 2 ? new InvalidDataException(problem + "a layer needs at least one input and one output.")
+                : gemm ? new InvalidDataException(problem + "input B of Gemm must be a matrix.")
+                : new NotSupportedException(problem + "only a [in x out] weight matrix is supported.");
         }
 
-        double[] weights = Weights(node, b, node.GetBool("transB", false), alpha, out int inputs, out int outputs);
-        var bias = new double[outputs];
-        if (node.Inputs.Count == 3 && node.Inputs[2].Length != 0)
+        // W as [in x out], transposed from [out x in] under transB, times alpha; both sizes are at most the element
+        // count, which the file's data bounds, so they fit an int.
+        bool transpose = node.GetBool("transB", false);
+        (int inputs, int outputs) = transpose ? ((int)b.Dims[1], (int)b.Dims[0]) : ((int)b.Dims[0], (int)b.Dims[1]);
+        double[] stored = OnnxConstants.Read(b, node, ElementType);
+        double[] weights = transpose ? new double[stored.Length] : stored;
+        for (int i = 0; transpose && i < inputs; i++)
         {
-            bias = OnnxConstants.Row(GetConstantInput(node, 2), node, ElementType, [outputs]);
-            Multiply(node, bias, beta, "beta");
+            for (int j = 0; j < outputs; j++)
+            {
+                weights[(i * outputs) + j] = stored[(j * inputs) + i];
+            }
         }
 
-        AddDense(node, inputs, outputs, weights, bias);
-    }
-
-    private void MatMul(OnnxNode node, string value)
-    {
-        node.EnsureOnlyAttributes();
-        CheckArity(node, 2, 2);
-        RequireMatrix(node);
-        if (node.Inputs[0] != value)
+        double[] bias = node.Inputs.Count == 3 && node.Inputs[2].Length != 0
+            ? OnnxConstants.Row(GetConstantInput(node, 2), node, ElementType, [outputs])
+            : new double[outputs];
+        Multiply(node, weights, alpha, "alpha");
+        Multiply(node, bias, beta, "beta");
+        if (Features is int features && features != inputs)
         {
-            throw new NotSupportedException($"{node.Describe()}: the data '{value}' is not the first input; only MatMul(data, weights) is supported.");
+            throw new InvalidDataException($"{node.Describe()}: the weights take {inputs} features but the data reaching it has {features}.");
         }
 
-        OnnxTensor b = GetConstantInput(node, 1);
-        if (b.Dims.Length != 2)
+        if (!_layers.Exists(l => l.Kind == OnnxLayerKind.Dense))
         {
-            throw new NotSupportedException(
-                $"{node.Describe()}: {b.Describe()} has dims {OnnxTensor.FormatDims(b.Dims)}; only a [in x out] weight matrix is supported.");
+            InputFeatures = inputs;
+            InputFeaturesFromWeights = true;
         }
 
-        double[] weights = Weights(node, b, transpose: false, alpha: 1f, out int inputs, out int outputs);
-        AddDense(node, inputs, outputs, weights, new double[outputs]);
+        _layers.Add(new OnnxImportedLayer(OnnxLayerKind.Dense, node) { Inputs = inputs, Outputs = outputs, Weights = weights, Bias = bias });
+        _featureDims = [outputs];
     }
 
     /// <summary>Adds a constant to the bias of the dense layer just before: the Add of MatMul + Add, or a Gemm's extra bias.</summary>
@@ -248,63 +254,10 @@ internal sealed partial class OnnxChainReader
         }
     }
 
-    /// <summary>The weights of B as [in x out], transposed from [out x in] when <paramref name="transpose"/>, times alpha.</summary>
-    private double[] Weights(OnnxNode node, OnnxTensor b, bool transpose, float alpha, out int inputs, out int outputs)
-    {
-        long rows = b.Dims[0];
-        long columns = b.Dims[1];
-        if (rows == 0 || columns == 0)
-        {
-            throw new InvalidDataException($"{node.Describe()}: {b.Describe()} has dims {OnnxTensor.FormatDims(b.Dims)}; a layer needs at least one input and one output.");
-        }
-
-        // Both are at most the element count, which the file's data bounds, so they fit an int.
-        double[] values = OnnxConstants.Read(b, node, ElementType);
-        (inputs, outputs) = transpose ? ((int)columns, (int)rows) : ((int)rows, (int)columns);
-        if (transpose)
-        {
-            var transposed = new double[values.Length];
-            for (int i = 0; i < inputs; i++)
-            {
-                for (int j = 0; j < outputs; j++)
-                {
-                    transposed[(i * outputs) + j] = values[(j * inputs) + i];
-                }
-            }
-
-            values = transposed;
-        }
-
-        Multiply(node, values, alpha, "alpha");
-        return values;
-    }
-
-    private void AddDense(OnnxNode node, int inputs, int outputs, double[] weights, double[] bias)
-    {
-        if (Features is int features && features != inputs)
-        {
-            throw new InvalidDataException($"{node.Describe()}: the weights take {inputs} features but the data reaching it has {features}.");
-        }
-
-        if (!_layers.Exists(l => l.Kind == OnnxLayerKind.Dense))
-        {
-            InputFeatures = inputs;
-            InputFeaturesFromWeights = true;
-        }
-
-        _layers.Add(new OnnxImportedLayer(OnnxLayerKind.Dense, node) { Inputs = inputs, Outputs = outputs, Weights = weights, Bias = bias });
-        _featureDims = [outputs];
-    }
-
     /// <summary>Multiplies by Gemm's alpha or beta (1, the default, leaves the values bit for bit as stored).</summary>
     private static void Multiply(OnnxNode node, double[] values, float factor, string name)
     {
-        if (factor == 1f)
-        {
-            return;
-        }
-
-        for (int i = 0; i < values.Length; i++)
+        for (int i = 0; factor != 1f && i < values.Length; i++)
         {
             values[i] *= factor;
             if (!double.IsFinite(values[i]))

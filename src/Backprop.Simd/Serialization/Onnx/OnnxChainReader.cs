@@ -171,45 +171,17 @@ internal sealed partial class OnnxChainReader
 
         switch (node.OpType)
         {
-            case "Identity":
-                Unary(node);
-                break;
-            case "Dropout":
-                Dropout(node);
-                break;
-            case "Flatten":
-                Flatten(node);
-                break;
-            case "Reshape":
-                Reshape(node, value);
-                break;
-            case "Gemm":
-                Gemm(node, value);
-                break;
-            case "MatMul":
-                MatMul(node, value);
-                break;
-            case "Add":
-                Add(node, value);
-                break;
-            case "BatchNormalization":
-                BatchNormalization(node, value);
-                break;
-            case "Sub":
-            case "Div":
-            case "Mul":
-                Standardize(node, value);
-                break;
-            case "Softmax":
-            case "LogSoftmax":
-                Softmax(node);
-                break;
-            case "LeakyRelu":
-                LeakyRelu(node);
-                break;
-            case "Gelu":
-                Gelu(node);
-                break;
+            case "Identity": Unary(node); break;
+            case "Dropout": Dropout(node); break;
+            case "Flatten": Flatten(node); break;
+            case "Reshape": Reshape(node, value); break;
+            case "Gemm" or "MatMul": Dense(node, value); break;
+            case "Add": Add(node, value); break;
+            case "BatchNormalization": BatchNormalization(node, value); break;
+            case "Sub" or "Div" or "Mul": Standardize(node, value); break;
+            case "Softmax" or "LogSoftmax": Softmax(node); break;
+            case "LeakyRelu": LeakyRelu(node); break;
+            case "Gelu": Gelu(node); break;
             default:
                 if (!OnnxLayerMap.TryGetActivation(node.OpType, out OnnxLayerKind kind))
                 {

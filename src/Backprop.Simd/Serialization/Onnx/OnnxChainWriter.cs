@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using NodeAttribute = (string Name, float? F, long? I);
 
 namespace Backprop.Simd.Serialization.Onnx;
 
@@ -11,7 +12,7 @@ namespace Backprop.Simd.Serialization.Onnx;
 internal sealed class OnnxChainWriter(int elementType, string input)
 {
     private readonly ProtoWriter _initializers = new(4096);
-    private readonly List<(string OpType, string Name, string[] Inputs, (string Name, float? F, long? I)? Attribute)> _nodes = [];
+    private readonly List<(string OpType, string Name, string[] Inputs, NodeAttribute? Attribute)> _nodes = [];
     private readonly HashSet<string> _constants = new(StringComparer.Ordinal);
     private readonly string _input = input;
 
@@ -37,22 +38,23 @@ internal sealed class OnnxChainWriter(int elementType, string input)
         }
 
         // TensorProto: dims (1, unpacked as proto2 writes them), data_type (2), name (8), raw_data (9).
-        int mark = _initializers.BeginMessage(5);
-        foreach (long dim in dims)
+        _initializers.WriteMessage(5, tensor =>
         {
-            _initializers.WriteInt64(1, dim);
-        }
+            foreach (long dim in dims)
+            {
+                tensor.WriteInt64(1, dim);
+            }
 
-        _initializers.WriteInt64(2, elementType);
-        _initializers.WriteString(8, name);
-        _initializers.WriteBytes(9, raw);
-        _initializers.EndMessage(mark);
+            tensor.WriteInt64(2, elementType);
+            tensor.WriteString(8, name);
+            tensor.WriteBytes(9, raw);
+        });
         _constants.Add(name);
         return name;
     }
 
     /// <summary>Adds node <paramref name="name"/> computing <paramref name="opType"/>(<paramref name="inputs"/>), with at most one float or int attribute; its output becomes <see cref="Current"/>.</summary>
-    public void Node(string opType, string name, string[] inputs, (string Name, float? F, long? I)? attribute = null)
+    public void Node(string opType, string name, string[] inputs, NodeAttribute? attribute = null)
     {
         _nodes.Add((opType, name, inputs, attribute));
         Current = name + "_output";
@@ -82,31 +84,32 @@ internal sealed class OnnxChainWriter(int elementType, string input)
             model.WriteString(6, docString);
         }
 
-        // GraphProto: node (1), name (2), initializer (5), input (11), output (12).
-        int graph = model.BeginMessage(7);
-        for (int i = 0; i < _nodes.Count; i++)
+        model.WriteMessage(7, graph =>
         {
-            WriteNode(model, _nodes[i], i == _nodes.Count - 1 ? output : _nodes[i].Name + "_output");
-        }
+            // GraphProto: node (1), name (2), initializer (5), input (11), output (12).
+            for (int i = 0; i < _nodes.Count; i++)
+            {
+                graph.WriteMessage(1, node => WriteNode(node, _nodes[i], i == _nodes.Count - 1 ? output : _nodes[i].Name + "_output"));
+            }
 
-        model.WriteString(2, "network");
-        model.WriteRaw(_initializers.WrittenSpan);
-        WriteValue(model, 11, _input, inputs);
-        WriteValue(model, 12, output, outputs);
-        model.EndMessage(graph);
+            graph.WriteString(2, "network");
+            graph.WriteRaw(_initializers.WrittenSpan);
+            graph.WriteMessage(11, value => WriteValue(value, _input, inputs));
+            graph.WriteMessage(12, value => WriteValue(value, output, outputs));
+        });
 
         // OperatorSetIdProto: domain (1, "" for the default domain, written as onnx.helper does), version (2).
-        int opsetMark = model.BeginMessage(8);
-        model.WriteString(1, "");
-        model.WriteInt64(2, opset);
-        model.EndMessage(opsetMark);
+        model.WriteMessage(8, set =>
+        {
+            set.WriteString(1, "");
+            set.WriteInt64(2, opset);
+        });
         return model.ToArray();
     }
 
-    private static void WriteNode(ProtoWriter writer, (string OpType, string Name, string[] Inputs, (string Name, float? F, long? I)? Attribute) node, string output)
+    /// <summary>NodeProto: input (1), output (2), name (3), op_type (4), attribute (5) { name (1), f (2) or i (3), type (20) }.</summary>
+    private static void WriteNode(ProtoWriter writer, (string OpType, string Name, string[] Inputs, NodeAttribute? Attribute) node, string output)
     {
-        // NodeProto: input (1), output (2), name (3), op_type (4), attribute (5).
-        int nodeMark = writer.BeginMessage(1);
         foreach (string input in node.Inputs)
         {
             writer.WriteString(1, input);
@@ -115,45 +118,37 @@ internal sealed class OnnxChainWriter(int elementType, string input)
         writer.WriteString(2, output);
         writer.WriteString(3, node.Name);
         writer.WriteString(4, node.OpType);
-        if (node.Attribute is { } attribute)
+        if (node.Attribute is NodeAttribute attribute)
         {
-            // AttributeProto: name (1), f (2) or i (3), type (20: FLOAT 1, INT 2).
-            int mark = writer.BeginMessage(5);
-            writer.WriteString(1, attribute.Name);
-            if (attribute.F is float value)
+            writer.WriteMessage(5, a =>
             {
-                writer.WriteFloat(2, value);
-            }
-            else
-            {
-                writer.WriteInt64(3, attribute.I ?? 0);
-            }
+                a.WriteString(1, attribute.Name);
+                if (attribute.F is float f)
+                {
+                    a.WriteFloat(2, f);
+                }
+                else
+                {
+                    a.WriteInt64(3, attribute.I ?? 0);
+                }
 
-            writer.WriteInt64(20, attribute.F is null ? OnnxAttribute.IntType : OnnxAttribute.FloatType);
-            writer.EndMessage(mark);
+                a.WriteInt64(20, attribute.F is null ? OnnxAttribute.IntType : OnnxAttribute.FloatType);
+            });
         }
-
-        writer.EndMessage(nodeMark);
     }
 
     /// <summary>ValueInfoProto { name, type { tensor_type { elem_type, shape { dim { dim_param "batch" }, dim { dim_value width } } } } }.</summary>
-    private void WriteValue(ProtoWriter writer, int field, string name, int width)
+    private void WriteValue(ProtoWriter writer, string name, int width)
     {
-        int value = writer.BeginMessage(field);
         writer.WriteString(1, name);
-        int type = writer.BeginMessage(2);
-        int tensor = writer.BeginMessage(1);
-        writer.WriteInt64(1, elementType);
-        int shape = writer.BeginMessage(2);
-        int batch = writer.BeginMessage(1);
-        writer.WriteString(2, "batch");
-        writer.EndMessage(batch);
-        int features = writer.BeginMessage(1);
-        writer.WriteInt64(1, width);
-        writer.EndMessage(features);
-        writer.EndMessage(shape);
-        writer.EndMessage(tensor);
-        writer.EndMessage(type);
-        writer.EndMessage(value);
+        writer.WriteMessage(2, type => type.WriteMessage(1, tensor =>
+        {
+            tensor.WriteInt64(1, elementType);
+            tensor.WriteMessage(2, shape =>
+            {
+                shape.WriteMessage(1, batch => batch.WriteString(2, "batch"));
+                shape.WriteMessage(1, features => features.WriteInt64(1, width));
+            });
+        }));
     }
 }

@@ -42,18 +42,10 @@ internal static class OnnxModelReader
         {
             switch (reader.FieldNumber)
             {
-                case 2:
-                    contents.ProducerName = reader.ReadString();
-                    break;
-                case 7:
-                    contents.Graph = ReadGraph(ref reader);
-                    break;
-                case 8:
-                    ReadOpset(ref reader, contents);
-                    break;
-                default:
-                    reader.SkipField();
-                    break;
+                case 2: contents.ProducerName = reader.ReadString(); break;
+                case 7: contents.Graph = ReadGraph(ref reader); break;
+                case 8: ReadOpset(ref reader, contents); break;
+                default: reader.SkipField(); break;
             }
         }
 
@@ -96,15 +88,9 @@ internal static class OnnxModelReader
         {
             switch (reader.FieldNumber)
             {
-                case 1:
-                    domain = reader.ReadString();
-                    break;
-                case 2:
-                    version = reader.ReadInt64();
-                    break;
-                default:
-                    reader.SkipField();
-                    break;
+                case 1: domain = reader.ReadString(); break;
+                case 2: version = reader.ReadInt64(); break;
+                default: reader.SkipField(); break;
             }
         }
 
@@ -122,26 +108,13 @@ internal static class OnnxModelReader
         {
             switch (reader.FieldNumber)
             {
-                case 1:
-                    nodes.Add(ReadNode(ref reader));
-                    break;
-                case 2:
-                    name = reader.ReadString();
-                    break;
-                case 5:
-                    initializers.Add(ReadTensor(ref reader));
-                    break;
-                case 11:
-                    inputs.Add(ReadValue(ref reader));
-                    break;
-                case 12:
-                    outputs.Add(ReadValue(ref reader));
-                    break;
-                case 15:
-                    throw new NotSupportedException($"GraphProto at offset {reader.MessageOffset} has a sparse initializer, which is not supported; store the weights as dense initializers.");
-                default:
-                    reader.SkipField();
-                    break;
+                case 1: nodes.Add(ReadNode(ref reader)); break;
+                case 2: name = reader.ReadString(); break;
+                case 5: initializers.Add(ReadTensor(ref reader)); break;
+                case 11: inputs.Add(ReadValue(ref reader)); break;
+                case 12: outputs.Add(ReadValue(ref reader)); break;
+                case 15: throw new NotSupportedException($"GraphProto at offset {reader.MessageOffset} has a sparse initializer, which is not supported; store the weights as dense initializers.");
+                default: reader.SkipField(); break;
             }
         }
 
@@ -151,37 +124,23 @@ internal static class OnnxModelReader
     private static OnnxNode ReadNode(ref ProtoReader parent)
     {
         ProtoReader reader = parent.ReadMessage(s_node);
-        (List<string> inputs, List<string> outputs, List<OnnxAttribute> attributes) = ([], [], []);
+        var node = new OnnxNode();
         (string name, string opType, string domain) = ("", "", "");
         while (reader.ReadTag())
         {
             switch (reader.FieldNumber)
             {
-                case 1:
-                    inputs.Add(reader.ReadString());
-                    break;
-                case 2:
-                    outputs.Add(reader.ReadString());
-                    break;
-                case 3:
-                    name = reader.ReadString();
-                    break;
-                case 4:
-                    opType = reader.ReadString();
-                    break;
-                case 5:
-                    attributes.Add(ReadAttribute(ref reader));
-                    break;
-                case 7:
-                    domain = reader.ReadString();
-                    break;
-                default:
-                    reader.SkipField();
-                    break;
+                case 1: node.Inputs.Add(reader.ReadString()); break;
+                case 2: node.Outputs.Add(reader.ReadString()); break;
+                case 3: name = reader.ReadString(); break;
+                case 4: opType = reader.ReadString(); break;
+                case 5: node.Attributes.Add(ReadAttribute(ref reader)); break;
+                case 7: domain = reader.ReadString(); break;
+                default: reader.SkipField(); break;
             }
         }
 
-        return new OnnxNode { Name = name, OpType = opType, Domain = domain, Inputs = inputs, Outputs = outputs, Attributes = attributes };
+        return new OnnxNode { Name = name, OpType = opType, Domain = domain, Inputs = node.Inputs, Outputs = node.Outputs, Attributes = node.Attributes };
     }
 
     private static OnnxAttribute ReadAttribute(ref ProtoReader parent)
@@ -192,33 +151,15 @@ internal static class OnnxModelReader
         {
             switch (reader.FieldNumber)
             {
-                case 1:
-                    attribute.Name = reader.ReadString();
-                    break;
-                case 2:
-                    attribute.F = reader.ReadFloat();
-                    break;
-                case 3:
-                    attribute.I = reader.ReadInt64();
-                    break;
-                case 4:
-                    attribute.S = reader.ReadBytes().ToArray();
-                    break;
-                case 5:
-                    attribute.T = ReadTensor(ref reader);
-                    break;
-                case 8:
-                    reader.ReadInt64s(attribute.Ints);
-                    break;
-                case 20:
-                    attribute.Type = reader.ReadInt32();
-                    break;
-                case 21:
-                    attribute.RefAttrName = reader.ReadString();
-                    break;
-                default:
-                    reader.SkipField();
-                    break;
+                case 1: attribute.Name = reader.ReadString(); break;
+                case 2: attribute.F = reader.ReadFloat(); break;
+                case 3: attribute.I = reader.ReadInt64(); break;
+                case 4: attribute.S = reader.ReadBytes().ToArray(); break;
+                case 5: attribute.T = ReadTensor(ref reader); break;
+                case 8: reader.ReadInt64s(attribute.Ints); break;
+                case 20: attribute.Type = reader.ReadInt32(); break;
+                case 21: attribute.RefAttrName = reader.ReadString(); break;
+                default: reader.SkipField(); break;
             }
         }
 
@@ -229,59 +170,36 @@ internal static class OnnxModelReader
     {
         ProtoReader reader = parent.ReadMessage(s_tensor);
         (List<long> dims, List<float> floats, List<double> doubles, List<long> int32s, List<long> int64s, List<long> uint64s) = ([], [], [], [], [], []);
-        (int type, string name, int strings, string? elsewhere) = (0, "", 0, null);
+        (int type, string name, int strings, int location, bool segment, bool hasRaw) = (0, "", 0, 0, false, false);
         ReadOnlySpan<byte> raw = default;
-        bool hasRaw = false;
         while (reader.ReadTag())
         {
             switch (reader.FieldNumber)
             {
-                case 1:
-                    reader.ReadInt64s(dims);
-                    break;
-                case 2:
-                    type = reader.ReadInt32();
-                    break;
-                case 3:
-                    elsewhere ??= "is a segment of a larger tensor, which is not supported";
-                    reader.SkipField();
-                    break;
-                case 4:
-                    reader.ReadFloats(floats);
-                    break;
-                case 5:
-                    reader.ReadInt64s(int32s);
-                    break;
-                case 6:
-                    strings++;
-                    reader.SkipField();
-                    break;
-                case 7:
-                    reader.ReadInt64s(int64s);
-                    break;
-                case 8:
-                    name = reader.ReadString();
+                case 1: reader.ReadInt64s(dims); break;
+                case 2: type = reader.ReadInt32(); break;
+                case 4: reader.ReadFloats(floats); break;
+                case 5: reader.ReadInt64s(int32s); break;
+                case 7: reader.ReadInt64s(int64s); break;
+                case 8: name = reader.ReadString(); break;
+                case 10: reader.ReadDoubles(doubles); break;
+                case 11: reader.ReadInt64s(uint64s); break;
+                case 14:
+                    location = reader.ReadInt32();
+                    if (location is not (0 or 1))
+                    {
+                        throw reader.Error($"data_location {location} is neither DEFAULT (0) nor EXTERNAL (1)");
+                    }
+
                     break;
                 case 9:
                     raw = reader.ReadBytes();
                     hasRaw = true;
                     break;
-                case 10:
-                    reader.ReadDoubles(doubles);
-                    break;
-                case 11:
-                    reader.ReadInt64s(uint64s);
-                    break;
-                case 14:
-                    int location = reader.ReadInt32();
-                    elsewhere = location switch
-                    {
-                        0 => elsewhere,
-                        1 => "keeps its values in external data (data_location = EXTERNAL), which is not supported; save the model with its weights inside the file",
-                        _ => throw reader.Error($"data_location {location} is neither DEFAULT (0) nor EXTERNAL (1)"),
-                    };
-                    break;
                 default:
+                    // A segment (3) is read no further than its presence, and string_data (6) than its count.
+                    segment |= reader.FieldNumber == 3;
+                    strings += reader.FieldNumber == 6 ? 1 : 0;
                     reader.SkipField();
                     break;
             }
@@ -290,9 +208,11 @@ internal static class OnnxModelReader
         var tensor = new OnnxTensor(name, [.. dims], type);
         string where = $"TensorProto at offset {reader.MessageOffset}: {tensor.Describe()}";
         long count = CountElements(tensor.Dims, where);
-        if (elsewhere is not null)
+        if (location == 1 || segment)
         {
-            throw new NotSupportedException($"{tensor.Describe()} {elsewhere}.");
+            throw new NotSupportedException(location == 1
+                ? $"{tensor.Describe()} keeps its values in external data (data_location = EXTERNAL), which is not supported; save the model with its weights inside the file."
+                : $"{tensor.Describe()} is a segment of a larger tensor, which is not supported.");
         }
 
         (int field, int size) = type switch { OnnxTensor.Float => (4, 4), OnnxTensor.Int64 => (7, 8), OnnxTensor.Bool => (5, 1), OnnxTensor.Double => (10, 8), _ => (0, 0) };
@@ -301,24 +221,22 @@ internal static class OnnxModelReader
             return tensor;
         }
 
-        string own = FieldName(field);
+        // The values are in raw_data or in the one typed field of the data type, as many as the dims say.
+        string own = s_tensor.FieldName(field)!;
         where += $" of type {OnnxTensor.DescribeType(type)}";
         int typed = 0;
         foreach ((int number, int values) in (ReadOnlySpan<(int, int)>)[(4, floats.Count), (5, int32s.Count), (6, strings), (7, int64s.Count), (10, doubles.Count), (11, uint64s.Count)])
         {
-            typed = number == field ? values : values == 0 ? typed : throw new InvalidDataException($"{where} has {values} values in {FieldName(number)}; its values belong in {own} or raw_data.");
+            typed = number == field ? values : values == 0 ? typed : throw new InvalidDataException($"{where} has {values} values in {s_tensor.FieldName(number)}; its values belong in {own} or raw_data.");
         }
 
-        if (hasRaw && typed != 0)
+        string? problem = hasRaw && typed != 0 ? $"has values in both raw_data and {own}"
+            : hasRaw && (raw.Length % size != 0 || raw.Length / size != count) ? $"has dims {OnnxTensor.FormatDims(tensor.Dims)} ({count} elements) but raw_data holds {raw.Length} bytes, not {count} x {size}"
+            : !hasRaw && typed != count ? $"has dims {OnnxTensor.FormatDims(tensor.Dims)} ({count} elements) but {own} holds {typed} values"
+            : null;
+        if (problem is not null)
         {
-            throw new InvalidDataException($"{where} has values in both raw_data and {own}.");
-        }
-
-        if (hasRaw ? raw.Length % size != 0 || raw.Length / size != count : typed != count)
-        {
-            throw new InvalidDataException(hasRaw
-                ? $"{where} has dims {OnnxTensor.FormatDims(tensor.Dims)} ({count} elements) but raw_data holds {raw.Length} bytes, not {count} x {size}."
-                : $"{where} has dims {OnnxTensor.FormatDims(tensor.Dims)} ({count} elements) but {own} holds {typed} values.");
+            throw new InvalidDataException($"{where} {problem}.");
         }
 
         return type switch
@@ -343,8 +261,6 @@ internal static class OnnxModelReader
         return values;
     }
 
-    private static string FieldName(int number) => s_tensor.FieldName(number)!;
-
     /// <summary>The product of <paramref name="dims"/>, checked: no negative dimension and no overflow (an empty dimension makes it 0).</summary>
     private static long CountElements(long[] dims, string where)
     {
@@ -353,13 +269,8 @@ internal static class OnnxModelReader
             throw new InvalidDataException($"{where} has a negative dimension in dims {OnnxTensor.FormatDims(dims)}.");
         }
 
-        if (dims.Contains(0))
-        {
-            return 0;
-        }
-
-        long count = 1;
-        foreach (long dim in dims)
+        long count = dims.Contains(0) ? 0 : 1;
+        foreach (long dim in count == 0 ? [] : dims)
         {
             count = count <= long.MaxValue / dim ? count * dim : throw new InvalidDataException($"{where} has dims {OnnxTensor.FormatDims(dims)} whose product overflows 64 bits.");
         }
@@ -373,86 +284,74 @@ internal static class OnnxModelReader
         var value = new OnnxValue("", false, 0, null);
         while (reader.ReadTag())
         {
-            if (reader.FieldNumber == 1)
+            switch (reader.FieldNumber)
             {
-                value = value with { Name = reader.ReadString() };
-            }
-            else if (reader.FieldNumber == 2)
-            {
-                ProtoReader type = reader.ReadMessage(s_type);
-                while (type.ReadTag())
-                {
-                    value = type.FieldNumber == 1 ? ReadTensorType(ref type, value) : Skip(ref type, value);
-                }
-            }
-            else
-            {
-                reader.SkipField();
+                case 1: value = value with { Name = reader.ReadString() }; break;
+                case 2: value = ReadType(ref reader, value); break;
+                default: reader.SkipField(); break;
             }
         }
 
         return value;
     }
 
-    private static OnnxValue ReadTensorType(ref ProtoReader parent, OnnxValue value)
+    /// <summary>TypeProto: of its kinds, only tensor_type (1) { elem_type (1), shape (2) } is read.</summary>
+    private static OnnxValue ReadType(ref ProtoReader parent, OnnxValue value)
     {
-        ProtoReader reader = parent.ReadMessage(s_tensorType);
-        value = value with { IsTensor = true };
-        while (reader.ReadTag())
+        ProtoReader type = parent.ReadMessage(s_type);
+        while (type.ReadTag())
         {
-            if (reader.FieldNumber == 1)
+            if (type.FieldNumber != 1)
             {
-                value = value with { ElementType = reader.ReadInt32() };
+                type.SkipField();
+                continue;
             }
-            else if (reader.FieldNumber == 2)
-            {
-                var dims = new List<OnnxDimension>();
-                ProtoReader shape = reader.ReadMessage(s_shape);
-                while (shape.ReadTag())
-                {
-                    if (shape.FieldNumber == 1)
-                    {
-                        dims.Add(ReadDimension(ref shape));
-                    }
-                    else
-                    {
-                        shape.SkipField();
-                    }
-                }
 
-                value = value with { Shape = [.. dims] };
-            }
-            else
+            value = value with { IsTensor = true };
+            ProtoReader tensor = type.ReadMessage(s_tensorType);
+            while (tensor.ReadTag())
             {
-                reader.SkipField();
+                switch (tensor.FieldNumber)
+                {
+                    case 1: value = value with { ElementType = tensor.ReadInt32() }; break;
+                    case 2: value = value with { Shape = ReadShape(ref tensor) }; break;
+                    default: tensor.SkipField(); break;
+                }
             }
         }
 
         return value;
     }
 
-    private static OnnxDimension ReadDimension(ref ProtoReader parent)
+    /// <summary>TensorShapeProto: dim (1) { dim_value (1) or dim_param (2), a oneof whose last field read wins }.</summary>
+    private static OnnxDimension[] ReadShape(ref ProtoReader parent)
     {
-        ProtoReader reader = parent.ReadMessage(s_dimension);
-        var dimension = default(OnnxDimension);
-        while (reader.ReadTag())
+        var dims = new List<OnnxDimension>();
+        ProtoReader shape = parent.ReadMessage(s_shape);
+        while (shape.ReadTag())
         {
-            // dim_value and dim_param are a oneof: the last one read wins.
-            dimension = reader.FieldNumber switch
+            if (shape.FieldNumber != 1)
             {
-                1 => new OnnxDimension(reader.ReadInt64(), null),
-                2 => new OnnxDimension(null, reader.ReadString()),
-                _ => Skip(ref reader, dimension),
-            };
+                shape.SkipField();
+                continue;
+            }
+
+            ProtoReader dim = shape.ReadMessage(s_dimension);
+            var dimension = default(OnnxDimension);
+            while (dim.ReadTag())
+            {
+                switch (dim.FieldNumber)
+                {
+                    case 1: dimension = new(dim.ReadInt64(), null); break;
+                    case 2: dimension = new(null, dim.ReadString()); break;
+                    default: dim.SkipField(); break;
+                }
+            }
+
+            dims.Add(dimension);
         }
 
-        return dimension;
-    }
-
-    private static TResult Skip<TResult>(ref ProtoReader reader, TResult unchanged)
-    {
-        reader.SkipField();
-        return unchanged;
+        return [.. dims];
     }
 }
 

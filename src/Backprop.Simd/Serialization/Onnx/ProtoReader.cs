@@ -17,6 +17,7 @@ namespace Backprop.Simd.Serialization.Onnx;
 internal ref struct ProtoReader
 {
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly string[] s_wireTypeNames = ["varint", "fixed64", "length-delimited", "group start", "group end", "fixed32"];
 
     private readonly ReadOnlySpan<byte> _data;
     private readonly int _origin;
@@ -285,11 +286,5 @@ internal ref struct ProtoReader
         return new InvalidDataException($"{where} at offset {_origin + position}: {problem}.");
     }
 
-    private static string WireTypeName(ProtoWireType wireType) => wireType switch
-    {
-        ProtoWireType.Varint => "varint",
-        ProtoWireType.Fixed64 => "fixed64",
-        ProtoWireType.LengthDelimited => "length-delimited",
-        _ => "fixed32",
-    };
+    private static string WireTypeName(ProtoWireType wireType) => s_wireTypeNames[(int)wireType];
 }

@@ -98,6 +98,14 @@ internal sealed class ProtoWriter
         _length += bytes.Length;
     }
 
+    /// <summary>Writes an embedded message in field <paramref name="fieldNumber"/> whose fields <paramref name="body"/> writes.</summary>
+    public void WriteMessage(int fieldNumber, Action<ProtoWriter> body)
+    {
+        int mark = BeginMessage(fieldNumber);
+        body(this);
+        EndMessage(mark);
+    }
+
     /// <summary>
     /// Starts an embedded message (or packed run) in field <paramref name="fieldNumber"/>: writes the tag, reserves one
     /// byte for the length and returns a mark to pass to <see cref="EndMessage"/> once the body is written.
