@@ -1,6 +1,6 @@
 namespace Backprop.Simd.Tests.Onnx;
 
-/// <summary>Small MLP models built by hand with the message classes, as phase 2's exporter will build them.</summary>
+/// <summary>Small MLP models built by hand with the tests' own messages (<see cref="ModelProto"/> and the rest).</summary>
 internal static class OnnxTestModels
 {
     /// <summary>Gemm weights W (2 x 3), used transposed: Y = 0.5 * X W^T + 2 * B.</summary>
@@ -49,7 +49,7 @@ internal static class OnnxTestModels
     /// Every operator of the subset in one FLOAT or DOUBLE graph, X: (batch, 4) -> Y: (batch, 4): Flatten, Sub/Div
     /// standardisation, Gemm (transB), Tanh, MatMul + Add, LeakyRelu, Gemm (alpha, beta, bias (1, 3)), Sigmoid, Gemm,
     /// Relu, Gemm, Softmax, Identity. Weights come from <paramref name="seed"/>, alternately in raw_data and typed fields.
-    /// ONNX Runtime 1.31 has no DOUBLE kernel for LeakyRelu-6 (opset 13 to 15), so a DOUBLE graph at those opsets uses
+    /// ONNX Runtime 1.32 has no DOUBLE kernel for LeakyRelu-6 (opset 13 to 15), so a DOUBLE graph at those opsets uses
     /// Relu in its place.
     /// </summary>
     public static ModelProto FullMlp(ProtoDataType type, int seed, long opset = 13)

@@ -24,11 +24,7 @@ public sealed class OnnxExportOptions<T>
     /// <summary>The name of the graph output, [batch x outputs]; "output" by default.</summary>
     public string OutputName { get; set; } = "output";
 
-    /// <summary>
-    /// The version of the default ONNX operator set to declare, from 13 to 23; 17 by default. (ONNX Runtime 1.31 has a
-    /// double-precision LeakyRelu only at opsets 16 to 18, so a double network with leaky ReLU needs one of those to
-    /// run there; float networks run at every version.)
-    /// </summary>
+    /// <summary>The version of the default ONNX operator set to declare, from 13 to 23; 17 by default.</summary>
     public int OpsetVersion { get; set; } = 17;
 
     /// <summary>

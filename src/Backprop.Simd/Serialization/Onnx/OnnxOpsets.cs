@@ -2,9 +2,9 @@ namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
 /// The default-domain operator set versions the exporter writes and the importer reads, and the IR version that goes
-/// with each. None of the operators used (Gemm, MatMul, Add, Sub, Mul, Div, Relu, Sigmoid, Tanh, LeakyRelu, Softmax,
-/// Flatten, Identity, Constant) changed meaning for 2-D float or double tensors between opset 13 and
-/// <see cref="Newest"/>; later versions only added element types.
+/// with each. None of the operators the exporter writes (Gemm, Sub, Mul, Max, Relu, Sigmoid, Tanh, LeakyRelu, Softmax,
+/// Identity) changed meaning for 2-D float or double tensors between opset 13 and <see cref="Newest"/>; later versions
+/// only added element types.
 /// </summary>
 internal static class OnnxOpsets
 {
@@ -14,7 +14,7 @@ internal static class OnnxOpsets
     /// <summary>The oldest opset the importer reads: before 7, Gemm and the activations had other attributes.</summary>
     public const int OldestImport = 7;
 
-    /// <summary>The newest opset this library knows (ONNX 1.18); ONNX Runtime 1.31 runs exported models at every version up to it.</summary>
+    /// <summary>The newest opset this library knows (ONNX 1.18); ONNX Runtime 1.32 runs exported models at every version up to it.</summary>
     public const int Newest = 23;
 
     /// <summary>
