@@ -267,6 +267,19 @@ public sealed class OnnxImportRejectionTests
     }
 
     [Fact]
+    public void A_recognised_form_that_ends_without_an_output_is_invalid()
+    {
+        // GELU as torch writes it, x * (1 + erf(x / sqrt 2)) * 0.5, whose last Mul has lost its output.
+        var g = new OnnxGraphBuilder(features: 3);
+        string erf = g.Node("Erf", [g.Node("Div", ["x", g.Constant("root", [], values: [Math.Sqrt(2)])])]);
+        string product = g.Node("Mul", ["x", g.Node("Add", [erf, g.Constant("one", [], values: [1])])]);
+        ModelProto model = g.Model(g.Node("Mul", [product, g.Constant("half", [], values: [0.5])]), 3);
+        Assert.Contains("GELU is recognised", Assert.Throws<NotSupportedException>(() => OnnxImporter.Import<float>(model.Encode())).Message, StringComparison.Ordinal);
+        model.Graph!.Nodes[^1].Outputs.Clear();
+        Invalid(model, "node 'mul4' (Mul) has 0 outputs; Mul gives 1.");
+    }
+
+    [Fact]
     public void Dense_weights_that_are_not_a_matrix_are_named()
     {
         var g = new OnnxGraphBuilder(features: 2);

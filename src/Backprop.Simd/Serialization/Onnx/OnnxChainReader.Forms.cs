@@ -43,6 +43,7 @@ internal sealed partial class OnnxChainReader
 
     private string Form(OnnxLayerKind kind, OnnxNode node, OnnxNode[] nodes, double slope = 0)
     {
+        CheckArity(nodes[^1], 2, 2);
         foreach (OnnxNode each in nodes)
         {
             Visit(each);
