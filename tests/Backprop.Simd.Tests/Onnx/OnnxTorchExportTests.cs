@@ -1,6 +1,5 @@
 using System.Numerics;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Numerics.Kernels;
 using Backprop.Simd.Serialization.Onnx;
 
 namespace Backprop.Simd.Tests.Onnx;
@@ -78,17 +77,15 @@ public sealed class OnnxTorchExportTests
         Assert.StartsWith($"{path}: {message}", e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>What the imported model computes for <paramref name="rows"/>: the network's outputs, and their log-softmax where the model ends in one.</summary>
+    /// <summary>
+    /// What the imported model computes for <paramref name="rows"/>: the network's outputs, and where the model ends in
+    /// LogSoftmax, their log-softmax (in double, by the reference).
+    /// </summary>
     internal static double[] Outputs<T>(OnnxImportResult<T> model, double[][] rows)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var inputs = new Matrix<T>(rows.Length, rows[0].Length, [.. rows.SelectMany(r => r).Select(T.CreateTruncating)]);
-        Matrix<T> outputs = model.Network.Predict(model.Normalization?.Transform(inputs) ?? inputs);
-        if (model.LogSoftmaxOutput)
-        {
-            Kernels.LogSoftmaxRows<T>(outputs, outputs);
-        }
-
-        return ReferenceEvaluator.Flatten(OnnxTestNetworks.ToDoubles(outputs));
+        double[,] outputs = OnnxTestNetworks.ToDoubles(model.Network.Predict(model.Normalization?.Transform(inputs) ?? inputs));
+        return ReferenceEvaluator.Flatten(model.LogSoftmaxOutput ? ReferenceEvaluator.LogSoftmax(outputs) : outputs);
     }
 }

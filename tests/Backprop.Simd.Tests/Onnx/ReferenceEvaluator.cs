@@ -40,7 +40,7 @@ internal static class ReferenceEvaluator
                 "Tanh" => Map(x, Math.Tanh),
                 "LeakyRelu" => Map(x, v => v >= 0 ? v : node.GetFloat("alpha", 0.01f) * v),
                 "Softmax" => Softmax(x),
-                "LogSoftmax" => Map(Softmax(x), Math.Log),
+                "LogSoftmax" => LogSoftmax(x),
                 "Flatten" or "Identity" => x,
                 _ => throw new NotSupportedException(node.OpType),
             };
@@ -136,6 +136,23 @@ internal static class ReferenceEvaluator
             for (int j = 0; j < x.GetLength(1); j++)
             {
                 r[i, j] = f(x[i, j]);
+            }
+        }
+
+        return r;
+    }
+
+    /// <summary>A log-softmax over each row: x - max - log Σ exp(x - max).</summary>
+    public static double[,] LogSoftmax(double[,] x)
+    {
+        var r = new double[x.GetLength(0), x.GetLength(1)];
+        for (int i = 0; i < x.GetLength(0); i++)
+        {
+            double max = Enumerable.Range(0, x.GetLength(1)).Max(j => x[i, j]);
+            double log = Math.Log(Enumerable.Range(0, x.GetLength(1)).Sum(j => Math.Exp(x[i, j] - max)));
+            for (int j = 0; j < x.GetLength(1); j++)
+            {
+                r[i, j] = x[i, j] - max - log;
             }
         }
 

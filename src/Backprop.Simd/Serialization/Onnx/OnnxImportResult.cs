@@ -36,7 +36,7 @@ public sealed class OnnxImportResult<T>
     /// <summary>
     /// Whether the model ends in LogSoftmax, as PyTorch's classifiers that train with <c>nll_loss</c> do. The network then
     /// ends in the logits before it, and the model's outputs are their log-softmax, which
-    /// <see cref="Numerics.Kernels.Kernels.LogSoftmaxRows{T}"/> computes from <see cref="Network"/>'s outputs exactly as the
+    /// <c>Kernels.LogSoftmaxRows</c> computes from <see cref="Network"/>'s outputs exactly as the
     /// model does; their softmax gives the class probabilities, and training the network on with
     /// <see cref="Losses.SoftmaxCrossEntropy{T}"/> minimises the loss the model was trained with.
     /// </summary>
