@@ -248,9 +248,7 @@ internal static class OnnxModelReader
         };
     }
 
-    private delegate TValue ElementReader<TValue>(ReadOnlySpan<byte> bytes);
-
-    private static TValue[] Decode<TValue>(ReadOnlySpan<byte> raw, int size, ElementReader<TValue> read)
+    private static TValue[] Decode<TValue>(ReadOnlySpan<byte> raw, int size, FixedReader<TValue> read)
     {
         var values = new TValue[raw.Length / size];
         for (int i = 0; i < values.Length; i++)

@@ -170,36 +170,10 @@ internal ref struct ProtoReader
     }
 
     /// <summary>Appends a repeated float field, packed (a multiple of 4 bytes) or not (one fixed32).</summary>
-    public void ReadFloats(List<float> values)
-    {
-        if (_wireType != ProtoWireType.LengthDelimited)
-        {
-            values.Add(ReadFloat());
-            return;
-        }
-
-        ReadOnlySpan<byte> bytes = ReadPacked(sizeof(float));
-        for (int i = 0; i < bytes.Length; i += sizeof(float))
-        {
-            values.Add(BinaryPrimitives.ReadSingleLittleEndian(bytes[i..]));
-        }
-    }
+    public void ReadFloats(List<float> values) => ReadFixed(values, ProtoWireType.Fixed32, BinaryPrimitives.ReadSingleLittleEndian);
 
     /// <summary>Appends a repeated double field, packed (a multiple of 8 bytes) or not (one fixed64).</summary>
-    public void ReadDoubles(List<double> values)
-    {
-        if (_wireType != ProtoWireType.LengthDelimited)
-        {
-            values.Add(ReadDouble());
-            return;
-        }
-
-        ReadOnlySpan<byte> bytes = ReadPacked(sizeof(double));
-        for (int i = 0; i < bytes.Length; i += sizeof(double))
-        {
-            values.Add(BinaryPrimitives.ReadDoubleLittleEndian(bytes[i..]));
-        }
-    }
+    public void ReadDoubles(List<double> values) => ReadFixed(values, ProtoWireType.Fixed64, BinaryPrimitives.ReadDoubleLittleEndian);
 
     /// <summary>Skips the value of the field whose tag was just read, whatever its wire type.</summary>
     public void SkipField()
@@ -227,11 +201,29 @@ internal ref struct ProtoReader
     /// </summary>
     public readonly InvalidDataException Error(string problem) => Fail(_tagOffset, problem);
 
-    private ReadOnlySpan<byte> ReadPacked(int size)
+    private void ReadFixed<T>(List<T> values, ProtoWireType wireType, FixedReader<T> read)
     {
-        int lengthOffset = _position;
-        ReadOnlySpan<byte> bytes = ReadBytes();
-        return bytes.Length % size == 0 ? bytes : throw Fail(lengthOffset, $"packed length {bytes.Length} is not a multiple of {size}");
+        int size = wireType == ProtoWireType.Fixed32 ? 4 : 8;
+        ReadOnlySpan<byte> bytes;
+        if (_wireType == ProtoWireType.LengthDelimited)
+        {
+            int lengthOffset = _position;
+            bytes = ReadBytes();
+            if (bytes.Length % size != 0)
+            {
+                throw Fail(lengthOffset, $"packed length {bytes.Length} is not a multiple of {size}");
+            }
+        }
+        else
+        {
+            Expect(wireType);
+            bytes = Take(size);
+        }
+
+        for (int i = 0; i < bytes.Length; i += size)
+        {
+            values.Add(read(bytes[i..]));
+        }
     }
 
     private ulong ReadVarint(int limit, bool packed = false)
@@ -288,3 +280,7 @@ internal ref struct ProtoReader
 
     private static string WireTypeName(ProtoWireType wireType) => s_wireTypeNames[(int)wireType];
 }
+
+/// <summary>Reads one little-endian value from the start of <paramref name="bytes"/>, such as <see cref="BinaryPrimitives.ReadSingleLittleEndian"/>.</summary>
+/// <typeparam name="T">The value's type.</typeparam>
+internal delegate T FixedReader<T>(ReadOnlySpan<byte> bytes);
