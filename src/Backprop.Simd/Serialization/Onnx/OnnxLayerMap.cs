@@ -85,7 +85,8 @@ internal static class OnnxLayerMap
             OnnxLayerKind.LeakyRelu => new LeakyRelu<T>(size, T.CreateTruncating(layer.Slope)),
             OnnxLayerKind.Softmax => new Softmax<T>(size),
             OnnxLayerKind.Gelu => throw NotYetSupported(layer, "GELU"),
-            _ => throw NotYetSupported(layer, "SiLU"),
+            OnnxLayerKind.Silu => throw NotYetSupported(layer, "SiLU"),
+            _ => throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "Not a layer kind."),
         };
 
     private static NotSupportedException NotYetSupported(OnnxImportedLayer layer, string activation) =>
