@@ -107,6 +107,16 @@ public sealed class CommandLineHelpTests
     }
 
     [Fact]
+    public void Train_help_names_the_optimizers_that_take_momentum_and_weight_decay()
+    {
+        Command train = s_root.Subcommands.Single(c => c.Name == "train");
+        string Description(string option) => train.Options.Single(o => o.Name == option).Description!;
+
+        Assert.Equal("Momentum of sgd and nesterov; 0 for none (plain SGD).", Description("--momentum"));
+        Assert.Equal("Decoupled weight decay of adamw.", Description("--weight-decay"));
+    }
+
+    [Fact]
     public async Task Train_help_lists_the_short_aliases_and_says_what_the_json_summary_holds()
     {
         CliRun run = await CliRun.RunAsync("train", "--help");

@@ -17,8 +17,8 @@ internal sealed class TrainCommand
     private readonly Option<string> _init = OptionFactory.Choice("--init", "How the weights start: auto (he for relu and leaky-relu, glorot otherwise; the output layer glorot), he, glorot, fan-in (uniform in ±1/sqrt(inputs), biases too: PyTorch's nn.Linear default), unit (uniform in ±1, biases too: the notebook's).", "auto", "auto", "he", "glorot", "fan-in", "unit");
     private readonly Option<string> _loss = OptionFactory.Choice("--loss", "softmax: softmax cross-entropy; sigmoid: one sigmoid per class with binary cross-entropy (the notebook's).", "softmax", "softmax", "sigmoid");
     private readonly Option<string> _optimizer = OptionFactory.Choice("--optimizer", "The optimizer.", "adam", [.. OptimizerKind.All.Select(k => k.Name)]);
-    private readonly Option<double> _momentum = OptionFactory.Number("--momentum", "Momentum of sgd and nesterov; 0 for plain SGD.", 0.9, 0, 1);
-    private readonly Option<double> _weightDecay = OptionFactory.Number("--weight-decay", "Decoupled weight decay of adamw.", 0.01, 0);
+    private readonly Option<double> _momentum = OptionFactory.Number("--momentum", $"Momentum of {KindsThat(k => k.TakesMomentum)}; 0 for none (plain SGD).", 0.9, 0, 1);
+    private readonly Option<double> _weightDecay = OptionFactory.Number("--weight-decay", $"Decoupled weight decay of {KindsThat(k => k.TakesWeightDecay)}.", 0.01, 0);
     private readonly Option<double> _learningRate = OptionFactory.Number("--lr", "The learning rate.", 0.001, 0, exclusiveMinimum: true);
     private readonly Option<string> _schedule = new("--schedule") { Description = $"The learning-rate schedule: {ScheduleParser.Syntax}.", DefaultValueFactory = _ => "constant", HelpName = "SCHEDULE" };
     private readonly Option<int> _batchSize = OptionFactory.Integer("--batch-size", "Samples per minibatch.", 32, 1);
@@ -78,6 +78,13 @@ internal sealed class TrainCommand
             new("backprop train --resume digits.bpm -e 10", "Ten more epochs of digits.bpm, bitwise as if training had not stopped."),
             new("backprop train --dataset fashion-mnist --validation-fraction 0.1 --early-stopping 3 -o fashion.bpm", "Fashion-MNIST, stopping when the validation loss has not fallen for 3 epochs."),
             new("backprop train -e 5 --json > run.jsonl", "One JSON object per epoch and a summary object, for scripts."));
+    }
+
+    /// <summary>The optimizer kinds that take an option, for its help: for example <c>sgd, nesterov and rmsprop</c>.</summary>
+    private static string KindsThat(Func<OptimizerKind, bool> take)
+    {
+        string[] names = [.. OptimizerKind.All.Where(take).Select(k => k.Name)];
+        return names.Length < 2 ? string.Concat(names) : $"{string.Join(", ", names[..^1])} and {names[^1]}";
     }
 
     /// <summary>The options that set the model or how it trains: a model file being resumed has its own.</summary>

@@ -41,7 +41,7 @@ public sealed class MlpClassifierOptions
     /// <summary>The base learning rate. Default 0.001.</summary>
     public double LearningRate { get; set; } = 0.001;
 
-    /// <summary>Momentum for SGD and Nesterov. Default 0.9.</summary>
+    /// <summary>Momentum, for the optimizers that take it (<see cref="OptimizerKind.TakesMomentum"/>). Default 0.9.</summary>
     public double Momentum { get; set; } = 0.9;
 
     /// <summary>Decoupled weight decay for AdamW. Default 0.01.</summary>

@@ -6,13 +6,16 @@ namespace Backprop.Simd.Models;
 
 /// <summary>
 /// The optimizer an <see cref="MlpClassifier{T}"/> (and the tool's <c>--optimizer</c>) trains with, declared once:
-/// its name, how it is built from the classifier's options, and which optimizers it describes. <see cref="All"/> is the list.
+/// its name, which of the classifier's options it takes, how it is built from them, and which optimizers it describes.
+/// <see cref="All"/> is the list.
 /// </summary>
 public abstract class OptimizerKind
 {
-    private protected OptimizerKind(string name)
+    private protected OptimizerKind(string name, bool takesMomentum = false, bool takesWeightDecay = false)
     {
         Name = name;
+        TakesMomentum = takesMomentum;
+        TakesWeightDecay = takesWeightDecay;
     }
 
     /// <summary>Stochastic gradient descent, with <see cref="MlpClassifierOptions.Momentum"/> (0 for plain SGD).</summary>
@@ -32,6 +35,12 @@ public abstract class OptimizerKind
 
     /// <summary>The name on the command line, for example <c>adamw</c>.</summary>
     public string Name { get; }
+
+    /// <summary>Whether the optimizer is built with <see cref="MlpClassifierOptions.Momentum"/>.</summary>
+    public bool TakesMomentum { get; }
+
+    /// <summary>Whether the optimizer is built with <see cref="MlpClassifierOptions.WeightDecay"/>.</summary>
+    public bool TakesWeightDecay { get; }
 
     /// <summary>The kind named <paramref name="name"/>.</summary>
     /// <param name="name">A <see cref="Name"/>.</param>
@@ -65,18 +74,18 @@ public abstract class OptimizerKind
     internal abstract bool Describes<T>(Optimizer<T> optimizer)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
-    private sealed class SgdKind(string name, bool nesterov) : OptimizerKind(name)
+    private sealed class SgdKind(string name, bool nesterov) : OptimizerKind(name, takesMomentum: true)
     {
         internal override Optimizer<T> Create<T>(double learningRate, MlpClassifierOptions options) => new Sgd<T>(learningRate, options.Momentum, nesterov);
 
         internal override bool Describes<T>(Optimizer<T> optimizer) => optimizer is Sgd<T> sgd && sgd.Nesterov == nesterov;
     }
 
-    private sealed class AdamKind(string name, bool decoupled) : OptimizerKind(name)
+    private sealed class AdamKind(string name, bool decoupled) : OptimizerKind(name, takesWeightDecay: decoupled)
     {
         internal override Optimizer<T> Create<T>(double learningRate, MlpClassifierOptions options) =>
-            new Adam<T>(learningRate, weightDecay: decoupled ? options.WeightDecay : 0);
+            new Adam<T>(learningRate, weightDecay: TakesWeightDecay ? options.WeightDecay : 0);
 
-        internal override bool Describes<T>(Optimizer<T> optimizer) => optimizer is Adam<T> adam && adam.WeightDecay > 0 == decoupled;
+        internal override bool Describes<T>(Optimizer<T> optimizer) => optimizer is Adam<T> adam && adam.WeightDecay > 0 == TakesWeightDecay;
     }
 }

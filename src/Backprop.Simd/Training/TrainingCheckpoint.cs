@@ -64,7 +64,7 @@ public sealed class TrainingCheckpoint
 
     /// <summary>
     /// A new optimizer with the checkpoint's hyperparameters, base learning rate, state and step count, built by the
-    /// factory registered under its name (<see cref="OptimizerRegistry"/>; SGD and Adam are built in).
+    /// factory registered under its name (<see cref="OptimizerRegistry"/>, which has the library's own from the start).
     /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <returns>The optimizer.</returns>
