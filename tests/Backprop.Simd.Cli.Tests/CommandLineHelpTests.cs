@@ -112,7 +112,7 @@ public sealed class CommandLineHelpTests
         Command train = s_root.Subcommands.Single(c => c.Name == "train");
         string Description(string option) => train.Options.Single(o => o.Name == option).Description!;
 
-        Assert.Equal("Momentum of sgd and nesterov; 0 for none (plain SGD).", Description("--momentum"));
+        Assert.Equal("Momentum of sgd, nesterov and rmsprop; 0 for none (plain SGD).", Description("--momentum"));
         Assert.Equal("Decoupled weight decay of adamw.", Description("--weight-decay"));
     }
 

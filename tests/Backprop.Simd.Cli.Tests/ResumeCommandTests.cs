@@ -83,6 +83,27 @@ public sealed class ResumeCommandTests : IDisposable
         Assert.Contains("lr 0.005", ModelFile.ReadInfo(model).OptimizerDescription, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Rmsprop_with_momentum_trains_and_resumes_as_if_it_had_not_stopped()
+    {
+        string[] recipe = ["--optimizer", "rmsprop", "--momentum", "0.5"];
+        CliRun straight = await Train([.. recipe, "--epochs", "4", "--json"]);
+        string model = _directory["rmsprop.bpm"];
+        CliRun first = await Train([.. recipe, "--epochs", "2", "--out", model, "--json"]);
+        CliRun resumed = await CliRun.RunAsync(["train", "--resume", model, "--epochs", "2", "--json", .. recipe]);
+
+        Assert.True(straight.ExitCode == 0 && first.ExitCode == 0 && resumed.ExitCode == 0, $"{straight}\n{first}\n{resumed}");
+        double[] losses = Metric(straight.JsonLines("epoch"), "loss");
+        Assert.True(losses[^1] < losses[0] / 2, string.Join(", ", losses));
+        Assert.Equal(losses, Metric([.. first.JsonLines("epoch"), .. resumed.JsonLines("epoch")], "loss"));
+        Assert.Equal("RMSProp(lr 0.01, α 0.99, ε 1E-08, momentum 0.5)", ModelFile.ReadInfo(model).OptimizerDescription);
+
+        byte[] before = await File.ReadAllBytesAsync(model);
+        (await CliRun.RunAsync("train", "--resume", model, "--epochs", "1", "--momentum", "0.9")).AssertUserError("--momentum cannot change on --resume");
+        (await CliRun.RunAsync("train", "--resume", model, "--epochs", "1", "--optimizer", "adam")).AssertUserError("--optimizer cannot change on --resume");
+        Assert.Equal(before, await File.ReadAllBytesAsync(model));
+    }
+
     private static double[] Metric(IEnumerable<JsonElement> epochs, string name) => [.. epochs.Select(e => e.GetProperty(name).GetDouble())];
 
     private Task<CliRun> Train(params string[] options) =>

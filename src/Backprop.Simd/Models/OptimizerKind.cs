@@ -30,8 +30,11 @@ public abstract class OptimizerKind
     /// <summary>Adam with decoupled weight decay (<see cref="MlpClassifierOptions.WeightDecay"/>).</summary>
     public static OptimizerKind AdamW { get; } = new AdamKind("adamw", decoupled: true);
 
+    /// <summary>RMSProp (α 0.99, ε 1e-8, not centered), with <see cref="MlpClassifierOptions.Momentum"/> (0 for none).</summary>
+    public static OptimizerKind RmsProp { get; } = new RmsPropKind("rmsprop");
+
     /// <summary>Every kind, in the order the tool lists them.</summary>
-    public static IReadOnlyList<OptimizerKind> All { get; } = [Sgd, Nesterov, Adam, AdamW];
+    public static IReadOnlyList<OptimizerKind> All { get; } = [Sgd, Nesterov, Adam, AdamW, RmsProp];
 
     /// <summary>The name on the command line, for example <c>adamw</c>.</summary>
     public string Name { get; }
@@ -87,5 +90,12 @@ public abstract class OptimizerKind
             new Adam<T>(learningRate, weightDecay: TakesWeightDecay ? options.WeightDecay : 0);
 
         internal override bool Describes<T>(Optimizer<T> optimizer) => optimizer is Adam<T> adam && adam.WeightDecay > 0 == TakesWeightDecay;
+    }
+
+    private sealed class RmsPropKind(string name) : OptimizerKind(name, takesMomentum: true)
+    {
+        internal override Optimizer<T> Create<T>(double learningRate, MlpClassifierOptions options) => new RmsProp<T>(learningRate, momentum: options.Momentum);
+
+        internal override bool Describes<T>(Optimizer<T> optimizer) => optimizer is RmsProp<T>;
     }
 }

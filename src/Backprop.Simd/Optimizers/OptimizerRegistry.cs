@@ -5,8 +5,9 @@ namespace Backprop.Simd.Optimizers;
 /// <summary>
 /// Maps optimizer names (<see cref="Optimizer{T}.Name"/>) to the factories that rebuild them from a checkpoint, so that
 /// <see cref="Training.TrainingCheckpoint.CreateOptimizer{T}"/> and <see cref="Training.Trainer{T}.Resume"/> can
-/// continue with an optimizer of your own. <see cref="Sgd{T}"/> (<c>sgd</c>) and <see cref="Adam{T}"/> (<c>adam</c>)
-/// are registered from the start; register yours once, before loading a checkpoint that uses it.
+/// continue with an optimizer of your own. <see cref="Sgd{T}"/> (<c>sgd</c>), <see cref="Adam{T}"/> (<c>adam</c>) and
+/// <see cref="RmsProp{T}"/> (<c>rmsprop</c>) are registered from the start; register yours once, before loading a
+/// checkpoint that uses it.
 /// </summary>
 public static class OptimizerRegistry
 {
@@ -14,6 +15,7 @@ public static class OptimizerRegistry
     {
         [SgdFactory.Name] = SgdFactory.Instance,
         [AdamFactory.Name] = AdamFactory.Instance,
+        [RmsPropFactory.Name] = RmsPropFactory.Instance,
     };
 
     /// <summary>The registered names.</summary>

@@ -17,47 +17,15 @@ namespace Backprop.Simd.Tests.Optimizers;
 /// </summary>
 public sealed class CustomOptimizerTests
 {
-    private static readonly LabelledData<double> s_data = SyntheticData.Blobs<double>(40, 150, 10, seed: 4);
-
     static CustomOptimizerTests() => OptimizerRegistry.Register(Adagrad<double>.RegisteredName, AdagradFactory.Instance);
 
     [Fact]
-    public void It_trains_in_two_shards_the_same_on_one_and_two_threads_and_close_to_one_shard()
-    {
-        double[] Train(int shards, int threads)
-        {
-            Network<double> network = SyntheticData.Mlp<double>(150, 220, 10, seed: 5);
-            Assert.True(network.ParameterCount > 2 * GradientReduction<double>.ChunkSize, "the update must run in several ranges");
-            new Trainer<double>(network, new SoftmaxCrossEntropy<double>(), new Adagrad<double>(0.05), new TrainingOptions { Shards = shards, MaxDegreeOfParallelism = threads, BatchSize = 10, Epochs = 2, Reduction = Reduction.Sum })
-                .Fit(s_data.Inputs, s_data.Targets);
-            return network.Parameters.ToArray();
-        }
-
-        double[] two = Train(2, 1);
-        FloatAssert.SameBits<double>(Train(2, 2), two, "2 shards on 2 threads against 1 thread");
-        Assert.Equal(Train(1, 1), two, (a, b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(a)));
-        Assert.NotEqual(SyntheticData.Mlp<double>(150, 220, 10, seed: 5).Parameters.ToArray(), two);
-    }
+    public void It_trains_in_two_shards_the_same_on_one_and_two_threads_and_close_to_one_shard() =>
+        OptimizerInTrainer.TwoShardsTrainTheSameOnOneAndTwoThreads(() => new Adagrad<double>(0.05));
 
     [Fact]
-    public void Its_update_in_the_trainers_ranges_is_one_whole_step()
-    {
-        Network<double> network = SyntheticData.Mlp<double>(150, 220, 10, seed: 5);
-        Network<double> reference = network.Clone();
-        var loss = new SoftmaxCrossEntropy<double>();
-        var trainer = new Trainer<double>(network, loss, new Adagrad<double>(0.05), new TrainingOptions { Shards = 1, MaxDegreeOfParallelism = 2 });
-        var whole = new Adagrad<double>(0.05);
-        for (int step = 0; step < 3; step++)
-        {
-            trainer.TrainStep(s_data.Inputs, s_data.Targets);
-            reference.ZeroGradients();
-            reference.AccumulateGradients(s_data.Inputs, s_data.Targets, loss);
-            whole.Step(reference.Parameters, reference.Gradients, 0.05);
-            FloatAssert.SameBits<double>(network.Parameters, reference.Parameters, $"step {step + 1}");
-        }
-
-        FloatAssert.SameBits(trainer.Optimizer.State, whole.State, "state");
-    }
+    public void Its_update_in_the_trainers_ranges_is_one_whole_step() =>
+        OptimizerInTrainer.RangesAreOneWholeStep(() => new Adagrad<double>(0.05));
 
     [Fact]
     public void An_update_it_overflows_is_reported_by_its_own_finite_check()

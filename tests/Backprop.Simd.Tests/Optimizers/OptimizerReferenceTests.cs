@@ -1,9 +1,5 @@
-using Backprop.Simd.Losses;
-using Backprop.Simd.Networks;
 using Backprop.Simd.Numerics;
 using Backprop.Simd.Optimizers;
-using Backprop.Simd.Tests.Infrastructure;
-using Backprop.Simd.Training;
 
 namespace Backprop.Simd.Tests.Optimizers;
 
@@ -55,7 +51,7 @@ public sealed class OptimizerReferenceTests
         Assert.Equal([1.0 * factor, -2.0 * factor, 0.25 * factor], p);
     }
 
-    public static TheoryData<string> Stateful => ["momentum", "nesterov", "adam"];
+    public static TheoryData<string> Stateful => ["momentum", "nesterov", "adam", "rmsprop"];
 
     /// <summary>
     /// State that decays under zero gradients reaches exactly zero instead of sticking at subnormals (0.9 · 4ε rounds
@@ -92,6 +88,7 @@ public sealed class OptimizerReferenceTests
         {
             "momentum" => new Sgd<T>(0.1, momentum: 0.9),
             "nesterov" => new Sgd<T>(0.1, momentum: 0.9, nesterov: true),
+            "rmsprop" => new RmsProp<T>(0.1, alpha: 0.9, momentum: 0.9, centered: true),
             _ => new Adam<T>(0.01, beta1: 0.9, beta2: 0.9),
         };
 
@@ -118,24 +115,8 @@ public sealed class OptimizerReferenceTests
 
     /// <summary>The trainer runs the update in chunks of parameters on several threads: the same bits as one whole step.</summary>
     [Fact]
-    public void Trainer_updates_in_chunks_with_the_bits_of_one_whole_step()
-    {
-        LabelledData<double> data = SyntheticData.Blobs<double>(24, 150, 10, seed: 4);
-        Network<double> network = SyntheticData.Mlp<double>(150, 220, 10, seed: 5);
-        Assert.True(network.ParameterCount > 2 * GradientReduction<double>.ChunkSize, "The network must span several chunks.");
-        Network<double> reference = network.Clone();
-        var loss = new SoftmaxCrossEntropy<double>();
-        var trainer = new Trainer<double>(network, loss, new Adam<double>(0.01, weightDecay: 0.01), new TrainingOptions { Shards = 1, MaxDegreeOfParallelism = 2 });
-        var adam = new Adam<double>(0.01, weightDecay: 0.01);
-        for (int step = 0; step < 3; step++)
-        {
-            trainer.TrainStep(data.Inputs, data.Targets);
-            reference.ZeroGradients();
-            reference.AccumulateGradients(data.Inputs, data.Targets, loss);
-            adam.Step(reference.Parameters, reference.Gradients, 0.01);
-            FloatAssert.SameBits<double>(network.Parameters, reference.Parameters, $"step {step + 1}");
-        }
-    }
+    public void Trainer_updates_in_chunks_with_the_bits_of_one_whole_step() =>
+        OptimizerInTrainer.RangesAreOneWholeStep(() => new Adam<double>(0.01, weightDecay: 0.01));
 
     /// <summary>One reference update of one parameter: p and state are one-element windows (state holds this parameter's values at stride <see cref="Count"/>).</summary>
     private delegate void ReferenceStep(Span<double> parameter, double gradient, StateWindow state, double learningRate, int step);

@@ -20,7 +20,7 @@ public sealed class ResumeTrainingTests
     private const int FirstEpochs = 3;
     private const int MoreEpochs = 4;
 
-    public static TheoryData<string> Optimizers => ["sgd-momentum", "sgd-nesterov", "adam", "adamw"];
+    public static TheoryData<string> Optimizers => ["sgd-momentum", "sgd-nesterov", "adam", "adamw", "rmsprop", "rmsprop-centered-momentum"];
 
     [Theory]
     [MemberData(nameof(Optimizers))]
@@ -161,6 +161,8 @@ public sealed class ResumeTrainingTests
             "sgd-nesterov" => new Sgd<T>(0.05, momentum: 0.8, nesterov: true),
             "adam" => new Adam<T>(0.01),
             "adamw" => new Adam<T>(0.01, beta1: 0.85, beta2: 0.99, epsilon: 1e-7, weightDecay: 0.01),
+            "rmsprop" => new RmsProp<T>(0.01),
+            "rmsprop-centered-momentum" => new RmsProp<T>(0.005, alpha: 0.9, epsilon: 1e-6, momentum: 0.8, centered: true, weightDecay: 0.01),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown optimizer."),
         };
 
