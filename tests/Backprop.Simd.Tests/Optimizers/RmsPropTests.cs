@@ -102,6 +102,31 @@ public sealed class RmsPropTests
         new RmsProp<float>(3e38, alpha: 0).Step(new float[Count], gradients, 3e38);
     }
 
+    /// <summary>
+    /// Under a constant gradient v and ḡ² converge on g², and rounding takes v − ḡ² below zero within a few dozen
+    /// steps at α = 0.5: clamped at zero, the step stays finite where √(v − ḡ²) would be NaN.
+    /// </summary>
+    [Fact]
+    public void A_constant_gradient_does_not_take_the_root_of_a_negative_variance()
+    {
+        Converges<float>();
+        Converges<double>();
+
+        static void Converges<T>()
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var optimizer = new RmsProp<T>(0.01, alpha: 0.5, centered: true);
+            T[] parameters = new T[Count];
+            T[] gradients = [.. Enumerable.Range(0, Count).Select(i => T.CreateTruncating(-2 + (i / 9.0)))];
+            for (int step = 0; step < 100; step++)
+            {
+                optimizer.Step(parameters, gradients, 0.01);
+            }
+
+            Assert.All(parameters, p => Assert.True(T.IsFinite(p)));
+        }
+    }
+
     [Fact]
     public void The_defaults_are_pytorchs_and_the_description_names_the_variant()
     {
