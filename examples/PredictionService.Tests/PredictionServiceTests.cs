@@ -33,7 +33,7 @@ public sealed class PredictionServiceTests : IDisposable
             }
         }
 
-        _model = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [16], Epochs = 5, BatchSize = 30 });
+        _model = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [16], Training = { Epochs = 5, BatchSize = 30 } });
         _model.Fit(_samples, labels);
         ModelFile.Save(_modelPath, new SavedModel<float>(_model.Network));
     }

@@ -13,7 +13,7 @@ internal static class StandInModel
         var features = new Matrix<float>(Samples, Features);
         features.InitializeUniform(random, 0f, 1f);
         int[] labels = [.. Enumerable.Range(0, Samples).Select(i => i % Classes)];
-        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [32], Epochs = 1, ClassCount = Classes });
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [32], ClassCount = Classes, Training = { Epochs = 1 } });
         classifier.Fit(features, labels);
         return classifier;
     }

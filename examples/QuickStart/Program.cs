@@ -15,8 +15,7 @@ Console.WriteLine($"{train.Count} training and {test.Count} test digits of {trai
 var classifier = new MlpClassifier<float>(new MlpClassifierOptions
 {
     HiddenLayers = [128],   // ReLU hidden layers, a softmax output and Adam: the defaults
-    Epochs = 5,
-    BatchSize = 64,
+    Training = { Epochs = 5, BatchSize = 64 },
 });
 var progress = new Progress<EpochMetrics>(m => Console.WriteLine($"epoch {m.Epoch}: loss {m.Loss:F4}"));
 classifier.Fit(train.Features, train.Labels, progress);

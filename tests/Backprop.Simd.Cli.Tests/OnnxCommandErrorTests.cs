@@ -82,7 +82,7 @@ public sealed class OnnxCommandErrorTests : IDisposable
         { ["export", "--model", "DIR/model.bpm", "--onnx", "DIR/out.onnx", "--opset", "24"], "--opset must be at most 23, not 24." },
         { ["export", "--model", "DIR/model.bpm", "--onnx", "DIR/no/out.onnx"], "The directory of --onnx 'DIR/no/out.onnx' does not exist." },
         { ["export", "--model", "DIR/model.bpm", "--onnx", "DIR/model.bpm"], "--onnx 'DIR/model.bpm' is the file being read; name another file." },
-        { ["export", "--model", "DIR/bare.bpm", "--onnx", "DIR/out.onnx"], "The model file 'DIR/bare.bpm' has no 'output' metadata" },
+        { ["export", "--model", "DIR/misnamed.bpm", "--onnx", "DIR/out.onnx"], "The model file 'DIR/misnamed.bpm' holds no classifier backprop can use: The model's metadata names 2 classes but its network has 3 outputs." },
     };
 
     [Theory]
@@ -90,7 +90,9 @@ public sealed class OnnxCommandErrorTests : IDisposable
     public async Task Export_mistakes_are_user_errors_and_write_nothing(string[] args, string expected)
     {
         Assert.Equal(0, (await CliRun.RunAsync("import", Torch, "--out", _directory["model.bpm"])).ExitCode);
-        ModelFile.Save(_directory["bare.bpm"], new SavedModel<float>(Network<float>.Create(4).Dense(3).Build()));
+        var misnamed = new SavedModel<float>(Network<float>.Create(4).Dense(3).Build());
+        misnamed.Metadata["classes"] = "cat\ndog";
+        ModelFile.Save(_directory["misnamed.bpm"], misnamed);
         byte[] model = File.ReadAllBytes(_directory["model.bpm"]);
 
         CliRun run = await CliRun.RunAsync(Expand(args));

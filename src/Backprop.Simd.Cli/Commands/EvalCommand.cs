@@ -31,21 +31,21 @@ internal sealed class EvalCommand
             bool dataGiven = _data.IsGiven(result), limitGiven = _data.LimitGiven(result), json = result.GetValue(_json);
             return ModelLoader.Run(
                 path,
-                m => Evaluate(console, m, m.Metadata.Resolve(given, dataGiven, limitGiven), json),
-                m => Evaluate(console, m, m.Metadata.Resolve(given, dataGiven, limitGiven), json));
+                m => Evaluate(console, m, m.Metadata.Resolve(given, dataGiven, limitGiven), m.Metadata.DataHint(dataGiven), json),
+                m => Evaluate(console, m, m.Metadata.Resolve(given, dataGiven, limitGiven), m.Metadata.DataHint(dataGiven), json));
         });
         return command.WithExamples(
             new("backprop eval -m digits.bpm", "On the test set of the data the model was trained on."),
             new("backprop eval -m digits.bpm -d ~/mnist --json", "On the t10k-* files in ~/mnist, as one JSON object."));
     }
 
-    private static int Evaluate<T>(CliConsole console, LoadedModel<T> model, DataRequest request, bool json)
+    private static int Evaluate<T>(CliConsole console, LoadedModel<T> model, DataRequest request, string dataHint, bool json)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        LoadedData<T> data = DataLoader.Load<T>(request, PixelScaling.UnitInterval);
+        LoadedData<T> data = DataLoader.Load<T>(request, model.Metadata.Scaling);
         (Dataset<T> set, string which) = data.Test is null ? (data.Train, "training set (the data has no test set)") : (data.Test, "test set");
         ModelChecks.CheckNotEmpty(set, data.Test is null ? "training" : "test", data.Description);
-        ModelChecks.CheckFits(model.Model.Network, set, model.Path);
+        ModelChecks.CheckFits(model.Model.Network, set, model.Path, dataHint);
 
         Matrix<T> outputs = model.Model.Predict(set.Features);
         ModelChecks.CheckFinite(outputs, model.Path, row => string.Create(CultureInfo.InvariantCulture, $"{(data.Test is null ? "training" : "test")} sample {row}"));
@@ -112,7 +112,7 @@ internal sealed class EvalCommand
             for (int c = 0; c < report.ClassCount; c++)
             {
                 w.WriteStartObject();
-                w.WriteString("name", model.Metadata.ClassNames[c]);
+                w.WriteString("name", model.Metadata.Classifier.ClassNames[c]);
                 WriteScores(w, report.Classes[c]);
                 w.WriteNumber("support", report.Classes[c].Support);
                 w.WriteEndObject();

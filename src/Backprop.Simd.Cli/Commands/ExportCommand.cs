@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using Backprop.Simd.Cli.Models;
 using Backprop.Simd.Cli.Output;
+using Backprop.Simd.Models;
 using Backprop.Simd.Serialization.Onnx;
 
 namespace Backprop.Simd.Cli.Commands;
@@ -53,7 +54,7 @@ internal sealed class ExportCommand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ModelChecks.CheckFiniteWeights(model.Model.Network, model.Path);
-        bool logits = model.Metadata.Output == ModelMetadata.LogitsOutput;
+        bool logits = model.Metadata.Classifier.Output == ClassifierOutput.Logits;
 
         // A network that ends in its own Softmax (an imported one) has no logits output to leave: the library offers
         // no way to take a layer off a built network, and writing 'probabilities' under --no-softmax would ignore it.
@@ -89,7 +90,7 @@ internal sealed class ExportCommand
         ModelMetadata metadata = model.Metadata;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"Exported by backprop from {Path.GetFileName(model.Path)} (data set {metadata.Dataset}). Input: {metadata.ImageRows}x{metadata.ImageColumns} images, row by row, pixels / 255. Output: {output} of the classes {string.Join(", ", metadata.ClassNames)}.");
+            $"Exported by backprop from {Path.GetFileName(model.Path)} (data set {metadata.Dataset ?? "not recorded"}). Input: {metadata.Classifier.ImageShape} images, row by row, {metadata.ScalingDescription}. Output: {output} of the classes {string.Join(", ", metadata.Classifier.ClassNames)}.");
     }
 
     private sealed record Request(string ModelPath, string OnnxPath, int Opset, bool NoSoftmax);

@@ -6,6 +6,7 @@ using Backprop.Simd.Cli.Models;
 using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Data;
 using Backprop.Simd.Layers;
+using Backprop.Simd.Models;
 using Backprop.Simd.Networks;
 using Backprop.Simd.Serialization;
 using Backprop.Simd.Serialization.Onnx;
@@ -58,7 +59,7 @@ internal sealed class ImportCommand
     {
         OnnxImportResult<T> imported = OnnxImporter.Import<T>(request.OnnxPath);
         Network<T> network = imported.Network;
-        (int rows, int columns) = ImageShape(request.ImageShape, network.InputSize);
+        ImageShape shape = ImageShapeFor(request.ImageShape, network.InputSize);
         string[] classes = ClassNames(request.Classes, request.Data, network.OutputSize);
         (string dataset, string dataNote) = DataSet(request, network);
 
@@ -66,10 +67,15 @@ internal sealed class ImportCommand
         // logits, a Sigmoid's independent scores, or the logits before a LogSoftmax, which the network ends in) goes
         // through predict's softmax as train's models do.
         bool probabilities = network.Layers[^1] is Softmax<T>;
-        string output = probabilities ? ModelMetadata.ProbabilitiesOutput : ModelMetadata.LogitsOutput;
-        var metadata = new ModelMetadata(dataset, dataset == ModelMetadata.NoDataset ? null : request.Data.Directory, request.Data.Limit, classes, rows, columns, "softmax", output);
+        string output = probabilities ? "probabilities" : "logits";
+        var classifier = new ClassifierMetadata(classes, shape)
+        {
+            InputScaling = PixelScaling.UnitInterval,
+            Output = probabilities ? ClassifierOutput.Probabilities : ClassifierOutput.Logits,
+        };
+        var metadata = new ModelMetadata(classifier, dataset, dataset == ModelMetadata.NoDataset ? null : request.Data.Directory, request.Data.Limit);
         var model = new SavedModel<T>(network, imported.Normalization);
-        metadata.WriteTo(model.Metadata);
+        metadata.WriteTo(model);
         model.Metadata["onnx_source"] = Path.GetFullPath(request.OnnxPath);
         model.Metadata["onnx_opset"] = imported.OpsetVersion.ToString(CultureInfo.InvariantCulture);
         if (imported.ProducerName is not null)
@@ -88,7 +94,7 @@ internal sealed class ImportCommand
             console.Out.WriteLine($"  {layer.Description}");
         }
 
-        console.Out.WriteLine($"standardisation: {(imported.Normalization is null ? "none" : "from the graph")}; image shape {rows}x{columns}; classes {string.Join(", ", classes)}; data set {dataset}{dataNote}");
+        console.Out.WriteLine($"standardisation: {(imported.Normalization is null ? "none" : "from the graph")}; image shape {shape}; classes {string.Join(", ", classes)}; data set {dataset}{dataNote}");
         return ExitCodes.Success;
     }
 
@@ -128,30 +134,24 @@ internal sealed class ImportCommand
     }
 
     /// <summary>The <c>--image-shape</c> given, checked against the input size, or the default shape for it.</summary>
-    private static (int Rows, int Columns) ImageShape(string? text, int inputs)
+    private static ImageShape ImageShapeFor(string? text, int inputs)
     {
         if (text is null)
         {
-            int side = (int)Math.Round(Math.Sqrt(inputs));
-            return side * side == inputs ? (side, side) : (1, inputs);
+            return ImageShape.For(inputs);
         }
 
-        string[] parts = text.Split('x');
-        if (parts.Length != 2
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int rows)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int columns)
-            || rows <= 0
-            || columns <= 0)
+        if (!ImageShape.TryParse(text, out ImageShape shape))
         {
             throw new ArgumentException($"--image-shape '{text}' is not ROWSxCOLUMNS of positive integers, such as 28x28.");
         }
 
-        if ((long)rows * columns != inputs)
+        if (shape.PixelCount != inputs)
         {
-            throw new ArgumentException($"--image-shape {rows}x{columns} has {(long)rows * columns} pixels but the model takes {inputs} features.");
+            throw new ArgumentException($"--image-shape {shape} has {shape.PixelCount} pixels but the model takes {inputs} features.");
         }
 
-        return (rows, columns);
+        return shape;
     }
 
     /// <summary>One name per output: those of <c>--classes</c>, or numbers (for a count, or by default) with the data set's names where it has them.</summary>

@@ -6,6 +6,7 @@ using Backprop.Simd.Cli.Images;
 using Backprop.Simd.Cli.Models;
 using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Data;
+using Backprop.Simd.Models;
 using Backprop.Simd.Numerics;
 using Spectre.Console;
 
@@ -55,7 +56,7 @@ internal sealed class PredictCommand
         Matrix<T> output = model.Model.Predict(new Matrix<T>(1, features.Length, features));
         ModelChecks.CheckFinite(output, model.Path, _ => sample);
         var probabilities = new T[output.Columns];
-        if (model.Metadata.Output == ModelMetadata.ProbabilitiesOutput)
+        if (model.Metadata.Classifier.Output == ClassifierOutput.Probabilities)
         {
             output.Row(0).CopyTo(probabilities);
         }
@@ -74,7 +75,7 @@ internal sealed class PredictCommand
                 w.WriteString("type", "summary");
                 w.WriteString("input", what);
                 w.WriteNumber("predicted", predicted);
-                w.WriteString("class", model.Metadata.ClassNames[predicted]);
+                w.WriteString("class", model.Metadata.Classifier.ClassNames[predicted]);
                 if (label >= 0)
                 {
                     w.WriteNumber("label", label);
@@ -108,10 +109,10 @@ internal sealed class PredictCommand
     private static (T[] Features, int Label, string What, string Sample) FromDataSet<T>(LoadedModel<T> model, Input input)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        LoadedData<T> data = DataLoader.Load<T>(model.Metadata.Resolve(input.Data, input.DataGiven, input.LimitGiven), PixelScaling.UnitInterval);
+        LoadedData<T> data = DataLoader.Load<T>(model.Metadata.Resolve(input.Data, input.DataGiven, input.LimitGiven), model.Metadata.Scaling);
         (Dataset<T> set, string which) = data.Test is null ? (data.Train, "training") : (data.Test, "test");
         ModelChecks.CheckNotEmpty(set, which, data.Description);
-        ModelChecks.CheckFits(model.Model.Network, set, model.Path);
+        ModelChecks.CheckFits(model.Model.Network, set, model.Path, model.Metadata.DataHint(input.DataGiven));
         int index = input.Index!.Value;
         if ((uint)index >= (uint)set.Count)
         {
@@ -125,14 +126,11 @@ internal sealed class PredictCommand
     private static (T[] Features, int Label, string What, string Sample) FromImage<T>(LoadedModel<T> model, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = model.Metadata.ImageRows, columns = model.Metadata.ImageColumns;
-        if (rows * columns != model.Model.Network.InputSize)
-        {
-            throw new NotSupportedException($"The model '{model.Path}' takes {model.Model.Network.InputSize} features, not the {rows}x{columns} image its metadata names.");
-        }
-
+        // The metadata's shape has the network's input size: ClassifierMetadata.Read checks it.
+        int rows = model.Metadata.Classifier.ImageShape.Rows, columns = model.Metadata.Classifier.ImageShape.Columns;
         (byte[] pixels, bool inverted) = ImageLoader.Load(path, rows, columns);
-        T[] features = [.. pixels.Select(b => T.CreateChecked(b) / T.CreateChecked(255))];
+        T scale = model.Metadata.Scaling == PixelScaling.Raw ? T.One : T.CreateChecked(255);
+        T[] features = [.. pixels.Select(b => T.CreateChecked(b) / scale)];
         return (features, -1, $"{path}, grey, resized to {columns}x{rows}{(inverted ? ", inverted (dark ink on a light background)" : string.Empty)}", $"the image '{path}'");
     }
 

@@ -11,7 +11,7 @@ internal sealed class TrainCommand
 {
     private readonly DataOptions _data = new();
     private readonly Option<int> _classes = OptionFactory.Integer("--classes", "The number of classes of an idx data set; every label must be below it. Default: 0 to the largest label, each of which must occur.", 0, 2);
-    private readonly Option<bool> _standardize = OptionFactory.Flag("--standardize", "Standardise each pixel (mean 0, deviation 1 on the training set) instead of scaling to [0, 1]; the standardiser is saved in the model.");
+    private readonly Option<bool> _standardize = OptionFactory.Flag("--standardize", "Standardise each pixel (mean 0, deviation 1 on the rows that train, not those --validation-fraction holds out) instead of scaling to [0, 1]; the standardiser is saved in the model.");
     private readonly Option<string> _layers = new("--layers") { Description = "Hidden layer widths, separated by commas, or none.", DefaultValueFactory = _ => "100", HelpName = "W1,W2,..." };
     private readonly Option<string> _activation = OptionFactory.Choice("--activation", "The hidden layers' activation.", "relu", ActivationNames.Names);
     private readonly Option<string> _init = OptionFactory.Choice("--init", "How the weights start: auto (he for relu and leaky-relu, glorot otherwise; the output layer glorot), he, glorot, fan-in (uniform in ±1/sqrt(inputs), biases too: PyTorch's nn.Linear default), unit (uniform in ±1, biases too: the notebook's).", "auto", "auto", "he", "glorot", "fan-in", "unit");
@@ -96,37 +96,43 @@ internal sealed class TrainCommand
         Data = _data.Read(result) with { Classes = result.GetValue(_classes) },
         DataGiven = _data.IsGiven(result),
         LimitGiven = _data.LimitGiven(result),
-        Standardize = result.GetValue(_standardize),
-        Layers = LayerList.Parse(result.GetValue(_layers)!),
-        Activation = ActivationNames.Parse(result.GetValue(_activation)!),
-        Initialization = result.GetValue(_init) switch
+        Classifier = new MlpClassifierOptions
         {
-            "he" => WeightInitialization.HeNormal,
-            "glorot" => WeightInitialization.GlorotUniform,
-            "fan-in" => WeightInitialization.FanInUniform,
-            "unit" => WeightInitialization.UniformUnit,
-            _ => null,
+            Standardize = result.GetValue(_standardize),
+            HiddenLayers = LayerList.Parse(result.GetValue(_layers)!),
+            HiddenActivation = ActivationNames.Parse(result.GetValue(_activation)!),
+            Initialization = result.GetValue(_init) switch
+            {
+                "he" => WeightInitialization.HeNormal,
+                "glorot" => WeightInitialization.GlorotUniform,
+                "fan-in" => WeightInitialization.FanInUniform,
+                "unit" => WeightInitialization.UniformUnit,
+                _ => null,
+            },
+            Output = result.GetValue(_loss) == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax,
+            Optimizer = OptimizerKind.TryParse(result.GetValue(_optimizer), out OptimizerKind? optimizer) ? optimizer : OptimizerKind.Adam,
+            Momentum = result.GetValue(_momentum),
+            WeightDecay = result.GetValue(_weightDecay),
+            LearningRate = result.GetValue(_learningRate),
+            Training = new TrainingOptions
+            {
+                Schedule = ScheduleParser.Parse(result.GetValue(_schedule)!, result.GetValue(_epochs)),
+                BatchSize = result.GetValue(_batchSize),
+                BatchCount = result.GetValue(_batchCount),
+                Epochs = result.GetValue(_epochs),
+                L1 = result.GetValue(_l1),
+                L2 = result.GetValue(_l2),
+                Seed = result.GetValue(_seed),
+                MaxDegreeOfParallelism = result.GetValue(_threads),
+                Shards = result.GetValue(_shards),
+                ValidationFraction = result.GetValue(_validation),
+                EarlyStoppingPatience = result.GetValue(_earlyStopping),
+            },
         },
-        Output = result.GetValue(_loss) == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax,
-        Optimizer = OptimizerKind.TryParse(result.GetValue(_optimizer), out OptimizerKind? optimizer) ? optimizer : OptimizerKind.Adam,
-        Momentum = result.GetValue(_momentum),
-        WeightDecay = result.GetValue(_weightDecay),
-        LearningRate = result.GetValue(_learningRate),
-        Schedule = result.GetValue(_schedule)!,
-        BatchSize = result.GetValue(_batchSize),
-        BatchCount = result.GetValue(_batchCount),
-        Epochs = result.GetValue(_epochs),
-        L1 = result.GetValue(_l1),
-        L2 = result.GetValue(_l2),
-        Seed = result.GetValue(_seed),
-        Threads = result.GetValue(_threads),
-        Shards = result.GetValue(_shards),
         RecipeOptionsGiven = [.. RecipeOptions.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name)],
         LearningRateGiven = result.GetResult(_learningRate) is { Implicit: false },
         ValidationFractionGiven = result.GetResult(_validation) is { Implicit: false },
         EarlyStoppingGiven = result.GetResult(_earlyStopping) is { Implicit: false },
-        ValidationFraction = result.GetValue(_validation),
-        EarlyStoppingPatience = result.GetValue(_earlyStopping),
         Json = result.GetValue(_json),
         Double = result.GetValue(_dtype) == "f64",
         ModelPath = result.GetValue(_out),

@@ -77,7 +77,7 @@ internal sealed class NotebookDemo(CliConsole console, string outputDirectory, i
     private MlpClassifierOptions Recipe(int[] hidden)
     {
         MlpClassifierOptions options = MlpClassifierOptions.Notebook(hidden, learningRate: 0.001, l2: 0.5, epochs: epochs, batchCount: 25);
-        options.MaxDegreeOfParallelism = threads;
+        options.Training.MaxDegreeOfParallelism = threads;
         return options;
     }
 

@@ -10,14 +10,18 @@ namespace Backprop.Simd.Cli.Models;
 internal static class ModelChecks
 {
     /// <summary>Throws unless the data fits the network: as many features as its inputs, no label beyond its classes.</summary>
+    /// <param name="network">The model's network.</param>
+    /// <param name="data">The data.</param>
+    /// <param name="path">The model file.</param>
+    /// <param name="hint">Appended to the message, such as why this data was chosen.</param>
     /// <exception cref="ArgumentException">The samples have another feature count than the model's input, or labels beyond its classes.</exception>
-    public static void CheckFits<T>(Network<T> network, Dataset<T> data, string path)
+    public static void CheckFits<T>(Network<T> network, Dataset<T> data, string path, string hint = "")
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         string? mismatch = Mismatch(network, data);
         if (mismatch is not null)
         {
-            throw new ArgumentException($"The model '{path}' {mismatch}: it was trained on another kind of data.");
+            throw new ArgumentException($"The model '{path}' {mismatch}: it was trained on another kind of data{hint}.");
         }
     }
 

@@ -1,20 +1,18 @@
 using System.Numerics;
-using Backprop.Simd.Data;
-using Backprop.Simd.Networks;
+using Backprop.Simd.Models;
 using Backprop.Simd.Serialization;
-using Backprop.Simd.Training;
 
 namespace Backprop.Simd.Cli.Models;
 
-/// <summary>Model files as the tool writes them: the library's format (saved atomically) with the tool's metadata.</summary>
+/// <summary>Model files as the tool writes them: the classifier's own file (saved atomically) with the tool's metadata.</summary>
 internal static class ModelStore
 {
-    /// <summary>Saves the network, its input standardisation, a checkpoint to resume from, and the metadata.</summary>
-    public static void Save<T>(string path, Network<T> network, Standardizer<T>? normalization, TrainingCheckpoint? checkpoint, ModelMetadata metadata)
+    /// <summary>Saves the classifier (network, standardiser, options, checkpoint, metadata) with <paramref name="metadata"/>.</summary>
+    public static void Save<T>(string path, MlpClassifier<T> classifier, ModelMetadata metadata)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var model = new SavedModel<T>(network, normalization) { Checkpoint = checkpoint };
-        metadata.WriteTo(model.Metadata);
+        SavedModel<T> model = classifier.ToSavedModel();
+        metadata.WriteTo(model);
         ModelFile.Save(path, model);
     }
 }

@@ -20,7 +20,7 @@ internal static class TrainRunner
 {
     public static int Run(TrainSettings settings, CliConsole console, CancellationToken cancellationToken)
     {
-        if (settings.ResumePath is null && settings.EarlyStoppingPatience > 0 && settings.ValidationFraction == 0)
+        if (settings.ResumePath is null && settings.Training.EarlyStoppingPatience > 0 && settings.Training.ValidationFraction == 0)
         {
             throw new ArgumentException("--early-stopping needs a validation set: add --validation-fraction, for example 0.1.");
         }
@@ -71,93 +71,112 @@ internal static class TrainRunner
     private static int Start<T>(TrainSettings settings, CliConsole console, string? modelPath, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        MlpClassifierOptions options = settings.ToClassifierOptions();
+        MlpClassifierOptions options = settings.Classifier.Clone();
         LoadedData<T> data = DataLoader.Load<T>(settings.Data, PixelScaling.UnitInterval);
         ModelChecks.CheckNotEmpty(data.Train, "training", data.Description);
 
         // The data set's classes, not the largest training label's: a limited or skewed training set may lack a
         // class that its test set has, and the model must score (and eval) that test set.
         options.ClassCount = data.Train.ClassCount;
-        Standardizer<T>? standardizer = settings.Standardize ? Standardizer<T>.Fit(data.Train.Features) : null;
-        string loss = settings.Output == OutputLayer.Sigmoid ? "sigmoid" : "softmax";
-        string widths = string.Join('-', [data.Train.FeatureCount, .. settings.Layers, data.Train.ClassCount]);
-        string batches = settings.BatchCount > 0 ? $"{settings.BatchCount} batches per epoch" : $"batches of {settings.BatchSize}";
+        var classifier = new MlpClassifier<T>(options);
+        string widths = string.Join('-', [data.Train.FeatureCount, .. options.HiddenLayers, data.Train.ClassCount]);
+        TrainingOptions training = options.Training;
+        string batches = training.BatchCount > 0 ? $"{training.BatchCount} batches per epoch" : $"batches of {training.BatchSize}";
         string description = string.Create(
             CultureInfo.InvariantCulture,
-            $"network: {widths} {ElementName<T>()}, {settings.Activation.Name} hidden, {loss} output; {settings.Optimizer.Name} lr {settings.LearningRate} ({settings.Schedule}), {batches}, {settings.Epochs} epochs, seed {settings.Seed}");
-        ModelMetadata Metadata(Network<T> network) =>
-            new(settings.Data.Name, settings.Data.Directory, settings.Data.Limit, ClassNames(data.ClassNames, network.OutputSize), data.ImageRows, data.ImageColumns, loss);
-        return Train(settings, console, data, standardizer, TrainingSession<T>.Create(options), Metadata, modelPath, description, cancellationToken);
+            $"network: {widths} {ElementName<T>()}, {options.HiddenActivation.Name} hidden, {LossName(options.Output)} output; {options.Optimizer.Name} lr {options.LearningRate} ({training.Schedule}), {batches}, {training.Epochs} epochs, seed {training.Seed}");
+        ModelMetadata Metadata() => new(
+            new ClassifierMetadata(ClassNames(data.ClassNames, classifier.ClassCount), new ImageShape(data.ImageRows, data.ImageColumns))
+            {
+                InputScaling = PixelScaling.UnitInterval,
+                Loss = options.Output,
+            },
+            settings.Data.Name,
+            settings.Data.Directory,
+            settings.Data.Limit);
+        return Train(settings, console, data, classifier, Metadata, modelPath, description, cancellationToken);
     }
 
     private static int Resume<T>(TrainSettings settings, ModelFileInfo info, CliConsole console, string modelPath, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         string path = settings.ResumePath!;
-        ModelMetadata saved = ModelMetadata.Read(info.Metadata, path, info.OutputSize);
         SavedModel<T> model = ModelFile.Load<T>(path);
+        ModelMetadata saved = ModelMetadata.Read(model, path);
+        if (model.Checkpoint is null)
+        {
+            throw new ArgumentException($"The model file '{path}' holds no training checkpoint to resume from; it was saved for inference only.");
+        }
+
         DataRequest request = saved.Resolve(settings.Data, settings.DataGiven, settings.LimitGiven);
-        LoadedData<T> data = DataLoader.Load<T>(request, PixelScaling.UnitInterval);
+        LoadedData<T> data = DataLoader.Load<T>(request, saved.Scaling);
         ModelChecks.CheckNotEmpty(data.Train, "training", data.Description);
-        ModelChecks.CheckFits(model.Network, data.Train, path);
-        TrainingSession<T> session = TrainingSession<T>.Resume(model, path, saved.Loss == "sigmoid" ? OutputLayer.Sigmoid : OutputLayer.Softmax, settings.Epochs, settings.Threads, settings.LearningRateGiven ? settings.LearningRate : null);
-        string[] changed = [.. settings.RecipeOptionsGiven.Where(o => !SameAsModel(o, settings, model, session.ResumedOptions!, session.ResumedOptimizer!, saved.Loss))];
+        ModelChecks.CheckFits(model.Network, data.Train, path, saved.DataHint(settings.DataGiven));
+        MlpClassifier<T> classifier = Classifier(model, path);
+        string[] changed = [.. settings.RecipeOptionsGiven.Where(o => !SameAsModel(o, settings, classifier.Options, typeof(T)))];
         if (changed.Length > 0)
         {
             throw RecipeChange(changed);
         }
 
-        settings = WithCheckpointValidation(settings, session.ResumedOptions!, path);
+        settings = WithCheckpointValidation(settings, classifier.Options.Training, path);
+        classifier.Epochs = settings.Training.Epochs;
+        classifier.MaxDegreeOfParallelism = settings.Training.MaxDegreeOfParallelism;
+        if (settings.LearningRateGiven)
+        {
+            classifier.LearningRate = settings.Classifier.LearningRate;
+        }
+
         string description = string.Create(
             CultureInfo.InvariantCulture,
-            $"resuming {path}: {info.InputSize} → {info.OutputSize} {ElementName<T>()}, {info.ParameterCount:N0} parameters, {info.EpochsCompleted} epochs done, {info.OptimizerDescription}{(settings.LearningRateGiven ? $", learning rate now {settings.LearningRate}" : "")}; {settings.Epochs} more epochs");
-        ModelMetadata Metadata(Network<T> network) => saved with { Dataset = request.Name, DataDirectory = request.Directory, Limit = request.Limit };
-        return Train(settings, console, data, model.Normalization, session, Metadata, modelPath, description, cancellationToken);
+            $"resuming {path}: {info.InputSize} → {info.OutputSize} {ElementName<T>()}, {info.ParameterCount:N0} parameters, {info.EpochsCompleted} epochs done, {info.OptimizerDescription}{(settings.LearningRateGiven ? $", learning rate now {classifier.LearningRate}" : "")}; {classifier.Epochs} more epochs");
+        ModelMetadata Metadata() => saved with { Classifier = classifier.Metadata, Dataset = request.Name, DataDirectory = request.Directory, Limit = request.Limit };
+        return Train(settings, console, data, classifier, Metadata, modelPath, description, cancellationToken);
+    }
+
+    /// <summary>The classifier a model file holds, with what it cannot continue as a user error.</summary>
+    private static MlpClassifier<T> Classifier<T>(SavedModel<T> model, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        try
+        {
+            return new MlpClassifier<T>(model);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            throw new InvalidDataException($"The model file '{path}' cannot be resumed: {e.Message}", e);
+        }
     }
 
     private static ArgumentException RecipeChange(IEnumerable<string> options) => new(
         $"{string.Join(", ", options)} cannot change on --resume: a resumed run keeps the model file's architecture, element type, optimizer, batches, penalties, seed and shards (its weights depend on them), and --init and --schedule only start a new model; --epochs, --lr, --threads, the data and the output options apply.");
 
-    /// <summary>Whether a recipe option given with --resume says what the model file already has (so it changes nothing).</summary>
-    private static bool SameAsModel<T>(string option, TrainSettings settings, SavedModel<T> model, TrainingOptions saved, Optimizer<T> optimizer, string loss)
-        where T : unmanaged, IFloatingPointIeee754<T> => option switch
+    /// <summary>Whether a recipe option given with --resume says what the model file's classifier already has (so it changes nothing).</summary>
+    private static bool SameAsModel(string option, TrainSettings settings, MlpClassifierOptions saved, Type element)
+    {
+        MlpClassifierOptions given = settings.Classifier;
+        return option switch
         {
-            "--layers" => HiddenWidths(model.Network).SequenceEqual(settings.Layers),
-            "--classes" => settings.Data.Classes == model.Network.OutputSize,
-            "--activation" => HiddenActivation(model.Network) is not { } activation || activation == settings.Activation,
-            "--loss" => (settings.Output == OutputLayer.Sigmoid ? "sigmoid" : "softmax") == loss,
-            "--standardize" => settings.Standardize == model.Normalization is not null,
-            "--dtype" => settings.Double == (typeof(T) == typeof(double)),
-            "--batch-size" => settings.BatchSize == saved.BatchSize,
-            "--batch-count" => settings.BatchCount == saved.BatchCount,
-            "--seed" => settings.Seed == saved.Seed,
-            "--shards" => settings.Shards == saved.Shards,
-            "--l1" => settings.L1 == saved.L1,
-            "--l2" => settings.L2 == saved.L2,
-            "--optimizer" => OptimizerKind.Of(optimizer) == settings.Optimizer,
+            "--layers" => saved.HiddenLayers.SequenceEqual(given.HiddenLayers),
+            "--classes" => settings.Data.Classes == saved.ClassCount,
+            "--activation" => saved.HiddenLayers.Count == 0 || saved.HiddenActivation == given.HiddenActivation,
+            "--loss" => saved.Output == given.Output,
+            "--standardize" => saved.Standardize == given.Standardize,
+            "--dtype" => (element == typeof(double)) == settings.Double,
+            "--batch-size" => saved.Training.BatchSize == given.Training.BatchSize,
+            "--batch-count" => saved.Training.BatchCount == given.Training.BatchCount,
+            "--seed" => saved.Training.Seed == given.Training.Seed,
+            "--shards" => saved.Training.Shards == given.Training.Shards,
+            "--l1" => saved.Training.L1 == given.Training.L1,
+            "--l2" => saved.Training.L2 == given.Training.L2,
+            "--optimizer" => saved.Optimizer == given.Optimizer,
 
-            // Momentum applies to the optimizers that have it and weight decay to those that use it, as when training starts.
-            "--momentum" => Hyperparameter(optimizer, "momentum") is not { } momentum || momentum == settings.Momentum,
-            "--weight-decay" => Hyperparameter(optimizer, "weight_decay") is not (> 0 and var decay) || decay == settings.WeightDecay,
+            // Momentum applies to the optimizers that have it and weight decay to the one that uses it, as when training starts.
+            "--momentum" => !(saved.Optimizer == OptimizerKind.Sgd || saved.Optimizer == OptimizerKind.Nesterov) || saved.Momentum == given.Momentum,
+            "--weight-decay" => saved.Optimizer != OptimizerKind.AdamW || saved.WeightDecay == given.WeightDecay,
             _ => false,
         };
-
-    private static int[] HiddenWidths<T>(Network<T> network)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int[] widths = [.. network.Layers.OfType<Dense<T>>().Select(d => d.OutputSize)];
-        return widths[..^1];
     }
-
-    /// <summary>The activation after the first dense layer; null without hidden layers.</summary>
-    private static Activation? HiddenActivation<T>(Network<T> network)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        network.Layers.Count(l => l is Dense<T>) < 2 ? null : Activation.Of(network.Layers[1]) ?? Activation.Identity;
-
-    /// <summary>The value of the optimizer's hyperparameter <paramref name="name"/>, or null when it has none of that name.</summary>
-    private static double? Hyperparameter<T>(Optimizer<T> optimizer, string name)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        optimizer.Hyperparameters.Where(h => h.Key == name).Select(h => (double?)h.Value).FirstOrDefault();
 
     /// <summary>
     /// A resumed run holds out the same rows and stops early the same way as the run it continues (the checkpoint
@@ -167,49 +186,53 @@ internal static class TrainRunner
     /// </summary>
     private static TrainSettings WithCheckpointValidation(TrainSettings settings, TrainingOptions saved, string path)
     {
+        TrainingOptions given = settings.Training;
         double fraction = saved.ValidationFraction;
         bool unrecorded = fraction == 0 && saved.EarlyStoppingPatience > 0;
-        if (settings.ValidationFractionGiven && settings.ValidationFraction != fraction && !unrecorded)
+        if (settings.ValidationFractionGiven && given.ValidationFraction != fraction && !unrecorded)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--validation-fraction {settings.ValidationFraction} cannot change on --resume: '{path}' was trained with --validation-fraction {fraction}, which a resumed run keeps."));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--validation-fraction {given.ValidationFraction} cannot change on --resume: '{path}' was trained with --validation-fraction {fraction}, which a resumed run keeps."));
         }
 
-        if (settings.EarlyStoppingGiven && settings.EarlyStoppingPatience != saved.EarlyStoppingPatience)
+        if (settings.EarlyStoppingGiven && given.EarlyStoppingPatience != saved.EarlyStoppingPatience)
         {
-            throw new ArgumentException($"--early-stopping {settings.EarlyStoppingPatience} cannot change on --resume: '{path}' was trained with --early-stopping {saved.EarlyStoppingPatience}, which a resumed run keeps.");
+            throw new ArgumentException($"--early-stopping {given.EarlyStoppingPatience} cannot change on --resume: '{path}' was trained with --early-stopping {saved.EarlyStoppingPatience}, which a resumed run keeps.");
         }
 
         if (unrecorded)
         {
-            fraction = settings.ValidationFractionGiven ? settings.ValidationFraction
+            fraction = settings.ValidationFractionGiven ? given.ValidationFraction
                 : throw new ArgumentException($"'{path}' was trained with --early-stopping {saved.EarlyStoppingPatience} but records no validation fraction (an older backprop wrote it): give the --validation-fraction it was trained with.");
         }
 
-        return settings with { ValidationFraction = fraction, EarlyStoppingPatience = saved.EarlyStoppingPatience };
+        MlpClassifierOptions classifier = settings.Classifier.Clone();
+        (classifier.Training.ValidationFraction, classifier.Training.EarlyStoppingPatience) = (fraction, saved.EarlyStoppingPatience);
+        return settings with { Classifier = classifier };
     }
 
     private static int Train<T>(
         TrainSettings settings,
         CliConsole console,
         LoadedData<T> data,
-        Standardizer<T>? standardizer,
-        TrainingSession<T> session,
-        Func<Network<T>, ModelMetadata> metadata,
+        MlpClassifier<T> classifier,
+        Func<ModelMetadata> metadata,
         string? modelPath,
         string description,
         CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Matrix<T> features = standardizer is null ? data.Train.Features : standardizer.Transform(data.Train.Features);
-        Matrix<T>? testFeatures = data.Test is null ? null : standardizer is null ? data.Test.Features : standardizer.Transform(data.Test.Features);
+        // Raw features: the classifier standardises them itself when it has a standardiser.
+        Matrix<T> features = data.Train.Features;
+        Matrix<T>? testFeatures = data.Test?.Features;
 
         // The last rows become the validation set, as the library's ValidationFraction does; split here so that the
         // explicit-validation Fit reports every minibatch.
-        int validation = (int)(features.Rows * settings.ValidationFraction);
+        double validationFraction = settings.Training.ValidationFraction;
+        int validation = (int)(features.Rows * validationFraction);
         int training = features.Rows - validation;
-        if (training == 0 || (settings.ValidationFraction > 0 && validation == 0))
+        if (training == 0 || (validationFraction > 0 && validation == 0))
         {
-            throw new ArgumentException($"--validation-fraction {settings.ValidationFraction.ToString(CultureInfo.InvariantCulture)} of {features.Rows} samples leaves {training} for training and {validation} for validation; both need at least one.");
+            throw new ArgumentException($"--validation-fraction {validationFraction.ToString(CultureInfo.InvariantCulture)} of {features.Rows} samples leaves {training} for training and {validation} for validation; both need at least one.");
         }
 
         Matrix<T> trainFeatures = features.GetRows(0, training);
@@ -217,9 +240,11 @@ internal static class TrainRunner
         Matrix<T>? validationFeatures = validation > 0 ? features.GetRows(training, validation) : null;
         int[] validationLabels = data.Train.Labels[training..];
 
-        int lastEpoch = session.EpochsBefore + settings.Epochs;
+        int epochsBefore = classifier.History.Count;
+        int epochs = classifier.Epochs;
+        int lastEpoch = epochsBefore + epochs;
         TrainingDisplay display = settings.Json ? new JsonTrainingDisplay(console.Out)
-            : console.IsTerminal ? new LiveTrainingDisplay(console.Spectre, session.EpochsBefore + 1, settings.Epochs)
+            : console.IsTerminal ? new LiveTrainingDisplay(console.Spectre, epochsBefore + 1, epochs)
             : new PlainTrainingDisplay(console.Out);
         string held = validation > 0 ? string.Create(CultureInfo.InvariantCulture, $", {validation:N0} of the training samples held out for validation") : string.Empty;
         display.Note($"data: {data.Description}; {DataLoader.DescribeSizes(data)}{held}");
@@ -227,13 +252,13 @@ internal static class TrainRunner
 
         void Save(string reason)
         {
-            ModelStore.Save(modelPath!, session.Network, standardizer, session.CreateCheckpoint(), metadata(session.Network));
+            ModelStore.Save(modelPath!, classifier, metadata());
             display.Note($"saved {modelPath} ({reason})");
         }
 
         var epochProgress = new CallbackProgress<EpochMetrics>(metrics =>
         {
-            double accuracy = testFeatures is null ? double.NaN : session.Score(testFeatures, data.Test!.Labels);
+            double accuracy = testFeatures is null ? double.NaN : classifier.Score(testFeatures, data.Test!.Labels);
             display.OnEpoch(new EpochReport(metrics, lastEpoch, validationFeatures is not null, accuracy));
             if (settings.CheckpointEvery > 0 && metrics.Epoch % settings.CheckpointEvery == 0 && metrics.Epoch < lastEpoch)
             {
@@ -241,31 +266,30 @@ internal static class TrainRunner
             }
         });
         var batchProgress = new CallbackProgress<BatchProgress>(display.OnBatch);
-        int epochsBefore = session.History.Count;
         TrainingSummary Summary(double testAccuracy, string? saved, bool cancelled) => new(
-            session.History,
-            session.History.Count - epochsBefore,
+            classifier.History,
+            classifier.History.Count - epochsBefore,
             validationFeatures is not null,
-            settings.EarlyStoppingPatience,
+            settings.Training.EarlyStoppingPatience,
             testAccuracy,
             testFeatures?.Rows ?? 0,
             saved,
             cancelled);
         try
         {
-            display.Run(() => session.Fit(trainFeatures, trainLabels, validationFeatures, validationLabels, epochProgress, batchProgress, cancellationToken));
+            display.Run(() => classifier.Fit(trainFeatures, trainLabels, validationFeatures, validationLabels, epochProgress, batchProgress, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            string? saved = Stopped(console, session, modelPath, standardizer, metadata);
+            string? saved = Stopped(console, classifier, modelPath, metadata);
             display.Finish(Summary(double.NaN, saved, cancelled: true));
             return ExitCodes.Cancelled;
         }
 
-        double testAccuracy = testFeatures is null ? double.NaN : session.Score(testFeatures, data.Test!.Labels);
+        double testAccuracy = testFeatures is null ? double.NaN : classifier.Score(testFeatures, data.Test!.Labels);
         if (modelPath is not null)
         {
-            Save(string.Create(CultureInfo.InvariantCulture, $"{session.History.Count} epochs; continue with --resume {modelPath}"));
+            Save(string.Create(CultureInfo.InvariantCulture, $"{classifier.History.Count} epochs; continue with --resume {modelPath}"));
         }
 
         display.Finish(Summary(testAccuracy, modelPath, cancelled: false));
@@ -277,17 +301,17 @@ internal static class TrainRunner
     /// somewhere to, and says so on stderr.
     /// </summary>
     /// <returns>The file saved; null when nothing was.</returns>
-    private static string? Stopped<T>(CliConsole console, TrainingSession<T> session, string? modelPath, Standardizer<T>? standardizer, Func<Network<T>, ModelMetadata> metadata)
+    private static string? Stopped<T>(CliConsole console, MlpClassifier<T> classifier, string? modelPath, Func<ModelMetadata> metadata)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int epochs = session.History.Count;
-        if (modelPath is null || !session.HasNetwork)
+        int epochs = classifier.History.Count;
+        if (modelPath is null || !classifier.IsFitted)
         {
             console.Error.WriteLine($"backprop: stopped by Ctrl+C after {epochs} epochs; nothing saved (no --out).");
             return null;
         }
 
-        ModelStore.Save(modelPath, session.Network, standardizer, session.CreateCheckpoint(), metadata(session.Network));
+        ModelStore.Save(modelPath, classifier, metadata());
         console.Error.WriteLine($"backprop: stopped by Ctrl+C after {epochs} epochs (and part of the next); saved the model and a checkpoint to {modelPath}; continue with --resume {modelPath}");
         return modelPath;
     }
@@ -297,4 +321,6 @@ internal static class TrainRunner
         [.. Enumerable.Range(0, outputs).Select(c => c < names.Count ? names[c] : c.ToString(CultureInfo.InvariantCulture))];
 
     private static string ElementName<T>() => typeof(T) == typeof(double) ? "f64" : "f32";
+
+    private static string LossName(OutputLayer output) => output == OutputLayer.Sigmoid ? "sigmoid" : "softmax";
 }

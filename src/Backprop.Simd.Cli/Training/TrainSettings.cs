@@ -1,7 +1,6 @@
 using Backprop.Simd.Cli.Data;
-using Backprop.Simd.Layers;
 using Backprop.Simd.Models;
-using Backprop.Simd.Networks;
+using Backprop.Simd.Training;
 
 namespace Backprop.Simd.Cli.Training;
 
@@ -16,42 +15,15 @@ internal sealed record TrainSettings
     /// <summary>Whether --limit was given (a resumed model otherwise uses the limit it was trained with).</summary>
     public required bool LimitGiven { get; init; }
 
-    public required bool Standardize { get; init; }
+    /// <summary>
+    /// The classifier's options as the command line sets them. The tool makes the validation split itself (so that
+    /// batch progress is reported) and passes it as a validation set, which the trainer then uses instead of the
+    /// fraction; the fraction is still set so that the checkpoint records it and --resume splits the same way.
+    /// </summary>
+    public required MlpClassifierOptions Classifier { get; init; }
 
-    public required IReadOnlyList<int> Layers { get; init; }
-
-    public required Activation Activation { get; init; }
-
-    /// <summary>The layers' initialisation (--init); null: chosen by the activation.</summary>
-    public required WeightInitialization? Initialization { get; init; }
-
-    public required OutputLayer Output { get; init; }
-
-    public required OptimizerKind Optimizer { get; init; }
-
-    public required double Momentum { get; init; }
-
-    public required double WeightDecay { get; init; }
-
-    public required double LearningRate { get; init; }
-
-    public required string Schedule { get; init; }
-
-    public required int BatchSize { get; init; }
-
-    public required int BatchCount { get; init; }
-
-    public required int Epochs { get; init; }
-
-    public required double L1 { get; init; }
-
-    public required double L2 { get; init; }
-
-    public required ulong Seed { get; init; }
-
-    public required int Threads { get; init; }
-
-    public required int Shards { get; init; }
+    /// <summary>The training part of <see cref="Classifier"/>.</summary>
+    public TrainingOptions Training => Classifier.Training;
 
     /// <summary>
     /// The options given on the command line that set the model or its training recipe (--layers, --optimizer,
@@ -68,10 +40,6 @@ internal sealed record TrainSettings
     /// <summary>Whether --early-stopping was given: on --resume it must match the checkpoint's.</summary>
     public required bool EarlyStoppingGiven { get; init; }
 
-    public required double ValidationFraction { get; init; }
-
-    public required int EarlyStoppingPatience { get; init; }
-
     public required bool Json { get; init; }
 
     public required bool Double { get; init; }
@@ -84,32 +52,4 @@ internal sealed record TrainSettings
 
     /// <summary>The model file to continue training from (--resume).</summary>
     public required string? ResumePath { get; init; }
-
-    /// <summary>
-    /// The library's options. The tool makes the validation split itself (so that batch progress is reported) and
-    /// passes it as a validation set, which the trainer then uses instead of the fraction; the fraction is still set
-    /// so that the checkpoint records it and --resume splits the same way.
-    /// </summary>
-    public MlpClassifierOptions ToClassifierOptions() => new()
-    {
-        HiddenLayers = Layers,
-        HiddenActivation = Activation,
-        Initialization = Initialization,
-        Output = Output,
-        Optimizer = Optimizer,
-        Momentum = Momentum,
-        WeightDecay = WeightDecay,
-        LearningRate = LearningRate,
-        Schedule = ScheduleParser.Parse(Schedule, Epochs),
-        Epochs = Epochs,
-        BatchSize = BatchSize,
-        BatchCount = BatchCount,
-        Seed = Seed,
-        MaxDegreeOfParallelism = Threads,
-        Shards = Shards,
-        L1 = L1,
-        L2 = L2,
-        ValidationFraction = ValidationFraction,
-        EarlyStoppingPatience = EarlyStoppingPatience,
-    };
 }

@@ -1,3 +1,4 @@
+using Backprop.Simd.Data;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Networks;
@@ -17,9 +18,10 @@ public sealed class MlpClassifierOptions
     public IReadOnlyList<int> HiddenLayers { get; set; } = [100];
 
     /// <summary>
-    /// The number of classes; 0 (default) takes it from the labels of the first <c>Fit</c>: the largest label in the
-    /// training and validation sets plus one (at least 2). Set it when a data set has classes that those labels may
-    /// miss (a subset, a test set with more), so that the network has an output for each.
+    /// The number of classes; every label must be below it. 0 (default) takes the classes from the labels of the first
+    /// <c>Fit</c>: 0 to the largest training or validation label, each of which must occur among the training labels,
+    /// so that a stray label (a 42 among ten digits) is refused, naming its index, instead of making 43 classes. Set it
+    /// when the training labels may miss a class (a subset, a test set with more), so that the network has an output for each.
     /// </summary>
     public int ClassCount { get; set; }
 
@@ -47,44 +49,20 @@ public sealed class MlpClassifierOptions
     /// <summary>Decoupled weight decay for AdamW. Default 0.01.</summary>
     public double WeightDecay { get; set; } = 0.01;
 
-    /// <summary>The learning-rate schedule. Default constant.</summary>
-    public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
+    /// <summary>
+    /// Standardise the inputs: the first <c>Fit</c> fits a <see cref="Standardizer{T}"/> on its training rows (those
+    /// not held out by <see cref="TrainingOptions.ValidationFraction"/>), and every <c>Fit</c>, <c>Predict</c>,
+    /// <c>PredictProba</c>, <c>Score</c> and <c>Evaluate</c> applies it to the raw features they are given; it is saved
+    /// with the model. Default false (features are used as they are).
+    /// </summary>
+    public bool Standardize { get; set; }
 
-    /// <summary>Epochs per <c>Fit</c>. Default 10.</summary>
-    public int Epochs { get; set; } = 10;
-
-    /// <summary>Samples per minibatch, when <see cref="BatchCount"/> is 0. Default 32.</summary>
-    public int BatchSize { get; set; } = 32;
-
-    /// <summary>When positive, split each epoch into this many nearly equal minibatches (the notebook's <c>n_batches</c>).</summary>
-    public int BatchCount { get; set; }
-
-    /// <summary>Reshuffle every epoch. Default true.</summary>
-    public bool Shuffle { get; set; } = true;
-
-    /// <summary>The seed of initialisation, shuffling and dropout (the notebook's <c>random_seed</c>). Default 42.</summary>
-    public ulong Seed { get; set; } = 42;
-
-    /// <summary>Parallel shards per minibatch (results depend on it, never on the thread count). Default 2.</summary>
-    public int Shards { get; set; } = 2;
-
-    /// <summary>Threads: 0 (default) for every processor.</summary>
-    public int MaxDegreeOfParallelism { get; set; }
-
-    /// <summary>Mean (default) or sum of the gradients over a minibatch.</summary>
-    public Reduction Reduction { get; set; } = Reduction.Mean;
-
-    /// <summary>L1 strength on weights (the notebook's <c>l1</c>).</summary>
-    public double L1 { get; set; }
-
-    /// <summary>L2 strength on weights, penalty (λ/2) Σw² (the notebook's <c>l2</c>).</summary>
-    public double L2 { get; set; }
-
-    /// <summary>Fraction of the training rows (the last ones) held out for validation.</summary>
-    public double ValidationFraction { get; set; }
-
-    /// <summary>Early-stopping patience in epochs (needs validation data: a validation set or <see cref="ValidationFraction"/>); 0 disables.</summary>
-    public int EarlyStoppingPatience { get; set; }
+    /// <summary>
+    /// How the network trains: epochs per <c>Fit</c>, minibatches, shuffling, shards, threads, reduction, L1/L2,
+    /// validation, early stopping and the learning-rate schedule. Its <see cref="TrainingOptions.Seed"/> also seeds the
+    /// weight initialisation. Set its members in an initializer: <c>Training = { Epochs = 5, BatchSize = 64 }</c>.
+    /// </summary>
+    public TrainingOptions Training { get; set; } = new();
 
     /// <summary>
     /// The original notebook's recipe: sigmoid hidden units, one sigmoid per class with cross-entropy, weights uniform
@@ -106,20 +84,24 @@ public sealed class MlpClassifierOptions
         Optimizer = OptimizerKind.Sgd,
         Momentum = 0,
         LearningRate = learningRate,
-        L2 = l2,
-        Epochs = epochs,
-        BatchCount = batchCount,
-        Shuffle = false,
-        Reduction = Reduction.Sum,
-        Seed = seed,
+        Training = new TrainingOptions
+        {
+            L2 = l2,
+            Epochs = epochs,
+            BatchCount = batchCount,
+            Shuffle = false,
+            Reduction = Reduction.Sum,
+            Seed = seed,
+        },
     };
 
-    /// <summary>A copy (with its own copy of <see cref="HiddenLayers"/>).</summary>
+    /// <summary>A copy (with its own copies of <see cref="HiddenLayers"/> and <see cref="Training"/>).</summary>
     /// <returns>The copy.</returns>
     public MlpClassifierOptions Clone()
     {
         var copy = (MlpClassifierOptions)MemberwiseClone();
         copy.HiddenLayers = HiddenLayers is null ? null! : [.. HiddenLayers];
+        copy.Training = Training?.Clone()!;
         return copy;
     }
 
@@ -127,8 +109,8 @@ public sealed class MlpClassifierOptions
     /// Throws naming the first invalid option: the classifier's constructor calls this, so that a bad option fails
     /// there rather than in <c>Fit</c> after the network is built.
     /// </summary>
-    /// <exception cref="ArgumentNullException"><see cref="HiddenLayers"/>, <see cref="HiddenActivation"/>, <see cref="Optimizer"/> or <see cref="Schedule"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range or not a defined enum value.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="HiddenLayers"/>, <see cref="HiddenActivation"/>, <see cref="Optimizer"/>, <see cref="Training"/> or its schedule is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range or not a defined enum value; <see cref="TrainingOptions.Epochs"/> is 0 (a <c>Fit</c> must train).</exception>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(HiddenLayers, nameof(HiddenLayers));
@@ -178,7 +160,18 @@ public sealed class MlpClassifierOptions
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "The weight decay must be non-negative and finite.");
         }
 
-        ToTrainingOptions().Validate();
+        ArgumentNullException.ThrowIfNull(Training, nameof(Training));
+        Training.Validate();
+        CheckEpochs(Training.Epochs, nameof(TrainingOptions.Epochs));
+    }
+
+    /// <summary>Throws unless <paramref name="epochs"/> is positive: a classifier's <c>Fit</c> that trained nothing would leave it looking fitted.</summary>
+    internal static void CheckEpochs(int epochs, string name)
+    {
+        if (epochs <= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, epochs, "A classifier trains at least one epoch per Fit.");
+        }
     }
 
     private static void ThrowIfUndefined<TEnum>(TEnum value, string name)
@@ -189,21 +182,4 @@ public sealed class MlpClassifierOptions
             throw new ArgumentOutOfRangeException(name, value, $"{value} is not a {typeof(TEnum).Name}.");
         }
     }
-
-    internal TrainingOptions ToTrainingOptions() => new()
-    {
-        Epochs = Epochs,
-        BatchSize = BatchSize,
-        BatchCount = BatchCount,
-        Shuffle = Shuffle,
-        Seed = Seed,
-        Shards = Shards,
-        MaxDegreeOfParallelism = MaxDegreeOfParallelism,
-        Reduction = Reduction,
-        L1 = L1,
-        L2 = L2,
-        ValidationFraction = ValidationFraction,
-        EarlyStoppingPatience = EarlyStoppingPatience,
-        Schedule = Schedule,
-    };
 }

@@ -46,6 +46,9 @@ internal sealed class OptimizerSnapshot
     /// <summary>This snapshot with another state array (taken over, not copied).</summary>
     public OptimizerSnapshot WithState(Array state) => new(Name, LearningRate, Hyperparameters, StatePerParameter, StepCount, state);
 
+    /// <summary>This snapshot with another base learning rate (the state array shared).</summary>
+    public OptimizerSnapshot WithLearningRate(double learningRate) => new(Name, learningRate, Hyperparameters, StatePerParameter, StepCount, _state);
+
     /// <summary>Captures <paramref name="optimizer"/>: a copy of its state, so later steps do not change the snapshot.</summary>
     public static OptimizerSnapshot Capture<T>(Optimizer<T> optimizer)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -97,7 +100,9 @@ internal sealed class OptimizerSnapshot
         ? CreateWithoutState<double>().Description
         : string.Create(CultureInfo.InvariantCulture, $"{Name}(lr {LearningRate}{string.Concat(Hyperparameters.Select(h => string.Create(CultureInfo.InvariantCulture, $", {h.Key} {h.Value}")))})");
 
-    private Optimizer<T> CreateWithoutState<T>()
+    /// <summary>A new optimizer with these hyperparameters and no state, from the factory registered under <see cref="Name"/>.</summary>
+    /// <exception cref="InvalidOperationException">No factory is registered under the name, or it built an optimizer of another name or state size.</exception>
+    public Optimizer<T> CreateWithoutState<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!OptimizerRegistry.TryGetFactory(Name, out IOptimizerFactory? factory))

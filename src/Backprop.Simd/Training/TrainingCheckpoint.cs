@@ -33,6 +33,22 @@ public sealed class TrainingCheckpoint
         History = history;
     }
 
+    /// <summary>
+    /// The checkpoint of a trainer that has not trained yet: what <see cref="Trainer{T}.CreateCheckpoint"/> returns
+    /// right after the trainer's constructor, so that resuming from it trains as a new trainer would.
+    /// </summary>
+    internal static TrainingCheckpoint Initial<T>(Optimizer<T> optimizer, TrainingOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shuffleState = new ulong[Numerics.SeededRandom.StateLength];
+        new Numerics.SeededRandom(options.Seed).GetState(shuffleState);
+        return new TrainingCheckpoint(OptimizerSnapshot.Capture(optimizer), options, 0, 0, shuffleState, [], new TrainingHistory());
+    }
+
+    /// <summary>This checkpoint with another base learning rate and options (the state shared, not copied).</summary>
+    internal TrainingCheckpoint With(double learningRate, TrainingOptions options) =>
+        new(Optimizer.WithLearningRate(learningRate), options, EpochsCompleted, StepsCompleted, _shuffleState, _sampleOrder, History);
+
     /// <summary>The optimizer's name, as <see cref="OptimizerRegistry"/> knows it, for example <c>adam</c>.</summary>
     public string OptimizerName => Optimizer.Name;
 

@@ -25,7 +25,7 @@ public sealed class LabelRangeTests
         LabelledData<float> data = SyntheticData.Blobs<float>(30, 5, 3, seed: 2);
         int[] labels = [.. data.Labels];
         labels[7] = 3;
-        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [4], Epochs = 1, ClassCount = 3 });
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [4], ClassCount = 3, Training = { Epochs = 1 } });
 
         ArgumentOutOfRangeException e = Assert.Throws<ArgumentOutOfRangeException>(() => classifier.Fit(data.Inputs, labels));
 

@@ -155,7 +155,7 @@ public sealed class ClassificationReportTests
     public void A_classifier_reports_on_its_own_predictions_over_its_classes()
     {
         LabelledData<float> data = SyntheticData.Blobs<float>(90, 6, 3, seed: 4);
-        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 3, BatchSize = 16, ClassCount = 4 });
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], ClassCount = 4, Training = { Epochs = 3, BatchSize = 16 } });
         classifier.Fit(data.Inputs, data.Labels);
 
         ClassificationReport report = classifier.Evaluate(data.Inputs, data.Labels);

@@ -1,3 +1,4 @@
+using Backprop.Simd.Data;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
 using Backprop.Simd.Models;
@@ -102,7 +103,7 @@ public sealed class MlpClassifierTests
     public void The_notebook_recipe_sums_over_ordered_minibatches()
     {
         MlpClassifierOptions options = MlpClassifierOptions.Notebook([12], learningRate: 0.002, l2: 0.01, epochs: 3, batchCount: 7, seed: 3);
-        Assert.Equal((Reduction.Sum, false, 7, OutputLayer.Sigmoid, OptimizerKind.Sgd, 0.0), (options.Reduction, options.Shuffle, options.BatchCount, options.Output, options.Optimizer, options.Momentum));
+        Assert.Equal((Reduction.Sum, false, 7, OutputLayer.Sigmoid, OptimizerKind.Sgd, 0.0), (options.Training.Reduction, options.Training.Shuffle, options.Training.BatchCount, options.Output, options.Optimizer, options.Momentum));
         var classifier = new MlpClassifier<float>(options);
         classifier.Fit(s_data.Inputs, s_data.Labels);
 
@@ -130,7 +131,7 @@ public sealed class MlpClassifierTests
     public void A_validation_fraction_still_reports_every_batch()
     {
         var options = Options(epochs: 2);
-        options.ValidationFraction = 0.25;
+        options.Training.ValidationFraction = 0.25;
         var classifier = new MlpClassifier<float>(options);
         var batches = new RecordingProgress<BatchProgress>();
         classifier.Fit(s_data.Inputs, s_data.Labels, null, default, null, batches);
@@ -138,14 +139,48 @@ public sealed class MlpClassifierTests
         Assert.All(classifier.History, e => Assert.False(double.IsNaN(e.ValidationLoss)));
     }
 
+    /// <summary>
+    /// Standardize makes the classifier a pipeline: the same weights as a classifier trained on inputs standardised by
+    /// hand with a standardiser fitted on the rows that train (not those ValidationFraction holds out), and the same
+    /// predictions from raw inputs as that one gives from standardised ones.
+    /// </summary>
+    [Fact]
+    public void Standardize_fits_on_the_training_rows_and_standardises_every_input()
+    {
+        MlpClassifierOptions options = Options(epochs: 2);
+        options.Training.ValidationFraction = 0.25;
+        var manual = new MlpClassifier<float>(options);
+        options.Standardize = true;
+        var pipeline = new MlpClassifier<float>(options);
+
+        Standardizer<float> standardizer = Standardizer<float>.Fit(s_data.Inputs.Slice(0, 90));
+        Matrix<float> standardized = standardizer.Transform(s_data.Inputs);
+        manual.Fit(standardized, s_data.Labels);
+        pipeline.Fit(s_data.Inputs, s_data.Labels);
+
+        Assert.Equal(standardizer.Mean.ToArray(), pipeline.Standardizer!.Mean.ToArray());
+        Assert.Null(manual.Standardizer);
+        FloatAssert.SameBits<float>(pipeline.Network.Parameters, manual.Network.Parameters, "weights");
+        FloatAssert.SameBits<float>(pipeline.PredictProba(s_data.Inputs).AsSpan(), manual.PredictProba(standardized).AsSpan(), "batch probabilities");
+        float[] single = new float[4], expected = new float[4];
+        pipeline.PredictProba(s_data.Inputs.Row(7), single);
+        manual.PredictProba(standardized.Row(7), expected);
+        FloatAssert.SameBits<float>(single, expected, "one sample's probabilities");
+        Assert.Equal(manual.Score(standardized, s_data.Labels), pipeline.Score(s_data.Inputs, s_data.Labels));
+        Assert.Equal(manual.Evaluate(standardized, s_data.Labels).Accuracy, pipeline.Evaluate(s_data.Inputs, s_data.Labels).Accuracy);
+
+        // A second Fit keeps the standardiser of the first (a warm start, not a new pipeline).
+        Standardizer<float> first = pipeline.Standardizer;
+        pipeline.Fit(standardized, s_data.Labels);
+        Assert.Same(first, pipeline.Standardizer);
+    }
+
     private static MlpClassifierOptions Options(int epochs) => new()
     {
         HiddenLayers = [16],
         Dropout = 0.1,
         LearningRate = 0.01,
-        Epochs = epochs,
-        BatchSize = 16,
-        Seed = 5,
+        Training = { Epochs = epochs, BatchSize = 16, Seed = 5 },
     };
 
     private static MlpClassifier<float> Fitted()

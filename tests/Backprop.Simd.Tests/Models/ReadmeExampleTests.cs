@@ -33,8 +33,7 @@ public sealed class ReadmeExampleTests
             var classifier = new MlpClassifier<float>(new MlpClassifierOptions
             {
                 HiddenLayers = [256, 128],
-                Epochs = 3,
-                BatchSize = 128,
+                Training = { Epochs = 3, BatchSize = 128 },
             });
             using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             var progress = new SynchronousProgress<EpochMetrics>(m => log.Add($"epoch {m.Epoch}: loss {m.Loss:F4}"));

@@ -55,7 +55,7 @@ public sealed class ConcurrentUseTests
     [Fact]
     public async Task A_classifier_fits_one_call_at_a_time()
     {
-        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 2, BatchSize = 16 });
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [8], Training = { Epochs = 2, BatchSize = 16 } });
         using var gate = new CallbackGate();
         Task<TrainingHistory> fit = Task.Run(() => classifier.Fit(s_data.Inputs, s_data.Labels, gate));
         gate.WaitUntilInside();
@@ -98,7 +98,7 @@ public sealed class ConcurrentUseTests
     public async Task Two_classifiers_on_one_network_fit_one_at_a_time()
     {
         Network<float> network = SyntheticData.Mlp<float>(6, 8, 3, seed: 6);
-        var options = new MlpClassifierOptions { Epochs = 2, BatchSize = 16 };
+        var options = new MlpClassifierOptions { Training = { Epochs = 2, BatchSize = 16 } };
         var first = new MlpClassifier<float>(network, options);
         var second = new MlpClassifier<float>(network, options);
         using var gate = new CallbackGate();

@@ -56,7 +56,7 @@ public sealed class ValidationDataTests
     [Fact]
     public void A_classifier_names_its_validation_features()
     {
-        var classifier = new MlpClassifier<double>(new MlpClassifierOptions { HiddenLayers = [8], Epochs = 2 });
+        var classifier = new MlpClassifier<double>(new MlpClassifierOptions { HiddenLayers = [8], Training = { Epochs = 2 } });
         Matrix<double> validation = s_data.Inputs.GetRows(30, 10).Clone();
         validation[9, 1] = double.NaN;
         var e = Assert.Throws<ArgumentException>(() => classifier.Fit(s_data.Inputs.GetRows(0, 30), s_data.Labels.AsSpan(0, 30), validation, s_data.Labels.AsSpan(30, 10)));
