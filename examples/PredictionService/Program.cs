@@ -4,7 +4,6 @@
 //   dotnet run -c Release --project examples/PredictionService -- --Model:Path digits.bpm
 // Without Model:Path it trains a small stand-in model at start-up, so that it runs anywhere.
 using Backprop.Simd.Models;
-using Backprop.Simd.Serialization;
 using PredictionService;
 
 WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
@@ -30,7 +29,7 @@ app.MapPost("/predict", (PredictionRequest request, MlpClassifier<float> model) 
 app.Run();
 
 static MlpClassifier<float> LoadModel(string? path) =>
-    path is null ? StandInModel.Train() : new MlpClassifier<float>(ModelFile.Load<float>(path).Network);
+    path is null ? StandInModel.Train() : MlpClassifier<float>.Load(path);
 
 /// <summary>The entry point, public so that the tests can start the service in-process.</summary>
 public partial class Program;

@@ -3,7 +3,6 @@
 using Backprop.Simd.Data;
 using Backprop.Simd.Metrics;
 using Backprop.Simd.Models;
-using Backprop.Simd.Serialization;
 using Backprop.Simd.Training;
 
 Dataset<float> digits = LoadDigits(args.Length > 0 ? args[0] : "data");
@@ -24,9 +23,10 @@ ClassificationReport report = classifier.Evaluate(test.Features, test.Labels);
 Console.WriteLine($"test accuracy {report.Accuracy:P1}, macro F1 {report.MacroAverage.F1:F3}");
 Console.WriteLine(report);
 
+// The file keeps the options, the history and the metadata; backprop eval, predict and export read it too.
 string path = Path.Combine(Path.GetTempPath(), "quickstart-digits.bpm");
-ModelFile.Save(path, new SavedModel<float>(classifier.Network));
-var loaded = new MlpClassifier<float>(ModelFile.Load<float>(path).Network);
+classifier.Save(path);
+MlpClassifier<float> loaded = MlpClassifier<float>.Load(path);
 File.Delete(path);
 
 // One sample at a time: no allocation, and safe from many threads at once.

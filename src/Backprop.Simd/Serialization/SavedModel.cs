@@ -12,8 +12,8 @@ namespace Backprop.Simd.Serialization;
 /// <see cref="ModelFile.Save{T}(string, SavedModel{T})"/> and read it back with <see cref="ModelFile.Load{T}(string)"/>:
 /// <code>
 /// var model = new SavedModel&lt;float&gt;(network, standardizer) { Checkpoint = trainer.CreateCheckpoint() };
-/// model.Metadata["classes"] = "0,1,2,3,4,5,6,7,8,9";
-/// ModelFile.Save("mnist.bpm", model);
+/// model.Metadata["dataset"] = "fashion-mnist";
+/// ModelFile.Save("fashion.bpm", model);
 /// </code>
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
@@ -71,7 +71,10 @@ public sealed class SavedModel<T>
         }
     }
 
-    /// <summary>String metadata in insertion order, saved with the model: class names, data set, loss name and the like.</summary>
+    /// <summary>
+    /// String metadata in insertion order, saved with the model: a classifier's class names, image shape, input scaling
+    /// and loss (read and written by <see cref="Models.ClassifierMetadata"/>), the data set and the like.
+    /// </summary>
     public IDictionary<string, string> Metadata { get; } = new OrderedDictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Predicts a batch as the model was trained: standardises the inputs with <see cref="Normalization"/>, if any, then runs the network.</summary>
