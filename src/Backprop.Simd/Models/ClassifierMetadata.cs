@@ -27,9 +27,10 @@ public sealed record ClassifierMetadata
     private const string OutputKey = "output";
     private const string LossKey = "loss";
 
-    private const string UnitIntervalScaling = "pixel/255";
-    private const string RawScaling = "pixel";
-    private const string NoScaling = "none";
+    // The values of the entries, each as the file spells it.
+    private static readonly (string Text, PixelScaling? Value)[] s_scalings = [("none", null), ("pixel/255", PixelScaling.UnitInterval), ("pixel", PixelScaling.Raw)];
+    private static readonly (string Text, ClassifierOutput Value)[] s_outputs = [("logits", ClassifierOutput.Logits), ("probabilities", ClassifierOutput.Probabilities)];
+    private static readonly (string Text, OutputLayer Value)[] s_losses = [("softmax", OutputLayer.Softmax), ("sigmoid", OutputLayer.Sigmoid)];
 
     private readonly IReadOnlyList<string> _classNames = [];
     private readonly ImageShape _imageShape;
@@ -167,9 +168,9 @@ public sealed record ClassifierMetadata
 
         return new ClassifierMetadata(names ?? defaults.ClassNames, shape)
         {
-            InputScaling = Value(entries, ScalingKey, null, (NoScaling, null), (UnitIntervalScaling, PixelScaling.UnitInterval), (RawScaling, (PixelScaling?)PixelScaling.Raw)),
-            Output = Value(entries, OutputKey, defaults.Output, ("logits", ClassifierOutput.Logits), ("probabilities", ClassifierOutput.Probabilities)),
-            Loss = Value(entries, LossKey, OutputLayer.Softmax, ("softmax", OutputLayer.Softmax), ("sigmoid", OutputLayer.Sigmoid)),
+            InputScaling = Value(entries, ScalingKey, null, s_scalings),
+            Output = Value(entries, OutputKey, defaults.Output, s_outputs),
+            Loss = Value(entries, LossKey, OutputLayer.Softmax, s_losses),
         };
     }
 
@@ -185,14 +186,9 @@ public sealed record ClassifierMetadata
         IDictionary<string, string> entries = model.Metadata;
         entries[ClassesKey] = string.Join('\n', _classNames);
         entries[ImageShapeKey] = ImageShape.ToString();
-        entries[ScalingKey] = InputScaling switch
-        {
-            PixelScaling.UnitInterval => UnitIntervalScaling,
-            PixelScaling.Raw => RawScaling,
-            _ => NoScaling,
-        };
-        entries[OutputKey] = Output == ClassifierOutput.Probabilities ? "probabilities" : "logits";
-        entries[LossKey] = Loss == OutputLayer.Sigmoid ? "sigmoid" : "softmax";
+        entries[ScalingKey] = Text(s_scalings, InputScaling);
+        entries[OutputKey] = Text(s_outputs, Output);
+        entries[LossKey] = Text(s_losses, Loss);
     }
 
     /// <summary>Whether the other metadata has the same values, class names compared name by name.</summary>
@@ -207,6 +203,11 @@ public sealed record ClassifierMetadata
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(ClassCount, ImageShape, InputScaling, Output, Loss);
+
+    /// <summary>One line, for example <c>classes 0, 1, 2; image 28x28; input scaling pixel/255; logits; softmax loss</c>.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString() =>
+        $"classes {string.Join(", ", _classNames)}; image {ImageShape}; input scaling {Text(s_scalings, InputScaling)}; {Text(s_outputs, Output)}; {Text(s_losses, Loss)} loss";
 
     /// <summary>Throws unless the class count is the network's output count and the image's pixels its input size.</summary>
     /// <exception cref="ArgumentException">It does not fit; the message says how.</exception>
@@ -224,6 +225,10 @@ public sealed record ClassifierMetadata
         }
     }
 
+    /// <summary>How the file spells <paramref name="value"/>.</summary>
+    private static string Text<TValue>((string Text, TValue Value)[] known, TValue value) =>
+        known.First(k => EqualityComparer<TValue>.Default.Equals(k.Value, value)).Text;
+
     private static ArgumentOutOfRangeException Undefined<TEnum>(TEnum value, string name)
         where TEnum : struct, Enum => new(name, value, $"{value} is not a {typeof(TEnum).Name}.");
 
@@ -231,7 +236,7 @@ public sealed record ClassifierMetadata
     internal static string[] NumberedClasses(int count) => [.. Enumerable.Range(0, count).Select(c => c.ToString(CultureInfo.InvariantCulture))];
 
     /// <summary>The value of entry <paramref name="key"/> among <paramref name="known"/>, or <paramref name="absent"/> without the entry.</summary>
-    private static TValue Value<TValue>(IDictionary<string, string> entries, string key, TValue absent, params (string Text, TValue Value)[] known)
+    private static TValue Value<TValue>(IDictionary<string, string> entries, string key, TValue absent, (string Text, TValue Value)[] known)
     {
         if (!entries.TryGetValue(key, out string? text))
         {

@@ -335,6 +335,10 @@ public sealed class MlpClassifier<T>
 
             ValidationData.ThrowIfNotFinite(validationFeatures, nameof(validationFeatures));
         }
+        else if (validationLabels.Length > 0)
+        {
+            throw new ArgumentException($"{validationLabels.Length} validation labels but no validation features: pass both, or neither.", nameof(validationLabels));
+        }
 
         if (_network is not null && features.Columns != _network.InputSize)
         {

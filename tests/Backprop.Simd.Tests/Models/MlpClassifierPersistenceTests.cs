@@ -76,6 +76,7 @@ public sealed class MlpClassifierPersistenceTests : IDisposable
 
         var named = new ClassifierMetadata(["north", "east", "south", "west"], new ImageShape(2, 5)) { InputScaling = PixelScaling.Raw };
         classifier.Metadata = named;
+        Assert.Equal("classes north, east, south, west; image 2x5; input scaling pixel; logits; softmax loss", named.ToString());
         string path = Path.Combine(_directory, "named.bpm");
         classifier.Save(path);
 

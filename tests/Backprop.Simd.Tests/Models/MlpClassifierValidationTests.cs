@@ -188,6 +188,7 @@ public sealed class MlpClassifierValidationTests
         Assert.Equal("The samples have 6 features but the classifier takes 5. (Parameter 'features')", Assert.Throws<ArgumentException>(() => classifier.Predict(wider)).Message);
         Assert.Throws<ArgumentException>(() => classifier.Predict(new float[4]));
         Assert.Throws<ArgumentException>(() => classifier.Fit(s_data.Inputs, s_data.Labels, new Matrix<float>(2, 4), [0, 1]));
+        Assert.Equal("validationLabels", Assert.Throws<ArgumentException>(() => classifier.Fit(s_data.Inputs, s_data.Labels, null, [0, 1])).ParamName);
         Assert.Single(classifier.History);
     }
 
