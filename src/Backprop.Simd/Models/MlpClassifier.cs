@@ -22,7 +22,8 @@ namespace Backprop.Simd.Models;
 /// <para>With <see cref="MlpClassifierOptions.Standardize"/> the classifier is a pipeline: the first <c>Fit</c> fits a
 /// <see cref="Standardizer"/> on its training rows, and every call standardises the raw features it is given. The
 /// network ends in logits; <c>PredictProba</c> returns softmax probabilities (rows sum to 1) whichever output layer
-/// was trained.</para>
+/// was trained. (A loaded network that ends in a softmax layer of its own, as an imported one may, gives its
+/// probabilities as they are, and can predict but not train.)</para>
 /// <para>A saved classifier keeps everything: the network, the standardiser, the options, the optimizer state and
 /// the history (in a training checkpoint) and its <see cref="Metadata"/>. A loaded one predicts bit for bit as the
 /// saved one did and trains on as it would have. The file is an ordinary model file: <c>backprop eval</c>,
