@@ -171,9 +171,9 @@ internal static class TrainRunner
             "--l2" => saved.Training.L2 == given.Training.L2,
             "--optimizer" => saved.Optimizer == given.Optimizer,
 
-            // Momentum applies to the optimizers that have it and weight decay to the one that uses it, as when training starts.
-            "--momentum" => !(saved.Optimizer == OptimizerKind.Sgd || saved.Optimizer == OptimizerKind.Nesterov) || saved.Momentum == given.Momentum,
-            "--weight-decay" => saved.Optimizer != OptimizerKind.AdamW || saved.WeightDecay == given.WeightDecay,
+            // Momentum and weight decay count only for the optimizers that take them, as when training starts.
+            "--momentum" => !saved.Optimizer.TakesMomentum || saved.Momentum == given.Momentum,
+            "--weight-decay" => !saved.Optimizer.TakesWeightDecay || saved.WeightDecay == given.WeightDecay,
             _ => false,
         };
     }
