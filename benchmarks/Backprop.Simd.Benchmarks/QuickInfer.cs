@@ -6,10 +6,11 @@ using Backprop.Simd.Numerics;
 namespace Backprop.Simd.Benchmarks;
 
 /// <summary>
-/// <c>infer [--threads T] [--batch B] [--reps R] [--busy-cores N]</c>: 784-256-128-10 (ReLU, float) inference, as in
-/// <see cref="InferenceBenchmarks"/>: single-sample latency (each call timed alone: median, 90th and 99th percentile)
-/// and the median time of one B-sample batch; one JSON line. With <c>--busy-cores N</c>, N threads of another process
-/// spin throughout (see <see cref="BusyCores"/>).
+/// <c>infer [--threads T] [--batch B] [--reps R] [--busy-cores N] [--runtime ours|onnx]</c>: 784-256-128-10 (ReLU,
+/// float) inference, as in <see cref="InferenceBenchmarks"/>: single-sample latency (each call timed alone: median,
+/// 90th and 99th percentile) and the median time of one B-sample batch; one JSON line. With <c>--busy-cores N</c>, N
+/// threads of another process spin throughout (see <see cref="BusyCores"/>); <c>--runtime onnx</c> times the same
+/// network in ONNX Runtime (see <see cref="OnnxRuntimePeer"/>).
 /// </summary>
 internal static class QuickInfer
 {
@@ -25,20 +26,29 @@ internal static class QuickInfer
         var outputs = new Matrix<float>(batch, 10);
         float[] sample = inputs.AsSpan()[..784].ToArray();
         var output = new float[10];
+        string runtime = options.Get("runtime", "ours");
+        using OnnxRuntimePeer? peer = runtime switch
+        {
+            "ours" => null,
+            "onnx" => new OnnxRuntimePeer(network, sample, output, inputs.AsSpan().ToArray(), new float[batch * 10], threads),
+            _ => throw new ArgumentException($"--runtime is 'ours' or 'onnx', not '{runtime}'."),
+        };
+        Action predictSample = peer is null ? () => network.Predict(sample, output) : peer.PredictSample;
+        Action predictBatch = peer is null ? () => network.Predict(inputs, outputs) : peer.PredictBatch;
 
         using BusyCores busy = BusyCores.Start(options.GetInt("busy-cores", 0));
         var warmup = Stopwatch.StartNew();
         while (warmup.Elapsed.TotalSeconds < 1)
         {
-            network.Predict(sample, output);
-            network.Predict(inputs, outputs);
+            predictSample();
+            predictBatch();
         }
 
         var single = new double[50_000];
         for (int i = 0; i < single.Length; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            network.Predict(sample, output);
+            predictSample();
             single[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 
@@ -46,15 +56,15 @@ internal static class QuickInfer
         for (int r = 0; r < reps; r++)
         {
             long start = Stopwatch.GetTimestamp();
-            network.Predict(inputs, outputs);
+            predictBatch();
             batches[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 
         long before = GC.GetTotalAllocatedBytes(true);
         for (int i = 0; i < 100; i++)
         {
-            network.Predict(sample, output);
-            network.Predict(inputs, outputs);
+            predictSample();
+            predictBatch();
         }
 
         long allocated = GC.GetTotalAllocatedBytes(true) - before;
@@ -62,6 +72,7 @@ internal static class QuickInfer
         Array.Sort(batches);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
+            ["runtime"] = runtime,
             ["threads"] = threads,
             ["busy_cores"] = options.GetInt("busy-cores", 0),
             ["single_us_p50"] = Math.Round(single[single.Length / 2] * 1e6, 2),
