@@ -11,6 +11,8 @@ namespace Backprop.Simd.Serialization;
 /// u8 reduction (0 mean, 1 sum), f64 L1, f64 L2, u8 regularize biases, f64 validation fraction, i32 patience,
 /// u8 schedule: 0 constant | 1 step: i32 step epochs, f64 gamma | 2 cosine: i32 epochs, f64 minimum factor
 /// </code>
+/// <see cref="TrainingOptions.RecordSteps"/> is not stored: it asks for a diagnostic of one run, not for training
+/// state, and what it records is left out of the history's record too.
 /// </summary>
 internal static class TrainingOptionsCodec
 {

@@ -43,6 +43,7 @@ public sealed class Trainer<T>
     private T[] _batchInputs = [];
     private T[] _batchTargets = [];
     private int[] _order = [];
+    private StepMetrics[] _epochSteps = [];
     private T[]? _bestParameters;
     private long _steps;
     private int _ownerThread;
@@ -246,6 +247,11 @@ public sealed class Trainer<T>
             _order = [.. Enumerable.Range(0, samples)];
         }
 
+        if (_options.RecordSteps && _epochSteps.Length < batches)
+        {
+            _epochSteps = new StepMetrics[batches];
+        }
+
         // The best weights of this call only: a snapshot left by an earlier Fit must never come back.
         double best = double.PositiveInfinity;
         bool haveBest = false;
@@ -272,6 +278,11 @@ public sealed class Trainer<T>
                 objective += stepObjective;
                 dataLoss += stepData;
                 norms += norm;
+                if (_options.RecordSteps)
+                {
+                    _epochSteps[b] = new StepMetrics(_epochs + 1, b, stepObjective, norm, learningRate);
+                }
+
                 if (batchProgress is not null)
                 {
                     double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -286,6 +297,11 @@ public sealed class Trainer<T>
             (double validationLoss, double validationAccuracy) = validate ? EvaluateCore(validationInputs!, validationTargets!) : (double.NaN, double.NaN);
             var metrics = new EpochMetrics(_epochs, objective / batches, dataLoss / samples, validationLoss, validationAccuracy, norms / batches, learningRate, seconds);
             History.Add(metrics);
+            if (_options.RecordSteps)
+            {
+                History.AddSteps(_epochSteps.AsSpan(0, batches));
+            }
+
             progress?.Report(metrics);
 
             if (_options.EarlyStoppingPatience > 0 && validate)

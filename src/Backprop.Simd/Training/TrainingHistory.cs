@@ -1,11 +1,17 @@
 using System.Collections;
+using System.Collections.ObjectModel;
 
 namespace Backprop.Simd.Training;
 
-/// <summary>The per-epoch metrics of a model, across all its training calls.</summary>
+/// <summary>
+/// The per-epoch metrics of a model, across all its training calls, and its per-step metrics when
+/// <see cref="TrainingOptions.RecordSteps"/> asked for them.
+/// </summary>
 public sealed class TrainingHistory : IReadOnlyList<EpochMetrics>
 {
     private readonly List<EpochMetrics> _epochs = [];
+    private readonly List<StepMetrics> _steps = [];
+    private ReadOnlyCollection<StepMetrics>? _stepsView;
 
     /// <summary>The number of epochs recorded.</summary>
     public int Count => _epochs.Count;
@@ -13,6 +19,14 @@ public sealed class TrainingHistory : IReadOnlyList<EpochMetrics>
     /// <summary>The metrics of one epoch.</summary>
     /// <param name="index">From 0.</param>
     public EpochMetrics this[int index] => _epochs[index];
+
+    /// <summary>
+    /// One record per optimizer step of the recorded epochs, in order, from the epochs trained with
+    /// <see cref="TrainingOptions.RecordSteps"/> on; empty when it was off. An epoch's steps come with its
+    /// <see cref="EpochMetrics"/>, so an epoch cut short by cancellation or divergence leaves none, and
+    /// <see cref="Trainer{T}.TrainStep"/>, which records no epoch, records no step either.
+    /// </summary>
+    public IReadOnlyList<StepMetrics> Steps => _stepsView ??= _steps.AsReadOnly();
 
     /// <summary>Whether the last training call stopped early (patience exhausted).</summary>
     public bool StoppedEarly { get; internal set; }
@@ -27,11 +41,15 @@ public sealed class TrainingHistory : IReadOnlyList<EpochMetrics>
 
     internal void Add(EpochMetrics metrics) => _epochs.Add(metrics);
 
+    /// <summary>Appends an epoch's steps (recorded as it ran, added with its metrics).</summary>
+    internal void AddSteps(ReadOnlySpan<StepMetrics> steps) => _steps.AddRange(steps);
+
     /// <summary>A copy, for a checkpoint that must not change as training goes on.</summary>
     internal TrainingHistory Clone()
     {
         var copy = new TrainingHistory { StoppedEarly = StoppedEarly, BestEpoch = BestEpoch };
         copy._epochs.AddRange(_epochs);
+        copy._steps.AddRange(_steps);
         return copy;
     }
 
@@ -40,6 +58,8 @@ public sealed class TrainingHistory : IReadOnlyList<EpochMetrics>
     {
         _epochs.Clear();
         _epochs.AddRange(source._epochs);
+        _steps.Clear();
+        _steps.AddRange(source._steps);
         StoppedEarly = source.StoppedEarly;
         BestEpoch = source.BestEpoch;
     }

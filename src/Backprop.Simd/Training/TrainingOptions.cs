@@ -61,6 +61,13 @@ public sealed class TrainingOptions
     /// </summary>
     public int EarlyStoppingPatience { get; set; }
 
+    /// <summary>
+    /// Record every optimizer step of <c>Fit</c> (its objective, gradient norm and learning rate) in
+    /// <see cref="TrainingHistory.Steps"/>, as well as the per-epoch averages. Default false. A diagnostic of one run: a
+    /// model file does not store it or the steps, so a trainer resumed from a file records only when its options ask.
+    /// </summary>
+    public bool RecordSteps { get; set; }
+
     /// <summary>The learning-rate schedule. Default constant.</summary>
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
 
