@@ -120,7 +120,7 @@ public static class NetworkGradients
 
     private static double Reduce(double sum, int rows, Reduction reduction) => reduction == Reduction.Mean ? sum / rows : sum;
 
-    private static void CheckBatch<T>(Network<T> network, Loss<T> loss, ReadOnlyMatrixSpan<T> inputs, ReadOnlyMatrixSpan<T> targets)
+    internal static void CheckBatch<T>(Network<T> network, Loss<T> loss, ReadOnlyMatrixSpan<T> inputs, ReadOnlyMatrixSpan<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
