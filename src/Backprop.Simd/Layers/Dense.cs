@@ -179,4 +179,12 @@ internal sealed class DenseKind : LayerKind
     internal override long ParameterCount(LayerRecord record) => ((long)record.InputSize * OutputSize(record)) + OutputSize(record);
 
     internal override string Describe<T>(LayerRecord record) => Dense<T>.Describe(record.InputSize, OutputSize(record));
+
+    /// <summary><c>Gemm(x, W, b)</c>, W [in x out] as the layer holds it (transB = 0), b [out]. (Its import, from Gemm or MatMul with the bias, BatchNormalization and the rest folded in, is the importer's.)</summary>
+    internal override void WriteOnnx<T>(Layer<T> layer, IOnnxChainWriter writer, string name)
+    {
+        var dense = (Dense<T>)layer;
+        string weights = writer.Constant($"{name}.weight", [dense.InputSize, dense.OutputSize], dense.Weights.Value.AsSpan());
+        writer.Node("Gemm", $"{name}_gemm", [writer.Current, weights, writer.Constant($"{name}.bias", [dense.OutputSize], dense.Bias.Value.AsSpan())]);
+    }
 }

@@ -132,6 +132,11 @@ internal sealed class DropoutKind : LayerKind
 
     public static DropoutKind Instance { get; } = new();
 
+    /// <summary>Nothing: dropout is the identity at inference.</summary>
+    internal override void WriteOnnx<T>(Layer<T> layer, IOnnxChainWriter writer, string name)
+    {
+    }
+
     internal override Layer<T> Create<T>(LayerRecord record) => new Dropout<T>(record.InputSize, record.Number(0), record.Field(1));
 
     internal override LayerRecord Record<T>(Layer<T> layer)

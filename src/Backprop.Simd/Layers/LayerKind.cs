@@ -4,13 +4,15 @@ namespace Backprop.Simd.Layers;
 
 /// <summary>
 /// A built-in layer kind, declared once (beside its layer class) with everything that lists layer kinds reads: its
-/// code name, its command-line name, its model-file record and its factory. <see cref="All"/> is the list; a
-/// layer tells its kind through <see cref="Layer{T}.Kind"/>.
+/// code name, its command-line name, its model-file record, its ONNX form and its factory. <see cref="All"/> is the
+/// list; a layer tells its kind through <see cref="Layer{T}.Kind"/>.
 /// </summary>
 /// <remarks>
 /// The model-file record is data: a code byte and a list of typed fields after the input size, which the model file
-/// reads and writes generically, so that a new kind needs no change there. A mapping to another format (ONNX) belongs
-/// here too, as a member of the kind.
+/// reads and writes generically, so that a new kind needs no change there. The ONNX form is written through
+/// <see cref="IOnnxChainWriter"/> and read from <see cref="IOnnxNode"/>, which the ONNX exporter and importer
+/// implement; an import that takes a pattern of several nodes (a GELU written out with Erf, say) is the importer's,
+/// which maps the pattern to the kind by <see cref="Name"/>.
 /// </remarks>
 public abstract class LayerKind
 {
@@ -68,6 +70,9 @@ public abstract class LayerKind
         return null;
     }
 
+    /// <summary>The kind called <paramref name="name"/> (a <see cref="Name"/>), or null.</summary>
+    internal static LayerKind? Named(string name) => All.FirstOrDefault(k => k.Name == name);
+
     /// <summary>The codes and names of every kind, for messages: <c>1 Dense, 2 Sigmoid, ...</c>.</summary>
     internal static string DescribeFileCodes() => string.Join(", ", All.Select(k => $"{k.FileCode} {k.Name}"));
 
@@ -88,6 +93,27 @@ public abstract class LayerKind
     /// <summary>The description of a record's layer.</summary>
     internal virtual string Describe<T>(LayerRecord record)
         where T : unmanaged, IFloatingPointIeee754<T> => Create<T>(record).Description;
+
+    /// <summary>ONNX export: writes the nodes that compute <paramref name="layer"/>, a layer of this kind, named after <paramref name="name"/>.</summary>
+    /// <exception cref="NotSupportedException">The layer has no ONNX form that ONNX Runtime runs at the writer's opset and
+    /// element type; the message starts with <paramref name="name"/> and the layer's description.</exception>
+    internal abstract void WriteOnnx<T>(Layer<T> layer, IOnnxChainWriter writer, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>ONNX import: the default-domain operators that a single node of becomes a layer of this kind, such as <c>Relu</c>.</summary>
+    internal virtual IReadOnlyList<string> OnnxOperators => [];
+
+    /// <summary>
+    /// ONNX import: the values of the kind's <see cref="FileFields"/> (numbers) read from <paramref name="node"/>, a node
+    /// of one of <see cref="OnnxOperators"/> in a graph of default-domain <paramref name="opset"/>, after checking its
+    /// attributes; the importer checks the values against the fields' ranges.
+    /// </summary>
+    /// <exception cref="NotSupportedException">An attribute is not supported, or has a value the kind cannot represent.</exception>
+    internal virtual double[] ReadOnnx(IOnnxNode node, long opset)
+    {
+        node.EnsureOnlyAttributes();
+        return [];
+    }
 
     /// <summary>The kind's <see cref="Name"/>.</summary>
     /// <returns>The name.</returns>

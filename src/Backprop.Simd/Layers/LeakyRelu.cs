@@ -50,7 +50,7 @@ internal sealed class LeakyReluKind : ActivationKind
     public const double DefaultSlope = 0.01;
 
     private LeakyReluKind()
-        : base("LeakyReLU", "leaky-relu", fileCode: 5, isElementWise: true, prefersHeInitialization: true, LayerField.Number("LeakyReLU slope", 0, 1, exactInElementType: true))
+        : base("LeakyReLU", "leaky-relu", fileCode: 5, isElementWise: true, prefersHeInitialization: true, onnxOperator: "LeakyRelu", LayerField.Number("LeakyReLU slope", 0, 1, exactInElementType: true))
     {
     }
 
@@ -62,4 +62,30 @@ internal sealed class LeakyReluKind : ActivationKind
 
     internal override LayerRecord Record<T>(Layer<T> layer) =>
         new(this, layer.InputSize, LayerRecord.Bits(double.CreateChecked(((LeakyRelu<T>)layer).Slope)));
+
+    /// <summary>
+    /// <c>LeakyRelu(x; alpha = slope)</c> in a float network. In a double one, <c>Max(x, Mul(x, slope))</c> with the slope
+    /// a double constant: the alpha attribute is a float, and ONNX Runtime has no double LeakyRelu at most opsets, while
+    /// for a slope in [0, 1) the Max is the same function, exact and runnable everywhere.
+    /// </summary>
+    internal override void WriteOnnx<T>(Layer<T> layer, IOnnxChainWriter writer, string name)
+    {
+        T slope = ((LeakyRelu<T>)layer).Slope;
+        if (typeof(T) == typeof(float))
+        {
+            writer.Node("LeakyRelu", OnnxNodeName(name), [writer.Current], ("alpha", float.CreateTruncating(slope), null));
+            return;
+        }
+
+        string x = writer.Current;
+        writer.Node("Mul", OnnxNodeName(name) + "_scale", [x, writer.Constant($"{name}.slope", [], [slope])]);
+        writer.Node("Max", OnnxNodeName(name), [x, writer.Current]);
+    }
+
+    /// <summary>The slope from alpha (0.01 when absent): exact for a float network, and for a double one the decimal the float came from.</summary>
+    internal override double[] ReadOnnx(IOnnxNode node, long opset)
+    {
+        node.EnsureOnlyAttributes("alpha");
+        return [node.GetNumber("alpha", DefaultSlope)];
+    }
 }

@@ -35,7 +35,7 @@ public sealed class Relu<T> : ActivationLayer<T>
 internal sealed class ReluKind : ActivationKind
 {
     private ReluKind()
-        : base("ReLU", "relu", fileCode: 4, isElementWise: true, prefersHeInitialization: true)
+        : base("ReLU", "relu", fileCode: 4, isElementWise: true, prefersHeInitialization: true, onnxOperator: "Relu")
     {
     }
 

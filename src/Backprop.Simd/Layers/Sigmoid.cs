@@ -35,7 +35,7 @@ public sealed class Sigmoid<T> : ActivationLayer<T>
 internal sealed class SigmoidKind : ActivationKind
 {
     private SigmoidKind()
-        : base("Sigmoid", "sigmoid", fileCode: 2, isElementWise: true, prefersHeInitialization: false)
+        : base("Sigmoid", "sigmoid", fileCode: 2, isElementWise: true, prefersHeInitialization: false, onnxOperator: "Sigmoid")
     {
     }
 

@@ -49,11 +49,25 @@ public sealed class Softmax<T> : ActivationLayer<T>
 internal sealed class SoftmaxKind : ActivationKind
 {
     private SoftmaxKind()
-        : base("Softmax", "softmax", fileCode: 6, isElementWise: false, prefersHeInitialization: false)
+        : base("Softmax", "softmax", fileCode: 6, isElementWise: false, prefersHeInitialization: false, onnxOperator: "Softmax")
     {
     }
 
     public static SoftmaxKind Instance { get; } = new();
 
     public override Layer<T> Create<T>(int size) => new Softmax<T>(size);
+
+    internal override void WriteOnnx<T>(Layer<T> layer, IOnnxChainWriter writer, string name) =>
+        writer.Node("Softmax", OnnxNodeName(name), [writer.Current], ("axis", null, 1));
+
+    /// <summary>Softmax over the last axis of [batch x features]; LogSoftmax, which has the same attributes, is checked here too.</summary>
+    internal override double[] ReadOnnx(IOnnxNode node, long opset)
+    {
+        node.EnsureOnlyAttributes("axis");
+
+        // Opset 13 made the default axis -1; before, 1 (with the input coerced to 2-D). On [batch x n] both mean the last axis.
+        long axis = node.GetInt("axis", opset >= 13 ? -1 : 1);
+        return axis is 1 or -1 ? [] : throw new NotSupportedException(
+            $"{node.Describe()}: axis {axis} is not supported; only a {node.OpType.ToLowerInvariant()} over the last axis (1 or -1) of [batch x features] is.");
+    }
 }

@@ -35,7 +35,7 @@ public sealed class Tanh<T> : ActivationLayer<T>
 internal sealed class TanhKind : ActivationKind
 {
     private TanhKind()
-        : base("Tanh", "tanh", fileCode: 3, isElementWise: true, prefersHeInitialization: false)
+        : base("Tanh", "tanh", fileCode: 3, isElementWise: true, prefersHeInitialization: false, onnxOperator: "Tanh")
     {
     }
 

@@ -8,7 +8,7 @@ namespace Backprop.Simd.Tests.Onnx;
 /// What torch.onnx.export (torch 1.13, Fixtures/make_fixture.py) writes for MLPs beyond a plain nn.Sequential: a flatten
 /// written as x.view(x.size(0), -1), x.reshape(x.shape[0], -1) or x.view(-1, 16), a final log_softmax, and
 /// BatchNorm1d in eval mode imports into networks that reproduce torch's outputs and ONNX Runtime's on the same file;
-/// GELU, SiLU and models exported in training mode are refused, naming the node and the fix.
+/// models exported in training mode are refused, naming the node and the fix.
 /// </summary>
 [Trait("Category", "Onnx")]
 public sealed class OnnxTorchExportTests
@@ -66,8 +66,6 @@ public sealed class OnnxTorchExportTests
     }
 
     [Theory]
-    [InlineData("mlp_torch_gelu", "node '/1/Erf' (Erf): GELU is recognised but not yet supported by this version")]
-    [InlineData("mlp_torch_silu", "node '/1/Mul' (Mul): SiLU is recognised but not yet supported by this version")]
     [InlineData("mlp_torch_dropout_training", "node '/1/Dropout' (Dropout): Dropout in training mode is not supported; call model.eval() before torch.onnx.export")]
     [InlineData("mlp_torch_batchnorm_training", "node '/1/1.0/BatchNormalization' (BatchNormalization): BatchNormalization in training mode is not supported; call model.eval() before torch.onnx.export")]
     public void Refusals_name_the_node_and_the_fix(string name, string message)

@@ -1,13 +1,21 @@
+using Backprop.Simd.Layers;
+
 namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
 /// Activations that exporters write out of several operators, with the data feeding two of them: SiLU as
 /// Mul(x, Sigmoid(x)) (torch's nn.SiLU), leaky ReLU as Max(x, Mul(x, alpha)) (what <see cref="OnnxExporter"/> writes for
 /// double networks), and GELU as Mul(Mul(x, Add(Erf(Div(x, sqrt 2)), 1)), 0.5) (torch's nn.GELU before opset 20).
-/// Operands of Add, Mul and Max may come in either order.
+/// Operands of Add, Mul and Max may come in either order. A form is a graph pattern, mapped to the layer kind of its
+/// name, and recognised only where that kind exists.
 /// </summary>
 internal sealed partial class OnnxChainReader
 {
+    private const string Silu = "SiLU", LeakyRelu = "LeakyReLU", Gelu = "GELU";
+
+    /// <summary>The operators that only a form uses (beyond those the chain or a kind reads alone), by the kind the form maps to.</summary>
+    private static (string Kind, string[] Operators)[] FormOperators => [(LeakyRelu, ["Max"]), (Gelu, ["Erf"])];
+
     /// <summary>The data after the form that <paramref name="consumers"/> of <paramref name="x"/> begin, or <see langword="null"/> when they begin none.</summary>
     private string? ReadForm(string x, List<OnnxNode> consumers)
     {
@@ -18,30 +26,31 @@ internal sealed partial class OnnxChainReader
 
         foreach ((OnnxNode head, OnnxNode join) in (ReadOnlySpan<(OnnxNode, OnnxNode)>)[(consumers[0], consumers[1]), (consumers[1], consumers[0])])
         {
-            if (head.Is("Sigmoid") && join.Is("Mul") && Joins(join, x, head))
+            if (head.Is("Sigmoid") && join.Is("Mul") && Joins(join, x, head) && LayerKind.Named(Silu) is { } silu)
             {
                 Unary(head);
-                return Form(OnnxLayerKind.Silu, join, [head, join]);
+                return Form(silu, join, [head, join]);
             }
 
-            if (head.Is("Mul") && join.Is("Max") && Joins(join, x, head) && Operand(head, x) is double alpha)
+            if (head.Is("Mul") && join.Is("Max") && Joins(join, x, head) && Operand(head, x) is double alpha && LayerKind.Named(LeakyRelu) is { } leaky)
             {
-                return Form(OnnxLayerKind.LeakyRelu, join, [head, join], CheckSlope(join, alpha, ElementType));
+                return Form(leaky, join, [head, join], ElementType == OnnxTensor.Float ? OnnxConstants.ShortestDecimal((float)alpha) : alpha);
             }
 
             if (head.Is("Div") && join.Is("Mul") && Operand(head, x) is double root && Math.Abs(root - Math.Sqrt(2)) < 1e-6
                 && Next(head, "Erf") is OnnxNode erf && Next(erf, "Add") is OnnxNode add && Operand(add, erf.Outputs[0]) == 1
-                && Joins(join, x, add) && Next(join, "Mul") is OnnxNode half && Operand(half, join.Outputs[0]) == 0.5)
+                && Joins(join, x, add) && Next(join, "Mul") is OnnxNode half && Operand(half, join.Outputs[0]) == 0.5 && LayerKind.Named(Gelu) is { } gelu)
             {
                 Unary(erf);
-                return Form(OnnxLayerKind.Gelu, erf, [head, erf, add, join, half]);
+                return Form(gelu, erf, [head, erf, add, join, half]);
             }
         }
 
         return null;
     }
 
-    private string Form(OnnxLayerKind kind, OnnxNode node, OnnxNode[] nodes, double slope = 0)
+    /// <summary>Reads the <paramref name="nodes"/> of a form as one layer of <paramref name="kind"/>, named by its characteristic <paramref name="node"/>, with the values of the kind's fields.</summary>
+    private string Form(LayerKind kind, OnnxNode node, OnnxNode[] nodes, params double[] values)
     {
         CheckArity(nodes[^1], 2, 2);
         foreach (OnnxNode each in nodes)
@@ -49,7 +58,7 @@ internal sealed partial class OnnxChainReader
             Visit(each);
         }
 
-        Activation(node, kind, slope);
+        Layer(kind, node, values);
         return nodes[^1].Outputs[0];
     }
 

@@ -1,3 +1,5 @@
+using Backprop.Simd.Layers;
+
 namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
@@ -12,62 +14,32 @@ internal sealed partial class OnnxChainReader
         CheckArity(node, 1, 1);
     }
 
-    private void Activation(OnnxNode node, OnnxLayerKind kind, double slope = 0)
-    {
-        RequireMatrix(node);
-        _layers.Add(new OnnxImportedLayer(kind, node) { Slope = slope });
-    }
-
-    private void LeakyRelu(OnnxNode node)
-    {
-        Unary(node, "alpha");
-        float alpha = node.GetFloat("alpha", 0.01f);
-        Activation(node, OnnxLayerKind.LeakyRelu, CheckSlope(node, alpha, OnnxTensor.Float));
-    }
-
     /// <summary>
-    /// A leaky ReLU's slope, which must be in [0, 1). A float slope is read as the shortest decimal that rounds to it
-    /// (0.01f gives 0.01): exact for a float network, and for a double one the slope the model was most likely written
-    /// with, rather than the float's binary expansion 0.009999999776.
+    /// A layer of <paramref name="kind"/> from <paramref name="node"/>, with the values of its record's fields, each
+    /// checked against the field's range.
     /// </summary>
-    private static double CheckSlope(OnnxNode node, double slope, int type) =>
-        !(slope >= 0 && slope < 1) ? throw new NotSupportedException($"{node.Describe()}: alpha {slope} is not supported; the slope must be in [0, 1).")
-        : type == OnnxTensor.Float ? double.Parse(((float)slope).ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
-        : slope;
-
-    /// <summary>Softmax, or LogSoftmax as the last operator (applied to the network's output), over the last axis.</summary>
-    private void Softmax(OnnxNode node)
+    private void Layer(LayerKind kind, OnnxNode node, double[] values)
     {
-        Unary(node, "axis");
         RequireMatrix(node);
-        // Opset 13 made the default axis -1; before, 1 (with the input coerced to 2-D). On [batch x n] both mean the last axis.
-        long axis = node.GetInt("axis", _opset >= 13 ? -1 : 1);
-        if (axis is not (1 or -1))
+        for (int f = 0; f < values.Length; f++)
         {
-            throw new NotSupportedException(
-                $"{node.Describe()}: axis {axis} is not supported; only a {node.OpType.ToLowerInvariant()} over the last axis (1 or -1) of [batch x features] is.");
+            LayerField field = kind.FileFields[f];
+            if (!(values[f] >= field.Minimum && values[f] < field.Maximum))
+            {
+                throw new NotSupportedException($"{node.Describe()}: the {field.Name} {values[f]} is not supported; it must be in [{field.Minimum}, {field.Maximum}).");
+            }
         }
 
-        if (node.OpType == "LogSoftmax")
-        {
-            LogSoftmax = node;
-        }
-        else
-        {
-            _layers.Add(new OnnxImportedLayer(OnnxLayerKind.Softmax, node));
-        }
+        _layers.Add(new OnnxImportedLayer(kind, node, [.. values.Select(LayerRecord.Bits)]));
     }
 
-    private void Gelu(OnnxNode node)
+    /// <summary>LogSoftmax as the last operator, over the last axis (Softmax's attributes): applied to the network's output, not a layer.</summary>
+    private void ReadLogSoftmax(OnnxNode node)
     {
-        Unary(node, "approximate");
-        string approximate = node.GetString("approximate", "none");
-        if (approximate != "none")
-        {
-            throw new NotSupportedException($"{node.Describe()}: approximate '{approximate}' is not supported; only the exact GELU (approximate 'none') is recognised.");
-        }
-
-        Activation(node, OnnxLayerKind.Gelu);
+        SoftmaxKind.Instance.ReadOnnx(node, _opset);
+        CheckArity(node, 1, 1);
+        RequireMatrix(node);
+        LogSoftmax = node;
     }
 
     /// <summary>Dropout is the identity at inference; in training mode (a true training_mode input) it is refused.</summary>
@@ -140,13 +112,13 @@ internal sealed partial class OnnxChainReader
             throw new InvalidDataException($"{node.Describe()}: the weights take {inputs} features but the data reaching it has {features}.");
         }
 
-        if (!_layers.Exists(l => l.Kind == OnnxLayerKind.Dense))
+        if (!_layers.Exists(l => l.Kind == LayerKind.Dense))
         {
             InputFeatures = inputs;
             InputFeaturesFromWeights = true;
         }
 
-        _layers.Add(new OnnxImportedLayer(OnnxLayerKind.Dense, node) { Inputs = inputs, Outputs = outputs, Weights = weights, Bias = bias });
+        _layers.Add(new OnnxImportedLayer(LayerKind.Dense, node, [(ulong)outputs]) { Inputs = inputs, Outputs = outputs, Weights = weights, Bias = bias });
         _featureDims = [outputs];
     }
 
@@ -213,7 +185,7 @@ internal sealed partial class OnnxChainReader
     private OnnxImportedLayer LastDense(OnnxNode node, string where)
     {
         RequireMatrix(node);
-        return _layers.Count != 0 && _layers[^1].Kind == OnnxLayerKind.Dense ? _layers[^1] : throw new NotSupportedException($"{node.Describe()}: {where}.");
+        return _layers.Count != 0 && _layers[^1].Kind == LayerKind.Dense ? _layers[^1] : throw new NotSupportedException($"{node.Describe()}: {where}.");
     }
 
     /// <summary>

@@ -1,13 +1,16 @@
+using Backprop.Simd.Layers;
+
 namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
 /// Walks an MLP graph from its one input to its one output, node by node, and reads each operator into a layer: the
 /// graph must be a chain (every other operand a constant), so that it means exactly what the resulting
 /// <see cref="Networks.Network{T}"/> computes. The only branches allowed are those of a form it recognises: a Shape
-/// feeding a Reshape's target (OnnxChainReader.Shapes.cs), and GELU, SiLU and leaky ReLU written out of several
-/// operators (OnnxChainReader.Forms.cs). Anything else gives a <see cref="NotSupportedException"/> naming the node and
-/// what it has that is not supported, with the fix where there is one; a graph that breaks the ONNX rules gives an
-/// <see cref="InvalidDataException"/>. How each operator becomes a layer is in OnnxChainReader.Operators.cs.
+/// feeding a Reshape's target (OnnxChainReader.Shapes.cs), and activations written out of several operators
+/// (OnnxChainReader.Forms.cs). Anything else gives a <see cref="NotSupportedException"/> naming the node and what it has
+/// that is not supported, with the fix where there is one; a graph that breaks the ONNX rules gives an
+/// <see cref="InvalidDataException"/>. An operator that a layer kind declares (<see cref="LayerKind.OnnxOperators"/>)
+/// becomes a layer of that kind; how the others are read is in OnnxChainReader.Operators.cs.
 /// </summary>
 internal sealed partial class OnnxChainReader
 {
@@ -19,6 +22,18 @@ internal sealed partial class OnnxChainReader
         ["Erf"] = "Erf is supported only in GELU's form x * (1 + erf(x / sqrt(2))) / 2",
         ["Max"] = "Max is supported only as leaky ReLU, Max(x, alpha * x)",
     };
+
+    /// <summary>
+    /// The operators the importer reads: those of the chain's own structure, those a layer kind declares, and those
+    /// that only a form of several nodes uses, where the form's kind exists.
+    /// </summary>
+    public static IReadOnlyList<string> SupportedOperators { get; } =
+    [
+        "Gemm", "MatMul", "Add", "BatchNormalization",
+        .. LayerKind.All.SelectMany(k => k.OnnxOperators),
+        .. FormOperators.Where(f => LayerKind.Named(f.Kind) is not null).SelectMany(f => f.Operators),
+        "LogSoftmax", "Flatten", "Reshape", "Shape", "Gather", "Unsqueeze", "Concat", "Identity", "Dropout", "Sub", "Div", "Mul", "Constant",
+    ];
 
     private readonly OnnxGraph _graph;
     private readonly long _opset;
@@ -179,17 +194,13 @@ internal sealed partial class OnnxChainReader
             case "Add": Add(node, value); break;
             case "BatchNormalization": BatchNormalization(node, value); break;
             case "Sub" or "Div" or "Mul": Standardize(node, value); break;
-            case "Softmax" or "LogSoftmax": Softmax(node); break;
-            case "LeakyRelu": LeakyRelu(node); break;
-            case "Gelu": Gelu(node); break;
+            case "LogSoftmax": ReadLogSoftmax(node); break;
             default:
-                if (!OnnxLayerMap.TryGetActivation(node.OpType, out OnnxLayerKind kind))
-                {
-                    throw Unsupported(node, $"operator '{node.OpType}' is not supported", s_hints.GetValueOrDefault(node.OpType is "Gather" or "Unsqueeze" or "Concat" ? "Shape" : node.OpType));
-                }
-
-                Unary(node);
-                Activation(node, kind);
+                LayerKind kind = LayerKind.All.FirstOrDefault(k => k.OnnxOperators.Contains(node.OpType)) ?? throw Unsupported(
+                    node, $"operator '{node.OpType}' is not supported", s_hints.GetValueOrDefault(node.OpType is "Gather" or "Unsqueeze" or "Concat" ? "Shape" : node.OpType));
+                double[] values = kind.ReadOnnx(node, _opset);
+                CheckArity(node, 1, 1);
+                Layer(kind, node, values);
                 break;
         }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using Backprop.Simd.Layers;
 using NodeAttribute = (string Name, float? F, long? I);
 
 namespace Backprop.Simd.Serialization.Onnx;
@@ -7,14 +8,18 @@ namespace Backprop.Simd.Serialization.Onnx;
 /// <summary>
 /// Writes the ONNX model of a chain: constants as initializers in raw_data, nodes each taking the data the one before
 /// gave (<see cref="Current"/>), and values [batch x features] whose batch dimension is the symbolic "batch". Node
-/// "name" gives the value "name_output"; the last node's output takes the graph output's name.
+/// "name" gives the value "name_output"; the last node's output takes the graph output's name. Layer kinds write
+/// their nodes through it (<see cref="LayerKind.WriteOnnx"/>).
 /// </summary>
-internal sealed class OnnxChainWriter(int elementType, string input)
+internal sealed class OnnxChainWriter(int elementType, string input, int opset) : IOnnxChainWriter
 {
     private readonly ProtoWriter _initializers = new(4096);
     private readonly List<(string OpType, string Name, string[] Inputs, NodeAttribute? Attribute)> _nodes = [];
     private readonly HashSet<string> _constants = new(StringComparer.Ordinal);
     private readonly string _input = input;
+
+    /// <inheritdoc/>
+    public int Opset => opset;
 
     /// <summary>The data the chain has reached: the output of the last node, or the graph input.</summary>
     public string Current { get; private set; } = input;
@@ -67,7 +72,7 @@ internal sealed class OnnxChainWriter(int elementType, string input)
     /// The encoded model: the nodes written (a graph without any gets one Identity) with the last one's output named
     /// <paramref name="output"/>, in a graph from the input [batch x <paramref name="inputs"/>] to [batch x <paramref name="outputs"/>].
     /// </summary>
-    public byte[] Finish(string output, int inputs, int outputs, int opset, string producerName, string producerVersion, string docString)
+    public byte[] Finish(string output, int inputs, int outputs, string producerName, string producerVersion, string docString)
     {
         if (_nodes.Count == 0)
         {

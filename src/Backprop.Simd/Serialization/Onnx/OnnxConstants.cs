@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace Backprop.Simd.Serialization.Onnx;
@@ -98,6 +99,10 @@ internal static class OnnxConstants
         return row;
     }
 
+    /// <summary>The shortest decimal that rounds to <paramref name="value"/>, such as 0.01 for 0.01f: the value a float constant was most likely written as.</summary>
+    public static double ShortestDecimal(float value) =>
+        double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
     /// <summary>
     /// <paramref name="values"/> rounded to <typeparamref name="T"/>; a value beyond its range (a double model imported
     /// as float) gives <see cref="NotSupportedException"/> naming <paramref name="what"/> and the node.
@@ -112,7 +117,7 @@ internal static class OnnxConstants
             if (!T.IsFinite(result[i]))
             {
                 throw new NotSupportedException(
-                    $"{node.Describe()}: {what} value {values[i]} at index {i} is beyond the range of {typeof(T).Name}; import the model as double.");
+                    $"{node.Describe()}: value {values[i]} at index {i} of the {what} is beyond the range of {typeof(T).Name}; import the model as double.");
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Backprop.Simd.Data;
 using Backprop.Simd.IO;
+using Backprop.Simd.Layers;
 using Backprop.Simd.Networks;
 
 namespace Backprop.Simd.Serialization.Onnx;
@@ -14,11 +15,10 @@ namespace Backprop.Simd.Serialization.Onnx;
 /// <remarks>
 /// <para>The model takes one input [batch x <see cref="Network{T}.InputSize"/>] and gives one output
 /// [batch x <see cref="Network{T}.OutputSize"/>] of the network's element type (FLOAT or DOUBLE); the batch dimension
-/// is symbolic, so any batch size runs through the same file. Dense layers become <c>Gemm</c> nodes with their weights
-/// stored unrounded; Sigmoid, Tanh, ReLU and Softmax layers become the ONNX operators of the same names; LeakyReLU
-/// becomes <c>LeakyRelu</c> in a float network and <c>Max(x, Mul(x, slope))</c> with the slope as a double constant in a
-/// double one (the <c>alpha</c> attribute is a float, and ONNX Runtime lacks a double <c>LeakyRelu</c> at most opsets);
-/// dropout, the identity at inference, writes nothing. The standardisation of
+/// is symbolic, so any batch size runs through the same file. Each layer is written in the form its
+/// <see cref="LayerKind"/> declares (the repository's docs/onnx.md lists them): dense layers as <c>Gemm</c> nodes with
+/// their weights stored unrounded, activations as the ONNX operators that compute them exactly in the network's element
+/// type at the opset written, dropout (the identity at inference) as nothing. The standardisation of
 /// <see cref="OnnxExportOptions{T}.Normalization"/> becomes <c>Sub</c> then <c>Mul</c> in front (see there why).
 /// <see cref="OnnxImporter"/> reads every one of these forms back into the same layers, bit for bit.</para>
 /// </remarks>
@@ -36,8 +36,8 @@ public static class OnnxExporter
     /// <exception cref="ArgumentException">An option is invalid: an opset outside 13 to 23, an empty or clashing name, a
     /// normalization with the wrong column count, or <see cref="OnnxExportOptions{T}.AppendSoftmax"/> on a network that
     /// already ends in a softmax; or a parameter of the network is NaN or infinite.</exception>
-    /// <exception cref="NotSupportedException">The network holds a layer of a type ONNX export does not know, or the
-    /// model would exceed protobuf's 2 GiB limit.</exception>
+    /// <exception cref="NotSupportedException">The network holds a layer of your own (no built-in kind) or one without an
+    /// ONNX form at the opset and element type, or the model would exceed protobuf's 2 GiB limit.</exception>
     /// <exception cref="IOException">The file cannot be written, or is not a regular file.</exception>
     public static void Export<T>(string path, Network<T> network, OnnxExportOptions<T>? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -53,7 +53,7 @@ public static class OnnxExporter
     /// <param name="network">The network to export.</param>
     /// <param name="options">The standardisation, names, opset and metadata; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentException">An option is invalid (see <see cref="Export{T}(string, Network{T}, OnnxExportOptions{T}?)"/>).</exception>
-    /// <exception cref="NotSupportedException">The network holds a layer ONNX export does not know, or the model is too large.</exception>
+    /// <exception cref="NotSupportedException">The network holds a layer without an ONNX form, or the model is too large.</exception>
     public static void Export<T>(Stream stream, Network<T> network, OnnxExportOptions<T>? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -67,7 +67,7 @@ public static class OnnxExporter
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate(network, options);
-        var writer = new OnnxChainWriter(typeof(T) == typeof(float) ? OnnxTensor.Float : OnnxTensor.Double, options.InputName);
+        var writer = new OnnxChainWriter(typeof(T) == typeof(float) ? OnnxTensor.Float : OnnxTensor.Double, options.InputName, options.OpsetVersion);
         if (options.Normalization is Standardizer<T> normalization)
         {
             writer.Node("Sub", "normalization_sub", [writer.Current, writer.Constant("normalization.mean", [network.InputSize], normalization.Mean)]);
@@ -76,11 +76,10 @@ public static class OnnxExporter
 
         for (int i = 0; i < network.Layers.Count; i++)
         {
-            if (!OnnxLayerMap.TryWrite(network.Layers[i], writer, $"layer{i}"))
-            {
-                throw new NotSupportedException(
-                    $"layer{i} ({network.Layers[i].Description}, a {network.Layers[i].GetType().Name}) has no ONNX form; supported are Dense, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax and Dropout.");
-            }
+            Layer<T> layer = network.Layers[i];
+            LayerKind kind = layer.Kind ?? throw new NotSupportedException(
+                $"layer{i} ({layer.Description}, a {layer.GetType().Name}) has no ONNX form; supported are the built-in layers {string.Join(", ", LayerKind.All)}.");
+            kind.WriteOnnx(layer, writer, $"layer{i}");
         }
 
         if (options.AppendSoftmax)
@@ -97,7 +96,7 @@ public static class OnnxExporter
         }
 
         return writer.Finish(
-            options.OutputName, network.InputSize, network.OutputSize, options.OpsetVersion, options.ProducerName ?? "Backprop.Simd",
+            options.OutputName, network.InputSize, network.OutputSize, options.ProducerName ?? "Backprop.Simd",
             typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "", options.DocString ?? "");
     }
 
@@ -136,7 +135,7 @@ public static class OnnxExporter
                 $"The normalization has {normalization.FeatureCount} columns but the network takes {network.InputSize} inputs.", nameof(options));
         }
 
-        if (options.AppendSoftmax && OnnxLayerMap.IsSoftmax(network.Layers[^1]))
+        if (options.AppendSoftmax && network.Layers[^1].Kind == Activation.Softmax.Kind)
         {
             throw new ArgumentException("AppendSoftmax is set but the network already ends in a softmax layer.", nameof(options));
         }

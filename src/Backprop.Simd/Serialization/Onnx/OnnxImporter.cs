@@ -19,15 +19,14 @@ namespace Backprop.Simd.Serialization.Onnx;
 /// output, every other operand a constant (an initializer, stored in raw_data or in typed fields, or a Constant node).
 /// Read are the operators of <see cref="SupportedOperators"/> (default domain, opset 7 to 23): <c>Gemm</c> (transA = 0;
 /// transB, alpha and beta folded into the weights and bias), <c>MatMul</c> with a following <c>Add</c> of the bias,
-/// <c>BatchNormalization</c> at inference right after them (folded into their weights and bias), <c>Relu</c>,
-/// <c>Sigmoid</c>, <c>Tanh</c>, <c>LeakyRelu</c> (slope in [0, 1), also written as <c>Max(x, Mul(x, slope))</c>),
-/// <c>Softmax</c> over the last axis, <c>LogSoftmax</c> as the last operator (see
-/// <see cref="OnnxImportResult{T}.LogSoftmaxOutput"/>), <c>Flatten</c> (axis 1), <c>Reshape</c> to [batch x features]
-/// (a constant target such as [-1, 784] or [0, -1], or one computed by <c>Shape</c>, <c>Gather</c>, <c>Unsqueeze</c> and
-/// <c>Concat</c> as <c>x.view(x.size(0), -1)</c> exports), <c>Identity</c>, <c>Dropout</c> at inference, and before the
-/// first layer a standardisation <c>Sub</c>, then <c>Div</c> or <c>Mul</c>, by constants, returned as
-/// <see cref="OnnxImportResult{T}.Normalization"/>. GELU (<c>Gelu</c>, or the <c>Erf</c> form torch writes) and SiLU
-/// (<c>Mul(x, Sigmoid(x))</c>) are recognised and refused by name: this version has no layer for them.</para>
+/// <c>BatchNormalization</c> at inference right after them (folded into their weights and bias), the activations of the
+/// built-in layer kinds (each kind declares the operators it is read from, and the importer recognises the forms of
+/// several operators that exporters write for some, such as leaky ReLU's <c>Max(x, Mul(x, slope))</c>; the repository's
+/// docs/onnx.md lists them), <c>LogSoftmax</c> as the last operator (see <see cref="OnnxImportResult{T}.LogSoftmaxOutput"/>),
+/// <c>Flatten</c> (axis 1), <c>Reshape</c> to [batch x features] (a constant target such as [-1, 784] or [0, -1], or one
+/// computed by <c>Shape</c>, <c>Gather</c>, <c>Unsqueeze</c> and <c>Concat</c> as <c>x.view(x.size(0), -1)</c> exports),
+/// <c>Identity</c>, <c>Dropout</c> at inference, and before the first layer a standardisation <c>Sub</c>, then <c>Div</c>
+/// or <c>Mul</c>, by constants, returned as <see cref="OnnxImportResult{T}.Normalization"/>.</para>
 /// <para>Element types convert: a FLOAT model imported as double is exact; a DOUBLE model imported as float rounds
 /// each weight to the nearest float, and a value beyond float's range gives <see cref="NotSupportedException"/>.</para>
 /// <para>Errors: a model that is not valid protobuf or breaks ONNX's rules (a missing value, weights whose size does
@@ -47,13 +46,9 @@ public static class OnnxImporter
 
     /// <summary>
     /// The ONNX operators (default domain) the importer reads, each where its remarks say: the list its errors and the
-    /// backprop tool's help print.
+    /// backprop tool's help print, made of the chain's structural operators and those the built-in layer kinds declare.
     /// </summary>
-    public static IReadOnlyList<string> SupportedOperators { get; } =
-    [
-        "Gemm", "MatMul", "Add", "BatchNormalization", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Max", "Softmax", "LogSoftmax",
-        "Flatten", "Reshape", "Shape", "Gather", "Unsqueeze", "Concat", "Identity", "Dropout", "Sub", "Div", "Mul", "Constant",
-    ];
+    public static IReadOnlyList<string> SupportedOperators => OnnxChainReader.SupportedOperators;
 
     /// <summary>Imports the model in the file <paramref name="path"/>; error messages start with the path.</summary>
     /// <typeparam name="T">float or double: the element type of the network to create.</typeparam>
@@ -135,7 +130,14 @@ public static class OnnxImporter
         int size = features;
         foreach (OnnxImportedLayer imported in chain.Layers)
         {
-            Layer<T> layer = OnnxLayerMap.Create<T>(imported, size);
+            // As a model file builds it: the kind's layer from its record, then the parameters (a dense layer's weights and bias).
+            Layer<T> layer = new LayerRecord(imported.Kind, size, imported.Fields).Create<T>();
+            double[][] parameters = [imported.Weights, imported.Bias];
+            for (int p = 0; p < layer.Parameters.Count; p++)
+            {
+                OnnxConstants.Convert<T>(parameters[p], imported.Node, layer.Parameters[p].Name).CopyTo(layer.Parameters[p].Value.AsSpan());
+            }
+
             layers.Add(layer);
             size = layer.OutputSize;
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using Backprop.Simd.Layers;
 
 namespace Backprop.Simd.Serialization.Onnx;
 
@@ -8,7 +9,7 @@ namespace Backprop.Simd.Serialization.Onnx;
 /// <see cref="InvalidDataException"/> names the node, the attribute and both types ("node '/0/Gemm' (Gemm): attribute
 /// 'transB' has type FLOAT, expected INT"). An empty input name means an omitted optional input.
 /// </summary>
-internal sealed class OnnxNode
+internal sealed class OnnxNode : IOnnxNode
 {
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -56,6 +57,10 @@ internal sealed class OnnxNode
 
     /// <summary>The FLOAT attribute <paramref name="name"/>, or <paramref name="defaultValue"/> when absent.</summary>
     public float GetFloat(string name, float defaultValue) => Find(name, OnnxAttribute.FloatType) is { } a ? a.F ?? 0f : defaultValue;
+
+    /// <inheritdoc/>
+    public double GetNumber(string name, double defaultValue) =>
+        Find(name, OnnxAttribute.FloatType) is { } a ? OnnxConstants.ShortestDecimal(a.F ?? 0f) : defaultValue;
 
     /// <summary>The STRING attribute <paramref name="name"/> decoded as UTF-8, or <paramref name="defaultValue"/> when absent.</summary>
     public string GetString(string name, string defaultValue)

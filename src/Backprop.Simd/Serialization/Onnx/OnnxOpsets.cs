@@ -2,9 +2,9 @@ namespace Backprop.Simd.Serialization.Onnx;
 
 /// <summary>
 /// The default-domain operator set versions the exporter writes and the importer reads, and the IR version that goes
-/// with each. None of the operators the exporter writes (Gemm, Sub, Mul, Max, Relu, Sigmoid, Tanh, LeakyRelu, Softmax,
-/// Identity) changed meaning for 2-D float or double tensors between opset 13 and <see cref="Newest"/>; later versions
-/// only added element types.
+/// with each. None of the operators the exporter writes changed meaning for 2-D float or double tensors between opset 13
+/// and <see cref="Newest"/>; later versions only added element types (an operator added later, such as Gelu at 20, is
+/// written only from its opset on).
 /// </summary>
 internal static class OnnxOpsets
 {
