@@ -10,6 +10,7 @@ public sealed class ActivationNamesTests
     public void The_tool_offers_the_element_wise_activations_and_their_names_parse_back()
     {
         Assert.Equal(["sigmoid", "tanh", "relu", "leaky-relu"], ActivationNames.Names);
+        Assert.Equal("relu and leaky-relu", ActivationNames.HeInitialized);
         foreach (string name in ActivationNames.Names)
         {
             Activation activation = ActivationNames.Parse(name);
