@@ -247,8 +247,8 @@ public sealed class Network<T>
 
     /// <summary>
     /// Rows per forward pass in a prediction: about 256 KiB of the widest layer's activations, so that one layer's
-    /// output is still in L2 when the activation and the next layer read it (a 10,000-row batch of 784-256-128-10 ran
-    /// about 8 % faster in chunks of 256–288 rows than whole); it also bounds the inference buffers whatever the batch.
+    /// output is still in L2 when the activation and the next layer read it; it also bounds the inference buffers
+    /// whatever the batch.
     /// </summary>
     private static int PredictionChunkRows(IEnumerable<Layer<T>> layers)
     {

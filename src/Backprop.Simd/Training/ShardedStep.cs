@@ -148,11 +148,9 @@ internal sealed class ShardedStep<T> : IParallelWork
     /// <summary>
     /// Whether the parameter gradients are computed once for the batch: when every layer with parameters can defer and
     /// the shards' own gradients (each shard writes a whole one, the reduction reads it back) outweigh the rows of x
-    /// and dy to copy more than 6 to 1; below that the per-shard products, on rows still in cache, win or tie. A
-    /// function of the shapes, the rows and the shard count, never of the threads. Interleaved 784-256-128-10 epochs,
-    /// batch 128: 2 shards (4.7 to 1) even, 4 shards (9.4 to 1) 18 % faster, 8 shards 55 %, 16 shards 2×; the
-    /// notebook's deep recipe (2,380 rows; 2.2 to 1 at 16 shards) even at 16 shards and 6–12 % slower at 2, so it
-    /// stays per shard.
+    /// and dy to copy more than 6 to 1; below that the per-shard products, on rows still in cache, win or tie (the
+    /// measurements behind the threshold are in docs/benchmarks.md). A function of the shapes, the rows and the shard
+    /// count, never of the threads.
     /// </summary>
     private bool UsesBatchGradients(int shards, int rows) =>
         shards > 1 && _deferral is not null && shards * _deferrableParameters > 6L * rows * _copiedPerRow;
