@@ -29,6 +29,9 @@ public sealed class OperatorLaneTests
         Unary(new LeakyReluOperator<T>(slope), values, "LeakyRelu");
         Unary(new LeakyReluOperator<T>(T.Zero), values, "LeakyRelu(0)");
         Unary(default(TanhOperator<T>), values, "Tanh");
+        Unary(default(DoubleLaneOperator<T, ErfFunction>), values, "Erf");
+        Unary(default(DoubleLaneOperator<T, ErfcFunction>), values, "Erfc");
+        Unary(default(DoubleLaneOperator<T, GeluFunction>), values, "Gelu");
         Unary(new UnitGradientOperator<T, SigmoidGradientOperator<T>>(default), values, "SigmoidDerivative");
         Unary(new UnitGradientOperator<T, TanhGradientOperator<T>>(default), values, "TanhDerivative");
         Unary(new UnitGradientOperator<T, LeakyReluGradientOperator<T>>(new(slope)), values, "LeakyReluDerivative");
@@ -37,9 +40,13 @@ public sealed class OperatorLaneTests
         Binary(default(TanhGradientOperator<T>), values, "TanhBackward");
         Binary(new LeakyReluGradientOperator<T>(slope), values, "LeakyReluBackward");
         Binary(default(ReluGradientOperator<T>), values, "ReluBackward");
+        Binary(default(DoubleLaneBinaryOperator<T, GeluGradientFunction>), values, "GeluBackward");
     }
 
-    /// <summary>Specials, then values in [-3, 3], then small magnitudes (both regimes of tanh): 16 Vector512s.</summary>
+    /// <summary>
+    /// Specials, then values in [-3, 3], then small magnitudes (both regimes of tanh), then values in [-45, 45] (every
+    /// range of erf, and of erfc after GELU's scaling by 1/√2): 16 Vector512s.
+    /// </summary>
     private static T[] Values<T>()
         where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T>
     {
@@ -48,7 +55,7 @@ public sealed class OperatorLaneTests
         random.FillUniform(values, T.CreateTruncating(-3.0), T.CreateTruncating(3.0));
         for (int i = values.Length / 2; i < values.Length; i++)
         {
-            values[i] *= T.CreateTruncating(1e-3);
+            values[i] *= T.CreateTruncating(i < values.Length * 3 / 4 ? 1e-3 : 15.0);
         }
 
         KernelData.Specials<T>().CopyTo(values, 0);

@@ -1,0 +1,61 @@
+using System.Numerics;
+
+namespace Backprop.Simd.Tests.Infrastructure;
+
+/// <summary>
+/// erf, erfc, GELU and their derivatives from the double-double reference (<see cref="DoubleDouble"/>), rounded to the
+/// element type, with the limits at ±∞ written out: the oracles of the kernel tests.
+/// </summary>
+internal static class ActivationReference
+{
+    public static T Erf<T>(T x)
+        where T : struct, IFloatingPointIeee754<T> =>
+        Beyond40(x, T.One, T.NegativeOne) ?? Round<T>(DoubleDouble.Erf(double.CreateTruncating(x)));
+
+    public static T Erfc<T>(T x)
+        where T : struct, IFloatingPointIeee754<T> =>
+        Beyond40(x, T.Zero, T.CreateTruncating(2)) ?? Round<T>(DoubleDouble.Erfc(double.CreateTruncating(x)));
+
+    /// <summary>GELU(x) = x Φ(x): x itself beyond 40, -0 below -40.</summary>
+    public static T Gelu<T>(T x)
+        where T : struct, IFloatingPointIeee754<T> =>
+        Beyond40(x, x, T.NegativeZero) ?? Round<T>(0.5 * double.CreateTruncating(x) * TwiceCdf(double.CreateTruncating(x)));
+
+    /// <summary>dy GELU'(x) = dy (Φ(x) + x φ(x)), the derivative rounded to double first: 0 at -∞, 1 at +∞.</summary>
+    public static T GeluBackward<T>(T x, T dy)
+        where T : struct, IFloatingPointIeee754<T> =>
+        T.CreateTruncating(double.CreateTruncating(dy) * GeluTerms(double.CreateTruncating(x)).Derivative);
+
+    /// <summary>|dy| (Φ(x) + |x| φ(x)): the size of the terms of the derivative, which bounds its rounding error where they cancel.</summary>
+    public static T GeluBackwardScale<T>(T x, T dy)
+        where T : struct, IFloatingPointIeee754<T> =>
+        T.CreateTruncating(Math.Abs(double.CreateTruncating(dy)) * GeluTerms(double.CreateTruncating(x)).Magnitude);
+
+    private static (double Derivative, double Magnitude) GeluTerms(double x)
+    {
+        // Beyond |x| = 40, x φ(x) < 1e-345 is 0 in double and Φ(x) is 0 or 1 to double precision.
+        if (!(Math.Abs(x) <= 40))
+        {
+            double limit = double.IsNaN(x) ? x : x > 0 ? 1 : 0;
+            return (limit, limit);
+        }
+
+        DoubleDouble cdf = 0.5 * TwiceCdf(x);
+        DoubleDouble xDensity = x * DoubleDouble.Exp(-0.5 * (DoubleDouble)x * x) * DoubleDouble.InverseRootPi * DoubleDouble.InverseRootTwo;
+        return ((cdf + xDensity).ToDouble(), (cdf + Math.Abs(xDensity.Hi)).ToDouble());
+    }
+
+    /// <summary>2 Φ(x) = erfc(-x/√2), the argument exact in double-double.</summary>
+    private static DoubleDouble TwiceCdf(double x) => DoubleDouble.Erfc(-(x * DoubleDouble.InverseRootTwo));
+
+    /// <summary>
+    /// NaN for NaN, and the given values beyond ±40, where erfc x &lt; 1e-697 and x φ(x) &lt; 1e-345 vanish in double
+    /// (and the double-double arithmetic would overflow for the largest x); null elsewhere.
+    /// </summary>
+    private static T? Beyond40<T>(T x, T above, T below)
+        where T : struct, IFloatingPointIeee754<T> =>
+        T.IsNaN(x) ? x : x > T.CreateTruncating(40) ? above : x < T.CreateTruncating(-40) ? below : null;
+
+    private static T Round<T>(DoubleDouble value)
+        where T : struct, IFloatingPointIeee754<T> => T.CreateTruncating(value.ToDouble());
+}
