@@ -54,6 +54,20 @@ public sealed class ImportCommandTests : IDisposable
         Predictions.AssertSame(fixture.Outputs, outputs, 2e-6);
     }
 
+    /// <summary>nn.GELU as torch writes it at opset 13 (the Erf form) imports as a GELU layer.</summary>
+    [Theory]
+    [InlineData("mlp_torch_gelu", "GELU(6)")]
+    public async Task Torch_gelu_imports_as_its_layer(string name, string activation)
+    {
+        OnnxFixture fixture = OnnxFixture.Load(name);
+
+        CliRun run = await CliRun.RunAsync("import", fixture.Path, "--out", Model);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["Dense(4 → 6)", activation, "Dense(6 → 3)"], run.OutputLines.Skip(2).Take(3));
+        Predictions.AssertSame(fixture.Outputs, Predictions.Values(ModelFile.Load<float>(Model).Predict(Predictions.Rows<float>(fixture.Inputs))), 2e-6);
+    }
+
     [Fact]
     public async Task A_torch_model_ending_in_softmax_after_a_standardisation_imports_as_probabilities()
     {

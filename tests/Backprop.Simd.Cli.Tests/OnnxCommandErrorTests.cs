@@ -46,7 +46,6 @@ public sealed class OnnxCommandErrorTests : IDisposable
         { ["import", "DIR/", "--out", "DIR/out.bpm"], "The ONNX file 'DIR/' is a directory, not a file." },
         { ["import", "DIR/truncated.onnx", "--out", "DIR/out.bpm"], "DIR/truncated.onnx: field 7 (graph) of ModelProto at offset 20" },
         { ["import", "DIR/selu.onnx", "--out", "DIR/out.bpm"], "(Selu): operator 'Selu' is not supported; supported are Gemm, MatMul," },
-        { ["import", "GELU", "--out", "DIR/out.bpm"], "node '/1/Erf' (Erf): GELU is recognised but not yet supported by this version" },
         { ["import", "DROPOUT", "--out", "DIR/out.bpm"], "node '/1/Dropout' (Dropout): Dropout in training mode is not supported; call model.eval() before torch.onnx.export" },
         { ["import", "TORCH"], "Option '--out' is required." },
         { ["import", "TORCH", "--out", "DIR/no/out.bpm"], "The directory of --out 'DIR/no/out.bpm' does not exist." },
@@ -108,7 +107,6 @@ public sealed class OnnxCommandErrorTests : IDisposable
         [.. args.Select(a => a switch
         {
             "TORCH" => Torch,
-            "GELU" => OnnxFixture.Load("mlp_torch_gelu").Path,
             "DROPOUT" => OnnxFixture.Load("mlp_torch_dropout_training").Path,
             _ => a.Replace("DIR/", _directory.Path + "/", StringComparison.Ordinal),
         })];

@@ -110,6 +110,25 @@ public sealed class TrainCommandTests
         Assert.True(runs[3].JsonLines("epoch")[^1].GetProperty("test_accuracy").GetDouble() > 0.9, runs[3].Output);
     }
 
+    /// <summary>--activation gelu trains hidden GELU layers, saved as such, and the model exports to ONNX.</summary>
+    [Theory]
+    [InlineData("gelu", "GELU(16)")]
+    public async Task Gelu_trains_saves_and_exports(string activation, string layer)
+    {
+        using var directory = new TemporaryDirectory();
+        SyntheticIdx.Write(directory.Path, trainCount: 300, testCount: 60);
+        string model = directory["model.bpm"];
+
+        CliRun train = await CliRun.RunAsync("train", "--data", directory.Path, "--layers", "16", "--activation", activation, "--epochs", "3", "--seed", "5", "--json", "--out", model);
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        double[] losses = [.. train.JsonLines("epoch").Select(e => e.GetProperty("loss").GetDouble())];
+        Assert.True(losses[^1] < losses[0], train.Output);
+        Assert.Contains(layer, ModelFile.ReadInfo(model).LayerDescriptions);
+        CliRun export = await CliRun.RunAsync("export", "--model", model, "--onnx", directory["model.onnx"]);
+        Assert.True(export.ExitCode == 0, export.ToString());
+    }
+
     [Fact]
     public async Task A_model_has_an_output_for_every_class_of_its_data_set_even_if_training_saw_fewer()
     {

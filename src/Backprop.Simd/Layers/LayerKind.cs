@@ -36,6 +36,7 @@ public abstract class LayerKind
         LeakyReluKind.Instance,
         SoftmaxKind.Instance,
         DropoutKind.Instance,
+        GeluKind.Instance,
     ];
 
     /// <summary>The fully connected layer, <see cref="Dense{T}"/>.</summary>

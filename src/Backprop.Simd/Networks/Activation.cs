@@ -36,6 +36,9 @@ public sealed class Activation : IEquatable<Activation>
     /// <summary>Row-wise softmax.</summary>
     public static Activation Softmax { get; } = new(SoftmaxKind.Instance);
 
+    /// <summary>The Gaussian error linear unit, exact (erf) form.</summary>
+    public static Activation Gelu { get; } = new(GeluKind.Instance);
+
     /// <summary>Identity and every built-in activation kind, in the order of <see cref="LayerKind.All"/>.</summary>
     public static IReadOnlyList<Activation> All { get; } = [Identity, .. LayerKind.All.OfType<ActivationKind>().Select(k => new Activation(k))];
 

@@ -15,8 +15,8 @@ namespace Backprop.Simd.Serialization;
 ///       16   file length   u64      every byte of the file, checksum included
 ///       24   sections, each a 4-byte ASCII tag and its content, in this order:
 ///            ARCH  i32 input size, i32 layer count, then per layer its kind's record (LayerKind): a u8 code,
-///                  i32 input size and the kind's fields: Dense i32 out | Sigmoid, Tanh, ReLU, Softmax none |
-///                  LeakyReLU f64 slope | Dropout f64 rate, u64 key
+///                  i32 input size and the kind's fields (LayerKind.FileFields): Dense i32 out | LeakyReLU f64 slope |
+///                  Dropout f64 rate, u64 key | the other activations none
 ///            PARM  i64 count, then count values of T (Network.Parameters: per Dense, weights row-major, then bias)
 ///            NORM  (optional) i32 n = input size, n means, n standard deviations (T)
 ///            CKPT  (optional) training options, optimizer (by name, as it describes itself), trainer state, history (see CheckpointSection)

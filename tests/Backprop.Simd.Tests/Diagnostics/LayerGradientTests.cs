@@ -8,7 +8,7 @@ namespace Backprop.Simd.Tests.Diagnostics;
 [Trait("Category", "Gradients")]
 public sealed class LayerGradientTests
 {
-    public static TheoryData<string> LayerNames() => ["dense", "sigmoid", "tanh", "relu", "leaky", "softmax", "dropout"];
+    public static TheoryData<string> LayerNames() => ["dense", "sigmoid", "tanh", "relu", "leaky", "softmax", "dropout", "gelu"];
 
     private static Layer<double> Create(string name, SeededRandom random) => name switch
     {
@@ -18,6 +18,7 @@ public sealed class LayerGradientTests
         "relu" => new Relu<double>(5),
         "leaky" => new LeakyRelu<double>(5, 0.2),
         "softmax" => new Softmax<double>(5),
+        "gelu" => new Gelu<double>(5),
         _ => new Dropout<double>(5, 0.3, 9),
     };
 

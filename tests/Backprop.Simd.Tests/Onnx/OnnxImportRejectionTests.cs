@@ -20,7 +20,7 @@ public sealed class OnnxImportRejectionTests
         model = g.Model(g.Node("Selu", ["x"]), 3);
         NotSupported(model, $"node 'selu0' (Selu): operator 'Selu' is not supported; supported are {string.Join(", ", OnnxImporter.SupportedOperators)}.");
         Assert.Equal(
-            ["Gemm", "MatMul", "Add", "BatchNormalization", "Sigmoid", "Tanh", "Relu", "LeakyRelu", "Softmax", "Max", "LogSoftmax", "Flatten", "Reshape", "Shape", "Gather", "Unsqueeze", "Concat", "Identity", "Dropout", "Sub", "Div", "Mul", "Constant"],
+            ["Gemm", "MatMul", "Add", "BatchNormalization", "Sigmoid", "Tanh", "Relu", "LeakyRelu", "Softmax", "Gelu", "Max", "Erf", "LogSoftmax", "Flatten", "Reshape", "Shape", "Gather", "Unsqueeze", "Concat", "Identity", "Dropout", "Sub", "Div", "Mul", "Constant"],
             OnnxImporter.SupportedOperators);
     }
 

@@ -25,8 +25,8 @@ public sealed class ModelFileHostileInputTests
             () => RawModelFile.Start().Tag("ARCH").I32(0).I32(1).U8(2).I32(0).Build(),
             "at offset 28: the input size is 0; it must be in [1, 2147483647]"),
         ["unknown layer kind"] = (
-            () => RawModelFile.Start().Tag("ARCH").I32(4).I32(1).U8(9).I32(4).Tag("PARM").I64(0).Tag("META").I32(0).Build(),
-            "at offset 36: layer 0 has kind 9, which format version 1 does not define"),
+            () => RawModelFile.Start().Tag("ARCH").I32(4).I32(1).U8(200).I32(4).Tag("PARM").I64(0).Tag("META").I32(0).Build(),
+            "at offset 36: layer 0 has kind 200, which format version 1 does not define"),
         ["sizes that do not chain"] = (
             () => RawModelFile.Start().Tag("ARCH").I32(4).I32(2).U8(1).I32(4).I32(3).U8(1).I32(5).I32(2).Tag("PARM").I64(27).Build(),
             "at offset 46: layer 1 (Dense(5 → 2)) takes 5 inputs but layer 0 gives 3"),
