@@ -9,8 +9,8 @@ public sealed class ActivationNamesTests
     [Fact]
     public void The_tool_offers_the_element_wise_activations_and_their_names_parse_back()
     {
-        Assert.Equal(["sigmoid", "tanh", "relu", "leaky-relu", "gelu"], ActivationNames.Names);
-        Assert.Equal("relu, leaky-relu and gelu", ActivationNames.HeInitialized);
+        Assert.Equal(["sigmoid", "tanh", "relu", "leaky-relu", "gelu", "silu"], ActivationNames.Names);
+        Assert.Equal("relu, leaky-relu, gelu and silu", ActivationNames.HeInitialized);
         foreach (string name in ActivationNames.Names)
         {
             Activation activation = ActivationNames.Parse(name);
@@ -20,7 +20,7 @@ public sealed class ActivationNamesTests
 
         foreach (string refused in new[] { "identity", "softmax", "swish" })
         {
-            Assert.Contains("--activation must be one of sigmoid, tanh, relu, leaky-relu, gelu", Assert.Throws<ArgumentException>(() => ActivationNames.Parse(refused)).Message, StringComparison.Ordinal);
+            Assert.Contains("--activation must be one of sigmoid, tanh, relu, leaky-relu, gelu, silu", Assert.Throws<ArgumentException>(() => ActivationNames.Parse(refused)).Message, StringComparison.Ordinal);
         }
     }
 }

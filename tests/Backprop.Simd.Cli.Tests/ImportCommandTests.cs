@@ -54,10 +54,11 @@ public sealed class ImportCommandTests : IDisposable
         Predictions.AssertSame(fixture.Outputs, outputs, 2e-6);
     }
 
-    /// <summary>nn.GELU as torch writes it at opset 13 (the Erf form) imports as a GELU layer.</summary>
+    /// <summary>nn.GELU and nn.SiLU as torch writes them at opset 13 (Erf and Sigmoid·Mul forms) import as those layers.</summary>
     [Theory]
     [InlineData("mlp_torch_gelu", "GELU(6)")]
-    public async Task Torch_gelu_imports_as_its_layer(string name, string activation)
+    [InlineData("mlp_torch_silu", "SiLU(6)")]
+    public async Task Torch_gelu_and_silu_import_as_their_layers(string name, string activation)
     {
         OnnxFixture fixture = OnnxFixture.Load(name);
 

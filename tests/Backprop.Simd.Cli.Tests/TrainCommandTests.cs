@@ -110,10 +110,11 @@ public sealed class TrainCommandTests
         Assert.True(runs[3].JsonLines("epoch")[^1].GetProperty("test_accuracy").GetDouble() > 0.9, runs[3].Output);
     }
 
-    /// <summary>--activation gelu trains hidden GELU layers, saved as such, and the model exports to ONNX.</summary>
+    /// <summary>--activation gelu and silu train hidden layers of those kinds, saved as such, and the model exports to ONNX.</summary>
     [Theory]
     [InlineData("gelu", "GELU(16)")]
-    public async Task Gelu_trains_saves_and_exports(string activation, string layer)
+    [InlineData("silu", "SiLU(16)")]
+    public async Task Gelu_and_silu_train_save_and_export(string activation, string layer)
     {
         using var directory = new TemporaryDirectory();
         SyntheticIdx.Write(directory.Path, trainCount: 300, testCount: 60);

@@ -37,6 +37,7 @@ public abstract class LayerKind
         SoftmaxKind.Instance,
         DropoutKind.Instance,
         GeluKind.Instance,
+        SiluKind.Instance,
     ];
 
     /// <summary>The fully connected layer, <see cref="Dense{T}"/>.</summary>

@@ -39,6 +39,9 @@ public sealed class Activation : IEquatable<Activation>
     /// <summary>The Gaussian error linear unit, exact (erf) form.</summary>
     public static Activation Gelu { get; } = new(GeluKind.Instance);
 
+    /// <summary>The sigmoid-weighted linear unit, x σ(x).</summary>
+    public static Activation Silu { get; } = new(SiluKind.Instance);
+
     /// <summary>Identity and every built-in activation kind, in the order of <see cref="LayerKind.All"/>.</summary>
     public static IReadOnlyList<Activation> All { get; } = [Identity, .. LayerKind.All.OfType<ActivationKind>().Select(k => new Activation(k))];
 

@@ -16,7 +16,7 @@ namespace Backprop.Simd.Tests.Diagnostics;
 [Trait("Category", "Gradients")]
 public sealed class GradientCheckPropertyTests
 {
-    private static readonly Activation[] s_hidden = [Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu, Activation.Gelu, Activation.Identity, Activation.Softmax];
+    private static readonly Activation[] s_hidden = [Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu, Activation.Gelu, Activation.Silu, Activation.Identity, Activation.Softmax];
 
     internal static Arbitrary<NetworkCase> Cases(bool dropout) =>
         (from depth in Gen.Choose(1, 4)

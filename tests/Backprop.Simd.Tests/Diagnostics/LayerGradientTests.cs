@@ -8,7 +8,7 @@ namespace Backprop.Simd.Tests.Diagnostics;
 [Trait("Category", "Gradients")]
 public sealed class LayerGradientTests
 {
-    public static TheoryData<string> LayerNames() => ["dense", "sigmoid", "tanh", "relu", "leaky", "softmax", "dropout", "gelu"];
+    public static TheoryData<string> LayerNames() => ["dense", "sigmoid", "tanh", "relu", "leaky", "softmax", "dropout", "gelu", "silu"];
 
     private static Layer<double> Create(string name, SeededRandom random) => name switch
     {
@@ -19,6 +19,7 @@ public sealed class LayerGradientTests
         "leaky" => new LeakyRelu<double>(5, 0.2),
         "softmax" => new Softmax<double>(5),
         "gelu" => new Gelu<double>(5),
+        "silu" => new Silu<double>(5),
         _ => new Dropout<double>(5, 0.3, 9),
     };
 

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Simd.Tests.Infrastructure;
 
 /// <summary>
-/// erf, erfc, GELU and their derivatives from the double-double reference (<see cref="DoubleDouble"/>), rounded to the
+/// erf, erfc, GELU, SiLU and their derivatives from the double-double reference (<see cref="DoubleDouble"/>), rounded to the
 /// element type, with the limits at ±∞ written out: the oracles of the kernel tests.
 /// </summary>
 internal static class ActivationReference
@@ -43,6 +43,57 @@ internal static class ActivationReference
         DoubleDouble cdf = 0.5 * TwiceCdf(x);
         DoubleDouble xDensity = x * DoubleDouble.Exp(-0.5 * (DoubleDouble)x * x) * DoubleDouble.InverseRootPi * DoubleDouble.InverseRootTwo;
         return ((cdf + xDensity).ToDouble(), (cdf + Math.Abs(xDensity.Hi)).ToDouble());
+    }
+
+    /// <summary>Where SiLU's exponential is subnormal or gone (x ≤ -708 in double) and where it overflows in float (x ≤ -89).</summary>
+    public static T[] SiluSpecials<T>()
+        where T : struct, IFloatingPointIeee754<T> =>
+        [.. ((double[])[-89, -100, -150, -708.5, -720, -740, -745, -750, -1450, 30, 710]).Select(T.CreateTruncating)];
+
+    /// <summary>SiLU(x) = x σ(x): x beyond 700, -0 below -1400 (where it is far below the smallest subnormal).</summary>
+    public static T Silu<T>(T x)
+        where T : struct, IFloatingPointIeee754<T> =>
+        T.IsNaN(x) ? x : Round<T>(SiluTerms(double.CreateTruncating(x)).Value);
+
+    /// <summary>dy SiLU'(x) = dy σ(x) (1 + x (1 - σ(x))), the derivative rounded to double first: -0 at -∞, 1 at +∞.</summary>
+    public static T SiluBackward<T>(T x, T dy)
+        where T : struct, IFloatingPointIeee754<T> =>
+        T.CreateTruncating(double.CreateTruncating(dy) * SiluTerms(double.CreateTruncating(x)).Derivative);
+
+    /// <summary>|dy| σ(x) (1 + |x| (1 - σ(x))): the size of the terms of SiLU's derivative, which cancel near x = -1.28.</summary>
+    public static T SiluBackwardScale<T>(T x, T dy)
+        where T : struct, IFloatingPointIeee754<T> =>
+        T.CreateTruncating(Math.Abs(double.CreateTruncating(dy)) * SiluTerms(double.CreateTruncating(x)).Magnitude);
+
+    /// <summary>
+    /// SiLU, its derivative and the size of the derivative's terms, in double-double with h = e^(-|x|/2): σ(x) is
+    /// 1/(1 + h²) or h²/(1 + h²), and for x &lt; 0 each result is (h (rest)) h, so that a subnormal result is rounded once.
+    /// </summary>
+    private static (double Value, double Derivative, double Magnitude) SiluTerms(double x)
+    {
+        if (double.IsNaN(x) || x > 700)
+        {
+            return (x, double.IsNaN(x) ? x : 1, 1);
+        }
+
+        if (x < -1400)
+        {
+            return (-0.0, -0.0, 0);
+        }
+
+        DoubleDouble h = DoubleDouble.Exp(-0.5 * Math.Abs(x));
+        DoubleDouble e = h * h;
+        DoubleDouble denominator = 1 + e;
+        if (x >= 0)
+        {
+            DoubleDouble sigma = 1 / denominator;
+            DoubleDouble complement = e / denominator;
+            return ((x * sigma).ToDouble(), (sigma * (1 + (x * complement))).ToDouble(), (sigma * (1 + (x * complement))).ToDouble());
+        }
+
+        DoubleDouble a = h / denominator;
+        DoubleDouble rest = 1 / denominator;
+        return ((x * a * h).ToDouble(), ((1 + (x * rest)) * a * h).ToDouble(), ((1 + (Math.Abs(x) * rest)) * a * h).ToDouble());
     }
 
     /// <summary>2 Φ(x) = erfc(-x/√2), the argument exact in double-double.</summary>

@@ -8,7 +8,7 @@ using Backprop.Simd.Tests.Infrastructure;
 namespace Backprop.Simd.Tests.Layers;
 
 /// <summary>
-/// GELU (and later kinds like it), whose backward pass reads the pre-activation, inside networks in double: right after a dense layer
+/// GELU and SiLU, whose backward passes read the pre-activation, inside networks in double: right after a dense layer
 /// (the fused stage, which must keep the pre-activation) and after another activation (a stage of their own): gradients
 /// against finite differences, and training passes that compute what inference does.
 /// </summary>
@@ -20,6 +20,8 @@ public sealed class InputReadingActivationTests
     [Theory]
     [InlineData("gelu", true)]
     [InlineData("gelu", false)]
+    [InlineData("silu", true)]
+    [InlineData("silu", false)]
     public void Gradients_match_finite_differences_fused_and_alone(string name, bool fused)
     {
         Activation activation = Activation.Parse(name);

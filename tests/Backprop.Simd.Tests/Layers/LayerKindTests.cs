@@ -27,9 +27,9 @@ public sealed class LayerKindTests
     [Fact]
     public void The_kinds_have_distinct_names_and_codes_and_every_layer_knows_its_own()
     {
-        Assert.Equal(["Dense", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax", "Dropout", "GELU"], LayerKind.All.Select(k => k.Name));
-        Assert.Equal(["dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "gelu"], LayerKind.All.Select(k => k.ToolName));
-        Assert.Equal(Enumerable.Range(1, 8).Select(c => (byte)c), LayerKind.All.Select(k => k.FileCode));
+        Assert.Equal(["Dense", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax", "Dropout", "GELU", "SiLU"], LayerKind.All.Select(k => k.Name));
+        Assert.Equal(["dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "gelu", "silu"], LayerKind.All.Select(k => k.ToolName));
+        Assert.Equal(Enumerable.Range(1, 9).Select(c => (byte)c), LayerKind.All.Select(k => k.FileCode));
         foreach (LayerKind kind in LayerKind.All)
         {
             Assert.Same(kind, LayerKind.FromFileCode(kind.FileCode));
@@ -37,14 +37,14 @@ public sealed class LayerKindTests
         }
 
         Assert.Null(LayerKind.FromFileCode(0));
-        Assert.Null(LayerKind.FromFileCode(9));
+        Assert.Null(LayerKind.FromFileCode(10));
     }
 
     [Fact]
     public void Activations_are_the_activation_kinds_and_their_names_parse_back()
     {
-        Assert.Equal(["identity", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "gelu"], Activation.All.Select(a => a.Name));
-        Assert.Equal([Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu, Activation.Softmax, Activation.Gelu], Activation.All);
+        Assert.Equal(["identity", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "gelu", "silu"], Activation.All.Select(a => a.Name));
+        Assert.Equal([Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.Relu, Activation.LeakyRelu, Activation.Softmax, Activation.Gelu, Activation.Silu], Activation.All);
         foreach (Activation activation in Activation.All)
         {
             Assert.Equal(activation, Activation.Parse(activation.Name));
@@ -58,7 +58,7 @@ public sealed class LayerKindTests
         Assert.Contains("leaky-relu", Assert.Throws<ArgumentException>(() => Activation.Parse("swish")).Message, StringComparison.Ordinal);
         Assert.Null(Activation.Of(new Dense<float>(2, 2, WeightInitialization.GlorotUniform, new SeededRandom(1))));
         Assert.Equal((WeightInitialization.HeNormal, WeightInitialization.HeNormal, WeightInitialization.GlorotUniform), (Activation.Relu.DefaultInitialization, Activation.LeakyRelu.DefaultInitialization, Activation.Tanh.DefaultInitialization));
-        Assert.Equal(WeightInitialization.HeNormal, Activation.Gelu.DefaultInitialization);
+        Assert.Equal((WeightInitialization.HeNormal, WeightInitialization.HeNormal), (Activation.Gelu.DefaultInitialization, Activation.Silu.DefaultInitialization));
         Assert.False(Activation.Softmax.IsElementWise);
     }
 

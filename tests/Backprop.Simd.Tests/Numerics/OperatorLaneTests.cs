@@ -32,6 +32,7 @@ public sealed class OperatorLaneTests
         Unary(default(DoubleLaneOperator<T, ErfFunction>), values, "Erf");
         Unary(default(DoubleLaneOperator<T, ErfcFunction>), values, "Erfc");
         Unary(default(DoubleLaneOperator<T, GeluFunction>), values, "Gelu");
+        Unary(default(DoubleLaneOperator<T, SiluFunction>), values, "Silu");
         Unary(new UnitGradientOperator<T, SigmoidGradientOperator<T>>(default), values, "SigmoidDerivative");
         Unary(new UnitGradientOperator<T, TanhGradientOperator<T>>(default), values, "TanhDerivative");
         Unary(new UnitGradientOperator<T, LeakyReluGradientOperator<T>>(new(slope)), values, "LeakyReluDerivative");
@@ -41,6 +42,7 @@ public sealed class OperatorLaneTests
         Binary(new LeakyReluGradientOperator<T>(slope), values, "LeakyReluBackward");
         Binary(default(ReluGradientOperator<T>), values, "ReluBackward");
         Binary(default(DoubleLaneBinaryOperator<T, GeluGradientFunction>), values, "GeluBackward");
+        Binary(default(DoubleLaneBinaryOperator<T, SiluGradientFunction>), values, "SiluBackward");
     }
 
     /// <summary>

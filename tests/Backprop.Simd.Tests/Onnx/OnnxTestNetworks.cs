@@ -9,7 +9,7 @@ namespace Backprop.Simd.Tests.Onnx;
 internal static class OnnxTestNetworks
 {
     /// <summary>The architectures: together they use every activation but GELU, dropout, and dense depths 1 to 4.</summary>
-    public static readonly string[] Architectures = ["sigmoid", "relu", "tanh_dropout", "leaky_deep", "softmax"];
+    public static readonly string[] Architectures = ["sigmoid", "relu", "tanh_dropout", "leaky_deep", "softmax", "silu"];
 
     /// <summary>gelu: 6 → 8 GELU → 3, exported in float only (ONNX Runtime has no double Erf or Gelu kernel).</summary>
     public static readonly string[] FloatOnlyArchitectures = ["gelu"];
@@ -23,7 +23,7 @@ internal static class OnnxTestNetworks
     /// <summary>
     /// sigmoid: 5 → 4 sigmoid (depth 1). relu: 6 → 8 relu → 3 logits (depth 2). tanh_dropout: 7 → 9 tanh, dropout,
     /// → 6 tanh → 2 (depth 3). leaky_deep: 4 → 5 leaky (0.25) → 5 leaky (0.125) → 3 sigmoid → 4 (depth 4). softmax:
-    /// 6 → 10 relu, dropout, → 4 softmax (depth 2). gelu: 6 → 8 GELU → 3. Biases are random too, not the initial zeros. The leaky slopes are
+    /// 6 → 10 relu, dropout, → 4 softmax (depth 2). silu: 5 → 7 SiLU → 3. gelu: 6 → 8 GELU → 3. Biases are random too, not the initial zeros. The leaky slopes are
     /// floats exactly, since ONNX stores the slope as a float (a double slope such as 0.01 is rounded on export).
     /// </summary>
     public static Network<T> Build<T>(string architecture, ulong seed)
@@ -36,6 +36,7 @@ internal static class OnnxTestNetworks
             "tanh_dropout" => Network<T>.Create(7, seed).Dense(9, Activation.Tanh).Dropout(0.3).Dense(6, Activation.Tanh).Dense(2).Build(),
             "leaky_deep" => Network<T>.Create(4, seed).Dense(5).LeakyRelu(0.25).Dense(5).LeakyRelu(0.125).Dense(3, Activation.Sigmoid).Dense(4).Build(),
             "softmax" => Network<T>.Create(6, seed).Dense(10, Activation.Relu).Dropout(0.5).Dense(4, Activation.Softmax).Build(),
+            "silu" => Network<T>.Create(5, seed).Dense(7, Activation.Silu).Dense(3).Build(),
             "gelu" => Network<T>.Create(6, seed).Dense(8, Activation.Gelu).Dense(3).Build(),
             "leaky_default" => Network<T>.Create(3, seed).Dense(6, Activation.LeakyRelu).Dense(2, Activation.LeakyRelu).Build(),
             _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, null),

@@ -7,7 +7,7 @@ namespace Backprop.Simd.Tests.Onnx;
 /// <summary>
 /// What torch.onnx.export (torch 1.13, Fixtures/make_fixture.py) writes for MLPs beyond a plain nn.Sequential: a flatten
 /// written as x.view(x.size(0), -1), x.reshape(x.shape[0], -1) or x.view(-1, 16), a final log_softmax,
-/// nn.GELU (written out of Erf), and BatchNorm1d in eval mode imports into networks that reproduce torch's outputs and ONNX Runtime's on the same file;
+/// nn.GELU and nn.SiLU (written out of Erf and of Sigmoid and Mul), and BatchNorm1d in eval mode imports into networks that reproduce torch's outputs and ONNX Runtime's on the same file;
 /// models exported in training mode are refused, naming the node and the fix.
 /// </summary>
 [Trait("Category", "Onnx")]
@@ -21,6 +21,7 @@ public sealed class OnnxTorchExportTests
         { "mlp_torch_batchnorm", ["Dense(4 → 8)", "ReLU(8)", "Dense(8 → 3)"], false },
         { "mlp_torch_batchnorm_double", ["Dense(4 → 8)", "ReLU(8)", "Dense(8 → 3)"], false },
         { "mlp_torch_gelu", ["Dense(4 → 6)", "GELU(6)", "Dense(6 → 3)"], false },
+        { "mlp_torch_silu", ["Dense(4 → 6)", "SiLU(6)", "Dense(6 → 3)"], false },
     };
 
     [Theory]

@@ -14,12 +14,22 @@ internal static class LaneMath
     /// </summary>
     public static TVector Exp<TLanes, TVector>(TVector t)
         where TLanes : IDoubleLanes<TVector>
+        where TVector : struct =>
+        ScaledExp<TLanes, TVector>(TLanes.Create(1), t);
+
+    /// <summary>
+    /// s e^t for t ≤ 0 as <see cref="Exp"/>, but below -708 as (s e^(t/2)) e^(t/2), so that a product that is
+    /// subnormal (or normal while e^t is not) keeps the accuracy e^t alone would lose; s must be finite.
+    /// </summary>
+    public static TVector ScaledExp<TLanes, TVector>(TVector s, TVector t)
+        where TLanes : IDoubleLanes<TVector>
         where TVector : struct
     {
         TVector floor = TLanes.Create(ExpFloor);
         TVector halve = TLanes.LessThan(t, floor);
         TVector h = TLanes.Select(halve, TLanes.Multiply(t, TLanes.Create(0.5)), t);
         TVector e = TLanes.Exp(TLanes.Select(TLanes.LessThan(floor, h), h, floor));
-        return TLanes.Select(halve, TLanes.Multiply(e, e), e);
+        TVector se = TLanes.Multiply(s, e);
+        return TLanes.Select(halve, TLanes.Multiply(se, e), se);
     }
 }
