@@ -24,12 +24,12 @@ internal static class ActivationReference
     /// <summary>dy GELU'(x) = dy (Φ(x) + x φ(x)), the derivative rounded to double first: 0 at -∞, 1 at +∞.</summary>
     public static T GeluBackward<T>(T x, T dy)
         where T : struct, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(double.CreateTruncating(dy) * GeluTerms(double.CreateTruncating(x)).Derivative);
+        Times(dy, GeluTerms(double.CreateTruncating(x)).Derivative);
 
     /// <summary>|dy| (Φ(x) + |x| φ(x)): the size of the terms of the derivative, which bounds its rounding error where they cancel.</summary>
     public static T GeluBackwardScale<T>(T x, T dy)
         where T : struct, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(Math.Abs(double.CreateTruncating(dy)) * GeluTerms(double.CreateTruncating(x)).Magnitude);
+        Times(T.Abs(dy), GeluTerms(double.CreateTruncating(x)).Magnitude);
 
     private static (double Derivative, double Magnitude) GeluTerms(double x)
     {
@@ -58,12 +58,12 @@ internal static class ActivationReference
     /// <summary>dy SiLU'(x) = dy σ(x) (1 + x (1 - σ(x))), the derivative rounded to double first: -0 at -∞, 1 at +∞.</summary>
     public static T SiluBackward<T>(T x, T dy)
         where T : struct, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(double.CreateTruncating(dy) * SiluTerms(double.CreateTruncating(x)).Derivative);
+        Times(dy, SiluTerms(double.CreateTruncating(x)).Derivative);
 
     /// <summary>|dy| σ(x) (1 + |x| (1 - σ(x))): the size of the terms of SiLU's derivative, which cancel near x = -1.28.</summary>
     public static T SiluBackwardScale<T>(T x, T dy)
         where T : struct, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(Math.Abs(double.CreateTruncating(dy)) * SiluTerms(double.CreateTruncating(x)).Magnitude);
+        Times(T.Abs(dy), SiluTerms(double.CreateTruncating(x)).Magnitude);
 
     /// <summary>
     /// SiLU, its derivative and the size of the derivative's terms, in double-double with h = e^(-|x|/2): σ(x) is
@@ -106,6 +106,10 @@ internal static class ActivationReference
     private static T? Beyond40<T>(T x, T above, T below)
         where T : struct, IFloatingPointIeee754<T> =>
         T.IsNaN(x) ? x : x > T.CreateTruncating(40) ? above : x < T.CreateTruncating(-40) ? below : null;
+
+    /// <summary>dy times a derivative (or the size of its terms) already rounded to double, rounded to the element type.</summary>
+    private static T Times<T>(T dy, double factor)
+        where T : struct, IFloatingPointIeee754<T> => T.CreateTruncating(double.CreateTruncating(dy) * factor);
 
     private static T Round<T>(DoubleDouble value)
         where T : struct, IFloatingPointIeee754<T> => T.CreateTruncating(value.ToDouble());

@@ -20,52 +20,37 @@ internal interface IDoubleLaneBinaryFunction
 }
 
 /// <summary>
-/// The unary operator of a double-lane function: double vectors go through it as they are, float vectors widened to
-/// two double vectors and the results rounded back, so a float result is the double one correctly rounded but for
-/// the rare double rounding. The scalar form runs the 128-bit form on one lane, so every element gets the same bits
-/// whichever part of the driver handles it.
+/// The unary operator of a double-lane function: the binary one (<see cref="DoubleLaneBinaryOperator{T, TFunction}"/>)
+/// of the function with its second operand ignored, so that the widening and rounding are written once.
 /// </summary>
 internal readonly struct DoubleLaneOperator<T, TFunction> : IUnaryOperator<T>
     where T : IFloatingPointIeee754<T>
     where TFunction : IDoubleLaneFunction
 {
-    public T Invoke(T x) => Invoke(Vector128.Create(x)).ToScalar();
+    public T Invoke(T x) => default(DoubleLaneBinaryOperator<T, FirstOperand<TFunction>>).Invoke(x, x);
 
-    public Vector128<T> Invoke(Vector128<T> x)
-    {
-        if (typeof(T) == typeof(double))
-        {
-            return TFunction.Invoke<DoubleLanes128, Vector128<double>>(x.AsDouble()).As<double, T>();
-        }
+    public Vector128<T> Invoke(Vector128<T> x) => default(DoubleLaneBinaryOperator<T, FirstOperand<TFunction>>).Invoke(x, x);
 
-        (Vector128<double> lower, Vector128<double> upper) = Vector128.Widen(x.AsSingle());
-        return Vector128.Narrow(TFunction.Invoke<DoubleLanes128, Vector128<double>>(lower), TFunction.Invoke<DoubleLanes128, Vector128<double>>(upper)).As<float, T>();
-    }
+    public Vector256<T> Invoke(Vector256<T> x) => default(DoubleLaneBinaryOperator<T, FirstOperand<TFunction>>).Invoke(x, x);
 
-    public Vector256<T> Invoke(Vector256<T> x)
-    {
-        if (typeof(T) == typeof(double))
-        {
-            return TFunction.Invoke<DoubleLanes256, Vector256<double>>(x.AsDouble()).As<double, T>();
-        }
-
-        (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(x.AsSingle());
-        return Vector256.Narrow(TFunction.Invoke<DoubleLanes256, Vector256<double>>(lower), TFunction.Invoke<DoubleLanes256, Vector256<double>>(upper)).As<float, T>();
-    }
-
-    public Vector512<T> Invoke(Vector512<T> x)
-    {
-        if (typeof(T) == typeof(double))
-        {
-            return TFunction.Invoke<DoubleLanes512, Vector512<double>>(x.AsDouble()).As<double, T>();
-        }
-
-        (Vector512<double> lower, Vector512<double> upper) = Vector512.Widen(x.AsSingle());
-        return Vector512.Narrow(TFunction.Invoke<DoubleLanes512, Vector512<double>>(lower), TFunction.Invoke<DoubleLanes512, Vector512<double>>(upper)).As<float, T>();
-    }
+    public Vector512<T> Invoke(Vector512<T> x) => default(DoubleLaneBinaryOperator<T, FirstOperand<TFunction>>).Invoke(x, x);
 }
 
-/// <summary>The binary operator of a double-lane function, as <see cref="DoubleLaneOperator{T, TFunction}"/>.</summary>
+/// <summary>f(x, y) = f(x): a unary function as a binary one.</summary>
+internal readonly struct FirstOperand<TFunction> : IDoubleLaneBinaryFunction
+    where TFunction : IDoubleLaneFunction
+{
+    public static TVector Invoke<TLanes, TVector>(TVector x, TVector y)
+        where TLanes : IDoubleLanes<TVector>
+        where TVector : struct => TFunction.Invoke<TLanes, TVector>(x);
+}
+
+/// <summary>
+/// The binary operator of a double-lane function: double vectors go through it as they are, float vectors widened to
+/// two double vectors each and the results rounded back, so a float result is the double one correctly rounded but for
+/// the rare double rounding. The scalar form runs the 128-bit form on one lane, so every element gets the same bits
+/// whichever part of the driver handles it.
+/// </summary>
 internal readonly struct DoubleLaneBinaryOperator<T, TFunction> : IBinaryOperator<T>
     where T : IFloatingPointIeee754<T>
     where TFunction : IDoubleLaneBinaryFunction
