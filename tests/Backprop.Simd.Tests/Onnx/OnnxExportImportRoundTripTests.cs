@@ -60,6 +60,25 @@ public sealed class OnnxExportImportRoundTripTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(slope), BitConverter.DoubleToInt64Bits(imported.Slope));
     }
 
+    /// <summary>GELU comes back from the Erf form written below opset 20 and from the Gelu operator from 20 on.</summary>
+    [Theory]
+    [InlineData(13)]
+    [InlineData(19)]
+    [InlineData(20)]
+    [InlineData(23)]
+    public void Gelu_comes_back_from_either_form(int opset)
+    {
+        Network<float> network = OnnxTestNetworks.Build<float>("gelu", seed: 4);
+        using var stream = new MemoryStream();
+        OnnxExporter.Export(stream, network, new OnnxExportOptions<float> { OpsetVersion = opset });
+        Assert.Equal(opset >= 20, OnnxModelReader.Read(stream.ToArray()).Graph!.Nodes.Any(n => n.OpType == "Gelu"));
+        Network<float> imported = OnnxImporter.Import<float>(stream.ToArray()).Network;
+
+        Assert.Equal(["Dense(6 → 8)", "GELU(8)", "Dense(8 → 3)"], imported.Layers.Select(l => l.Description));
+        Matrix<float> inputs = OnnxTestNetworks.Inputs<float>(20, network.InputSize, seed: 5);
+        Assert.Equal(Bits(network.Predict(inputs).AsSpan().ToArray()), Bits(imported.Predict(inputs).AsSpan().ToArray()));
+    }
+
     [Fact]
     public void Imported_network_trains_on_exactly_as_the_original()
     {
