@@ -28,7 +28,7 @@ public sealed class SigmoidCrossEntropy<T> : Loss<T>
             ReadOnlySpan<T> t = target.Row(i);
             Span<T> g = gradient.Row(i);
             sum += RowLoss(z, t, g);
-            TensorPrimitives.Sigmoid(z, g);
+            Kernels.Sigmoid(z, g);
             TensorPrimitives.Subtract(g, t, g);
             TensorPrimitives.Multiply(g, gradientScale, g);
         }

@@ -29,6 +29,7 @@ public sealed class OperatorLaneTests
         Unary(new LeakyReluOperator<T>(slope), values, "LeakyRelu");
         Unary(new LeakyReluOperator<T>(T.Zero), values, "LeakyRelu(0)");
         Unary(default(TanhOperator<T>), values, "Tanh");
+        Unary(default(SigmoidOperator<T>), values, "Sigmoid");
         Unary(default(DoubleLaneOperator<T, ErfFunction>), values, "Erf");
         Unary(default(DoubleLaneOperator<T, ErfcFunction>), values, "Erfc");
         Unary(default(DoubleLaneOperator<T, GeluFunction>), values, "Gelu");

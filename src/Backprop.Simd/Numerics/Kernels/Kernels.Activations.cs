@@ -5,7 +5,10 @@ namespace Backprop.Simd.Numerics;
 
 public static partial class Kernels
 {
-    /// <summary>destination[i] = 1 / (1 + e^-x[i]).</summary>
+    /// <summary>
+    /// destination[i] = 1 / (1 + e^-x[i]), each element's bits a function of its own value alone (0 below −708, 1
+    /// where it rounds to 1).
+    /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The inputs.</param>
     /// <param name="destination">The outputs; may be <paramref name="x"/>.</param>
@@ -13,11 +16,7 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         SpanChecks.Unary(x, destination);
-        if (!x.IsEmpty)
-        {
-            // TensorPrimitives.Sigmoid, unlike its siblings, throws on empty spans.
-            TensorPrimitives.Sigmoid(x, destination);
-        }
+        UnaryDriver.Apply(x, destination, default(SigmoidOperator<T>));
     }
 
     /// <summary>destination[i] = y[i] (1 - y[i]): the sigmoid's derivative given its output y = sigmoid(x).</summary>

@@ -6,7 +6,10 @@ namespace Backprop.Simd.Numerics;
 /// <summary>
 /// y = tanh x, within about 2 ulps everywhere: for |x| &lt; 0.625 the odd Taylor series
 /// |x| + |x| s (c1 + c2 s + …), s = x², in Horner form; above, 1 - 2 / (e^(2|x|) + 1), whose subtraction no longer
-/// cancels; the sign of x is copied onto the result, so tanh(±0) = ±0 and NaN stays NaN.
+/// cancels; the sign of x is copied onto the result, so tanh(±0) = ±0 and NaN stays NaN. e^(2|x|) only sees |x| up to
+/// <see cref="TanhCoefficients{T}.Saturation"/>: .NET's double vector exp computes a whole vector with scalar code
+/// (which rounds differently) when one lane is NaN or beyond 708, which would make a value's result depend on its
+/// neighbours and its address.
 /// </summary>
 /// <remarks>
 /// <see cref="System.Numerics.Tensors.TensorPrimitives.Tanh{T}(ReadOnlySpan{T}, Span{T})"/> (10.0.0 and 11.0.0)
@@ -22,7 +25,9 @@ internal readonly struct TanhOperator<T> : IUnaryOperator<T>
     public Vector128<T> Invoke(Vector128<T> x)
     {
         Vector128<T> y = Vector128.Abs(x);
-        Vector128<T> e = typeof(T) == typeof(float) ? Vector128.Exp((y + y).AsSingle()).As<float, T>() : Vector128.Exp((y + y).AsDouble()).As<double, T>();
+        Vector128<T> saturation = Vector128.Create(TanhCoefficients<T>.Saturation);
+        Vector128<T> h = Vector128.ConditionalSelect(Vector128.LessThan(y, saturation), y, saturation);
+        Vector128<T> e = typeof(T) == typeof(float) ? Vector128.Exp((h + h).AsSingle()).As<float, T>() : Vector128.Exp((h + h).AsDouble()).As<double, T>();
         Vector128<T> large = Vector128<T>.One - (Vector128.Create(TanhCoefficients<T>.Two) / (e + Vector128<T>.One));
         Vector128<T> s = y * y;
         T[] c = TanhCoefficients<T>.Values;
@@ -34,13 +39,15 @@ internal readonly struct TanhOperator<T> : IUnaryOperator<T>
 
         Vector128<T> small = y + ((y * s) * p);
         Vector128<T> result = Vector128.ConditionalSelect(Vector128.LessThan(y, Vector128.Create(TanhCoefficients<T>.Threshold)), small, large);
-        return Vector128.CopySign(result, x);
+        return Vector128.ConditionalSelect(Vector128.IsNaN(x), x, Vector128.CopySign(result, x));
     }
 
     public Vector256<T> Invoke(Vector256<T> x)
     {
         Vector256<T> y = Vector256.Abs(x);
-        Vector256<T> e = typeof(T) == typeof(float) ? Vector256.Exp((y + y).AsSingle()).As<float, T>() : Vector256.Exp((y + y).AsDouble()).As<double, T>();
+        Vector256<T> saturation = Vector256.Create(TanhCoefficients<T>.Saturation);
+        Vector256<T> h = Vector256.ConditionalSelect(Vector256.LessThan(y, saturation), y, saturation);
+        Vector256<T> e = typeof(T) == typeof(float) ? Vector256.Exp((h + h).AsSingle()).As<float, T>() : Vector256.Exp((h + h).AsDouble()).As<double, T>();
         Vector256<T> large = Vector256<T>.One - (Vector256.Create(TanhCoefficients<T>.Two) / (e + Vector256<T>.One));
         Vector256<T> s = y * y;
         T[] c = TanhCoefficients<T>.Values;
@@ -52,13 +59,15 @@ internal readonly struct TanhOperator<T> : IUnaryOperator<T>
 
         Vector256<T> small = y + ((y * s) * p);
         Vector256<T> result = Vector256.ConditionalSelect(Vector256.LessThan(y, Vector256.Create(TanhCoefficients<T>.Threshold)), small, large);
-        return Vector256.CopySign(result, x);
+        return Vector256.ConditionalSelect(Vector256.IsNaN(x), x, Vector256.CopySign(result, x));
     }
 
     public Vector512<T> Invoke(Vector512<T> x)
     {
         Vector512<T> y = Vector512.Abs(x);
-        Vector512<T> e = typeof(T) == typeof(float) ? Vector512.Exp((y + y).AsSingle()).As<float, T>() : Vector512.Exp((y + y).AsDouble()).As<double, T>();
+        Vector512<T> saturation = Vector512.Create(TanhCoefficients<T>.Saturation);
+        Vector512<T> h = Vector512.ConditionalSelect(Vector512.LessThan(y, saturation), y, saturation);
+        Vector512<T> e = typeof(T) == typeof(float) ? Vector512.Exp((h + h).AsSingle()).As<float, T>() : Vector512.Exp((h + h).AsDouble()).As<double, T>();
         Vector512<T> large = Vector512<T>.One - (Vector512.Create(TanhCoefficients<T>.Two) / (e + Vector512<T>.One));
         Vector512<T> s = y * y;
         T[] c = TanhCoefficients<T>.Values;
@@ -70,7 +79,7 @@ internal readonly struct TanhOperator<T> : IUnaryOperator<T>
 
         Vector512<T> small = y + ((y * s) * p);
         Vector512<T> result = Vector512.ConditionalSelect(Vector512.LessThan(y, Vector512.Create(TanhCoefficients<T>.Threshold)), small, large);
-        return Vector512.CopySign(result, x);
+        return Vector512.ConditionalSelect(Vector512.IsNaN(x), x, Vector512.CopySign(result, x));
     }
 }
 
@@ -82,6 +91,9 @@ internal static class TanhCoefficients<T>
     public static readonly T Threshold = T.CreateTruncating(0.625);
 
     public static readonly T Two = T.CreateTruncating(2.0);
+
+    /// <summary>20: from about 19.1 on, 1 - 2 / (e^(2|x|) + 1) rounds to 1 in double (from 9.1 in float).</summary>
+    public static readonly T Saturation = T.CreateTruncating(20.0);
 
     /// <summary>
     /// c_n = 2^(2n+2) (2^(2n+2) - 1) B_(2n+2) / (2n+2)!, the Taylor coefficients of tanh after x (B: Bernoulli numbers):
