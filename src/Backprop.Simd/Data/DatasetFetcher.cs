@@ -29,7 +29,7 @@ namespace Backprop.Simd.Data;
 /// timeouts, or a fake server in tests). The fetcher needs the network only when it is called.
 /// </para>
 /// </remarks>
-public sealed class DatasetFetcher : IDisposable
+public sealed partial class DatasetFetcher : IDisposable
 {
     private const int BufferLength = 1 << 16;
     private const int MaxRedirects = 10;

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Backprop.Simd.Data;
 
 /// <summary>Where every file of a data set was found: one directory and, for each file, its path (the .gz or the plain file).</summary>
@@ -29,6 +31,11 @@ public sealed class DatasetLocation
             ? path
             : throw new KeyNotFoundException($"The data set '{Manifest.Name}' has no file '{name}'.");
     }
+
+    /// <summary>Loads an image file and a label file of this location as a data set (the MNIST layout's train or test pair).</summary>
+    internal Dataset<T> LoadPair<T>(string images, string labels, int classCount, PixelScaling scaling, IdxReadLimits? limits)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Dataset<T>.LoadIdx(GetPath(images), GetPath(labels), classCount, scaling, limits);
 
     /// <summary>The data set's name and directory.</summary>
     /// <returns>The description.</returns>

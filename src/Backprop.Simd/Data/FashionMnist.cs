@@ -8,6 +8,7 @@ namespace Backprop.Simd.Data;
 /// training and 10,000 for testing, in the MNIST file format.
 /// </summary>
 /// <remarks>
+/// The files have MNIST's names and format; only the hashes in <see cref="Manifest"/> tell the two apart.
 /// The hashes in <see cref="Manifest"/> are those of the decompressed files, which stay the same when a
 /// distribution recompresses them (Debian's dataset-fashion-mnist does).
 /// </remarks>
@@ -17,16 +18,16 @@ public static class FashionMnist
     public const string Name = "fashion-mnist";
 
     /// <summary>The training images, [60000 x 28 x 28].</summary>
-    public const string TrainImages = "train-images-idx3-ubyte";
+    public const string TrainImages = Mnist.TrainImages;
 
     /// <summary>The training labels, [60000].</summary>
-    public const string TrainLabels = "train-labels-idx1-ubyte";
+    public const string TrainLabels = Mnist.TrainLabels;
 
     /// <summary>The test images, [10000 x 28 x 28].</summary>
-    public const string TestImages = "t10k-images-idx3-ubyte";
+    public const string TestImages = Mnist.TestImages;
 
     /// <summary>The test labels, [10000].</summary>
-    public const string TestLabels = "t10k-labels-idx1-ubyte";
+    public const string TestLabels = Mnist.TestLabels;
 
     /// <summary>The number of classes.</summary>
     public const int ClassCount = 10;
@@ -69,11 +70,8 @@ public static class FashionMnist
     /// <returns>The training set: 784 features per image.</returns>
     /// <exception cref="InvalidDataException">A file is malformed.</exception>
     public static Dataset<T> LoadTrain<T>(DatasetLocation location, PixelScaling scaling = PixelScaling.UnitInterval, IdxReadLimits? limits = null)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        return Dataset<T>.LoadIdx(location.GetPath(TrainImages), location.GetPath(TrainLabels), ClassCount, scaling, limits);
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        (location ?? throw new ArgumentNullException(nameof(location))).LoadPair<T>(TrainImages, TrainLabels, ClassCount, scaling, limits);
 
     /// <summary>Loads the 10,000 test images and labels.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -83,9 +81,6 @@ public static class FashionMnist
     /// <returns>The test set: 784 features per image.</returns>
     /// <exception cref="InvalidDataException">A file is malformed.</exception>
     public static Dataset<T> LoadTest<T>(DatasetLocation location, PixelScaling scaling = PixelScaling.UnitInterval, IdxReadLimits? limits = null)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        return Dataset<T>.LoadIdx(location.GetPath(TestImages), location.GetPath(TestLabels), ClassCount, scaling, limits);
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        (location ?? throw new ArgumentNullException(nameof(location))).LoadPair<T>(TestImages, TestLabels, ClassCount, scaling, limits);
 }
