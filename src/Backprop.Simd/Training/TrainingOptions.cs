@@ -15,7 +15,8 @@ public sealed class TrainingOptions
 
     /// <summary>
     /// When positive, the epoch is split into this many nearly equal minibatches instead (numpy's
-    /// <c>array_split</c>: the first n mod k batches hold one extra sample). Default 0.
+    /// <c>array_split</c>: the first n mod k batches hold one extra sample). Default 0. <c>Fit</c> refuses a count above
+    /// the number of samples, where <c>array_split</c> would make empty batches.
     /// </summary>
     public int BatchCount { get; set; }
 

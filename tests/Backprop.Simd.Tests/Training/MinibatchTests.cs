@@ -19,7 +19,6 @@ public sealed class MinibatchTests
     [InlineData(10, 3, new[] { 4, 3, 3 })]
     [InlineData(23, 4, new[] { 6, 6, 6, 5 })]
     [InlineData(7, 7, new[] { 1, 1, 1, 1, 1, 1, 1 })]
-    [InlineData(5, 8, new[] { 1, 1, 1, 1, 1 })]
     public void Batch_count_splits_like_numpy_array_split(int samples, int batchCount, int[] sizes)
     {
         var options = new TrainingOptions { Epochs = 1, BatchCount = batchCount, Shuffle = false, Shards = 2 };
@@ -33,6 +32,29 @@ public sealed class MinibatchTests
         {
             Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => FitMatchesSteps(samples, options, [[.. Enumerable.Reverse(sizes)]], null));
         }
+    }
+
+    /// <summary>
+    /// numpy's <c>array_split</c> of 5 samples into 8 gives [1, 1, 1, 1, 1, 0, 0, 0], and the notebook's loop would take
+    /// three steps of the L2 penalty alone on the empty batches; the trainer refuses instead of imitating that (it used
+    /// to train on 5 batches silently, which is neither).
+    /// </summary>
+    [Theory]
+    [InlineData(5, 8)]
+    [InlineData(1, 2)]
+    public void More_batches_than_samples_is_refused_naming_both_numbers(int samples, int batchCount)
+    {
+        LabelledData<float> data = SyntheticData.Blobs<float>(samples, 6, 3, seed: 21);
+        Network<float> network = SyntheticData.Mlp<float>(6, 5, 3, seed: 22);
+        float[] before = network.Parameters.ToArray();
+        var trainer = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Sgd<float>(0.3), new TrainingOptions { Epochs = 1, BatchCount = batchCount, Shuffle = false });
+
+        ArgumentException e = Assert.Throws<ArgumentException>(() => trainer.Fit(data.Inputs, data.Targets));
+
+        Assert.Contains($"BatchCount is {batchCount} but there are only {samples} samples", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"array_split would leave {batchCount - samples} batches empty", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, network.Parameters.ToArray());
+        Assert.Equal(0, trainer.StepsCompleted);
     }
 
     [Fact]
@@ -66,11 +88,10 @@ public sealed class MinibatchTests
     {
         for (int samples = 1; samples <= 40; samples++)
         {
-            for (int k = 1; k <= 45; k++)
+            for (int k = 1; k <= samples; k++)
             {
                 var options = new TrainingOptions { BatchCount = k };
-                int parts = Math.Min(k, samples);
-                int[] expected = [.. Enumerable.Range(0, parts).Select(p => (samples / parts) + (p < samples % parts ? 1 : 0))];
+                int[] expected = [.. Enumerable.Range(0, k).Select(p => (samples / k) + (p < samples % k ? 1 : 0))];
                 int[] actual = [.. Enumerable.Range(0, MinibatchPlan.Count(samples, options)).Select(b => MinibatchPlan.Start(b + 1, samples, options) - MinibatchPlan.Start(b, samples, options))];
                 Assert.Equal(expected, actual);
                 Assert.Equal(0, MinibatchPlan.Start(0, samples, options));
