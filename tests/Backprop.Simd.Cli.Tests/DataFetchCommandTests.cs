@@ -19,6 +19,19 @@ public sealed class DataFetchCommandTests
     }
 
     [Fact]
+    public async Task Mnist_is_verified_against_its_own_hashes_and_a_corrupt_download_refused()
+    {
+        using var cache = new TemporaryDirectory();
+        using var server = new LocalServer(HttpStatusCode.OK, Gzip("not the MNIST training images"u8));
+
+        CliRun run = await CliRun.RunAsync("data", "fetch", "mnist", "--cache", cache.Path, "--url", server.BaseAddress);
+
+        run.AssertUserError($"Downloaded {server.BaseAddress}train-images-idx3-ubyte.gz, but the decompressed content is 29 bytes; train-images-idx3-ubyte has 47040016");
+        Assert.Contains($"fetching mnist from {server.BaseAddress} into {cache.Path}", run.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(cache.Path));
+    }
+
+    [Fact]
     public async Task A_server_error_exits_with_1_naming_the_url()
     {
         using var cache = new TemporaryDirectory();
@@ -31,6 +44,17 @@ public sealed class DataFetchCommandTests
         Assert.Contains(server.BaseAddress + "train-images-idx3-ubyte.gz", line, StringComparison.Ordinal);
         Assert.Contains("404", line, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(cache.Path));
+    }
+
+    private static byte[] Gzip(ReadOnlySpan<byte> content)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>Answers every request with one status and body, on a free loopback port.</summary>

@@ -30,7 +30,7 @@ public sealed class UserErrorTests
         { ["bench", "--sizes", "100000"], "--sizes 100000: bench measures GEMM sizes up to 4096" },
         { ["bench", "--samples", "200000"], "--samples 200000: bench trains on up to 100,000 samples" },
         { ["gradcheck", "--inputs", "1000", "--layers", "100"], "100,403 parameters and a batch of 4 is more than the 20,000 parameters" },
-        { ["data", "fetch", "mnist"], "Argument 'mnist' not recognized. Must be one of: 'fashion-mnist'" },
+        { ["data", "fetch", "cifar10"], "Argument 'cifar10' not recognized. Must be one of: 'mnist'; 'fashion-mnist'" },
         { ["data", "fetch", "fashion-mnist", "--url", "ftp://example.org/"], "--url 'ftp://example.org/' is not an absolute http or https address." },
         { ["train", "--seed", "-1"], "Cannot parse argument '-1' for option '--seed' as a whole number from 0 to 18446744073709551615." },
         { ["predict", "--model", "m.bpm", "--index", "abc"], "Cannot parse argument 'abc' for option '--index' as a whole number from -2147483648 to 2147483647." },
