@@ -10,6 +10,7 @@ internal static class CliApplication
     {
         var root = new RootCommand("backprop: multilayer perceptrons trained with backpropagation on SIMD kernels (Backprop.Simd). Without a command it runs the demo.");
         root.Add(new DemoCommand().Create(console));
+        root.Add(new NotebookCommand().Create(console));
         root.Add(new TrainCommand().Create(console));
         root.Add(new EvalCommand().Create(console));
         root.Add(new PredictCommand().Create(console));

@@ -267,7 +267,7 @@ internal static class DemoPlots
         return best;
     }
 
-    private static double[,] ToGrid(float[] pixels, int side)
+    internal static double[,] ToGrid(float[] pixels, int side)
     {
         var grid = new double[side, side];
         for (int r = 0; r < side; r++)

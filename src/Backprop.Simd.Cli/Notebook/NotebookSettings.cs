@@ -1,0 +1,15 @@
+namespace Backprop.Simd.Cli.Notebook;
+
+/// <summary>What <c>backprop notebook</c> was asked to do.</summary>
+/// <param name="DataDirectory">The <c>--data</c> directory, or null for the default places.</param>
+/// <param name="OutputDirectory">Where the pictures go.</param>
+/// <param name="Seed">numpy's seed of the shuffle and of the starting weights.</param>
+/// <param name="Json">One JSON object per experiment instead of text.</param>
+/// <param name="Threads">The most threads; 0 for every processor.</param>
+/// <param name="Limit">Train on only this many digits; 0 for all.</param>
+/// <param name="EpochScale">The factor on every experiment's epochs.</param>
+internal sealed record NotebookSettings(string? DataDirectory, string OutputDirectory, uint Seed, bool Json, int Threads, int Limit, double EpochScale)
+{
+    /// <summary>Whether a quick-check option departs from the notebook's settings.</summary>
+    public bool IsQuickCheck => Limit > 0 || EpochScale != 1;
+}

@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace Backprop.Simd.Cli.Tests.Notebook;
+
+/// <summary>
+/// <c>backprop notebook</c> end to end on a few hundred of the embedded digits (the repository's data/ folder, written
+/// under MNIST's file names) and a handful of epochs: the shape of the output, not the accuracies.
+/// </summary>
+public sealed class NotebookCommandTests : IDisposable
+{
+    private static readonly byte[] s_pngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    private static readonly string[] s_pictures = ["error-1.png", "error-2.png", "error-3.png", "error-4.png", "error-5.png", "error-6.png", "digit-1.png", "digit-31.png"];
+
+    private readonly TemporaryDirectory _directory = new();
+
+    public NotebookCommandTests()
+    {
+        string mnist = Directory.CreateDirectory(_directory["mnist"]).FullName;
+        foreach ((string name, string resource) in (ReadOnlySpan<(string, string)>)[
+            ("train-images-idx3-ubyte.gz", "mnist10k-images-idx3-ubyte.gz"), ("train-labels-idx1-ubyte.gz", "mnist10k-labels-idx1-ubyte.gz"),
+            ("t10k-images-idx3-ubyte.gz", "mnist10k-images-idx3-ubyte.gz"), ("t10k-labels-idx1-ubyte.gz", "mnist10k-labels-idx1-ubyte.gz")])
+        {
+            using Stream source = typeof(Program).Assembly.GetManifestResourceStream(resource)!;
+            using FileStream target = File.Create(Path.Combine(mnist, name));
+            source.CopyTo(target);
+        }
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Json_gives_one_object_per_experiment_with_the_published_figures_and_nothing_else()
+    {
+        string pictures = _directory["pictures"];
+
+        CliRun run = await CliRun.RunAsync("notebook", "--data", _directory.Path, "--limit", "300", "--epochs-scale", "0.01", "--json", "--out", pictures);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        JsonElement[] lines = run.JsonLines();
+        Assert.Equal([1, 2, 3, 4, 5, 6], lines.Select(l => l.GetProperty("experiment").GetInt32()));
+        Assert.Equal([0.92, 0.95, 0.814, 0.95, 0.976, 0.984], lines.Select(l => l.GetProperty("published").GetDouble()));
+        Assert.Equal([3, 3, 3, 1, 5, 5], lines.Select(l => l.GetProperty("epochs").GetInt32()));
+        Assert.Equal(["raw", "standardised", "raw", "raw", "standardised", "standardised"], lines.Select(l => l.GetProperty("input").GetString()));
+        Assert.Equal([250, 50, 10], lines[5].GetProperty("hidden").EnumerateArray().Select(w => w.GetInt32()));
+        Assert.Equal(0.0005, lines[3].GetProperty("learning_rate").GetDouble());
+        Assert.Equal(3, lines[3].GetProperty("continues").GetInt32());
+        Assert.Equal(0.912, lines[0].GetProperty("published_train").GetDouble());
+        foreach (JsonElement line in lines)
+        {
+            double test = line.GetProperty("test_accuracy").GetDouble();
+            Assert.InRange(test, 0, 1);
+            Assert.InRange(line.GetProperty("train_accuracy").GetDouble(), 0, 1);
+            Assert.Equal(test - line.GetProperty("published").GetDouble(), line.GetProperty("difference").GetDouble(), 12);
+            Assert.True(line.GetProperty("seconds").GetDouble() >= 0);
+            Assert.True(line.GetProperty("final_error").GetDouble() > 0);
+            bool standardised = line.GetProperty("input").GetString() == "standardised";
+            Assert.Equal(standardised, line.TryGetProperty("test_accuracy_fitted", out _));
+        }
+
+        // The embedded digits are not MNIST's training file: said on stderr, once per file, and the replay goes on.
+        Assert.Equal(2, run.ErrorLines.Count(l => l.StartsWith("backprop: warning: '", StringComparison.Ordinal) && l.Contains("is not the original MNIST file", StringComparison.Ordinal)));
+        AssertPictures(pictures);
+    }
+
+    [Fact]
+    public async Task Text_prints_one_table_of_the_notebooks_accuracies_beside_ours_and_the_quirk()
+    {
+        string pictures = _directory["pictures"];
+
+        CliRun run = await CliRun.RunAsync("notebook", "--data", Path.Combine(_directory.Path, "mnist"), "--limit", "300", "--epochs-scale", "0.01", "--out", pictures);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string[] lines = run.OutputLines;
+        Assert.Contains(lines, l => l.StartsWith("│ # │ experiment", StringComparison.Ordinal) && l.Contains("│ notebook │ ours", StringComparison.Ordinal));
+        string[] rows = [.. lines.Where(l => l.Length > 4 && l.StartsWith("│ ", StringComparison.Ordinal) && char.IsAsciiDigit(l[2]))];
+        Assert.Equal(["1", "1", "2", "3", "4", "5", "6"], rows.Select(r => r.Split('│')[1].Trim()));
+        Assert.Equal(["91.20%", "92.00%", "95.00%", "81.40%", "95.00%", "97.60%", "98.40%"], rows.Select(r => r.Split('│')[4].Trim()));
+        Assert.Contains("training digits", rows[0], StringComparison.Ordinal);
+        Assert.Equal(["3 of 300", "3 of 300", "3 of 300", "3 of 275", "+1 of 50", "5 of 500", "5 of 500"], rows.Select(r => r.Split('│')[3].Trim()));
+        Assert.All(rows.Skip(1), r => Assert.Matches(@"^[+−]?\d+\.\d\d$", r.Split('│')[6].Trim()));
+        Assert.Contains("10,000 training digits shuffled with numpy's RandomState(42).permutation, the first 500 held out, 300 trained on", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Quick check", run.Output, StringComparison.Ordinal);
+        Assert.Contains("sklearn.preprocessing.scale standardised the test digits with their own mean and deviation", run.Output, StringComparison.Ordinal);
+        AssertPictures(pictures);
+    }
+
+    [Fact]
+    public async Task Missing_files_are_a_user_error_that_names_the_fetch_command()
+    {
+        CliRun run = await CliRun.RunAsync("notebook", "--data", _directory["nothing-here"], "--out", _directory["pictures"]);
+
+        run.AssertUserError("backprop data fetch mnist");
+    }
+
+    [Fact]
+    public async Task A_limit_below_one_digit_per_minibatch_is_a_user_error()
+    {
+        CliRun run = await CliRun.RunAsync("notebook", "--data", _directory.Path, "--limit", "24", "--out", _directory["pictures"]);
+
+        run.AssertUserError("--limit must be 0 (all) or at least 25");
+    }
+
+    private static void AssertPictures(string directory)
+    {
+        foreach (string name in s_pictures)
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(directory, name));
+            Assert.True(png.AsSpan(0, 8).SequenceEqual(s_pngSignature), $"{name} is not a PNG");
+            Assert.InRange(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), 1000, 2000);
+            Assert.True(png.Length > 10_000, $"{name} has only {png.Length} bytes");
+        }
+
+        Assert.Equal(s_pictures.Order(StringComparer.Ordinal), Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+}
