@@ -31,9 +31,15 @@ public sealed class DemoCommandTests
         string text = run.Output;
         Assert.Contains("9,500", text, StringComparison.Ordinal);
         Assert.Contains("59,500", text, StringComparison.Ordinal);
-        Assert.Contains("│ deep [250, 50, 10]", text, StringComparison.Ordinal);
-        Assert.Contains("98.40%", text, StringComparison.Ordinal);
-        Assert.Equal(3, run.OutputLines.Count(l => l.StartsWith("│ 1 hidden layer", StringComparison.Ordinal) && l.TrimEnd('│', ' ').EndsWith("n/a", StringComparison.Ordinal)));
+
+        // All six experiments, each beside the figure the notebook printed (experiment 1 also for its training digits).
+        string[] rows = [.. run.OutputLines.Where(l => l.Length > 4 && l.StartsWith("│ ", StringComparison.Ordinal) && char.IsAsciiDigit(l[2]) && l.Contains('%', StringComparison.Ordinal))];
+        Assert.Equal(["1", "1", "2", "3", "4", "5", "6"], rows.Select(r => r.Split('│')[1].Trim()));
+        Assert.Equal(["91.20%", "92.00%", "95.00%", "81.40%", "95.00%", "97.60%", "98.40%"], rows.Select(r => r.Split('│')[4].Trim()));
+        Assert.Contains("deep [250, 50, 10], standardised", rows[^1], StringComparison.Ordinal);
+        Assert.Equal(["5 of 300", "5 of 300", "5 of 300", "5 of 275", "+1 of 50", "8 of 500", "8 of 500"], rows.Select(r => r.Split('│')[3].Trim()));
+        Assert.Contains("backprop notebook", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("publishes only", text, StringComparison.Ordinal);
         Assert.Contains("standardising helps:", text, StringComparison.Ordinal);
         Assert.Contains("the deep network is best:", text, StringComparison.Ordinal);
         Assert.Equal(4, run.OutputLines.Count(l => l.StartsWith("│ 0  │ 0  │ 0   │", StringComparison.Ordinal) || l.StartsWith("│ 0  │ 1  │ 1   │", StringComparison.Ordinal)

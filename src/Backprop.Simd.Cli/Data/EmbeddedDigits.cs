@@ -31,12 +31,22 @@ internal static class EmbeddedDigits
     public static (Dataset<T> Test, Dataset<T> Train) LoadSplit<T>(PixelScaling scaling)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using Stream images = Open(ImagesResource);
-        using Stream labels = Open(LabelsResource);
-        Dataset<T> all = Dataset<T>.LoadIdx(images, labels, classCount: 10, scaling);
+        Dataset<T> all = LoadAll<T>(scaling);
         all.Shuffle(ShuffleSeed);
         DatasetSplit<T> split = all.Split(TestCount);
         return (split.HeldOut, split.Remaining);
+    }
+
+    /// <summary>Loads all 10,000 digits in the order of the files.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="scaling">How pixel bytes become features.</param>
+    /// <returns>The digits.</returns>
+    public static Dataset<T> LoadAll<T>(PixelScaling scaling)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using Stream images = Open(ImagesResource);
+        using Stream labels = Open(LabelsResource);
+        return Dataset<T>.LoadIdx(images, labels, classCount: 10, scaling);
     }
 
     private static Stream Open(string name) =>

@@ -1,30 +1,30 @@
 using System.Diagnostics;
 using System.Globalization;
 using Backprop.Simd.Cli.Data;
+using Backprop.Simd.Cli.Notebook;
 using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Data;
 using Backprop.Simd.Diagnostics;
 using Backprop.Simd.Models;
 using Backprop.Simd.Numerics;
-using Backprop.Simd.Training;
 using Spectre.Console;
 
 namespace Backprop.Simd.Cli.Demo;
 
 /// <summary>
-/// <c>backprop demo</c>: replays the original notebook on the embedded digits — the sigmoid, XOR, the one-hidden-layer
-/// classifier on raw and standardised pixels, a warm start at half the learning rate, the deep network — prints
-/// the accuracies beside the notebook's and draws the figures.
+/// <c>backprop demo</c>: replays the original notebook on the embedded digits — the sigmoid, XOR, then the notebook's six
+/// MNIST experiments with fewer epochs — prints the accuracies beside the notebook's and draws the figures.
+/// <c>backprop notebook</c> is the full replay on the original MNIST.
 /// </summary>
-internal sealed class NotebookDemo(CliConsole console, string outputDirectory, int epochs, int threads)
+internal sealed class NotebookDemo(CliConsole console, string outputDirectory, double epochScale, int threads)
 {
-    /// <summary>Epochs of each classifier run, and with <c>--quick</c>.</summary>
-    public const int FullEpochs = 150;
+    /// <summary>The fraction of the notebook's epochs each experiment runs, and with <c>--quick</c>.</summary>
+    public const double FullScale = 0.25;
 
-    public const int QuickEpochs = 5;
+    public const double QuickScale = 1.0 / 60;
 
-    /// <summary>The only accuracy the notebook publishes: the deep [250, 50, 10] network on its 500 held-out digits.</summary>
-    public const double NotebookDeepAccuracy = 0.984;
+    /// <summary>The notebook's seed of the shuffle and of the starting weights.</summary>
+    private const uint NotebookSeed = 42;
 
     /// <summary>Digits the notebook trained on: 60,000 less its 500 held out.</summary>
     private const int NotebookTrainCount = 59_500;
@@ -40,45 +40,27 @@ internal sealed class NotebookDemo(CliConsole console, string outputDirectory, i
         long start = Stopwatch.GetTimestamp();
         OutputDirectory.Prepare(outputDirectory, "--out", DemoPlots.SigmoidFile, DemoPlots.DigitsFile, DemoPlots.ErrorFile, DemoPlots.RightFile, DemoPlots.WrongFile);
         _text.WriteLine("Backprop.Simd demo: the original notebook, replayed on the MNIST digits embedded in this tool.");
-        _text.WriteLine($"hardware: {HardwareInfo.Describe()}; {epochs} epochs per classifier run{(epochs == QuickEpochs ? " (--quick)" : string.Empty)}");
+        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hardware: {HardwareInfo.Describe()}; each experiment runs {epochScale:0.###} of the notebook's epochs{(epochScale == QuickScale ? " (--quick)" : string.Empty)}"));
 
         ShowSigmoid();
         ShowXor(cancellationToken);
 
-        (Dataset<float> test, Dataset<float> train) = EmbeddedDigits.LoadSplit<float>(PixelScaling.Raw);
+        NotebookData<float> data = NotebookData<float>.Split(EmbeddedDigits.LoadAll<float>(PixelScaling.Raw), NotebookSeed, 0, "the embedded digits", NotebookExperiment.All[0].Recipe.BatchCount);
         _text.WriteLine();
-        _text.WriteLine("3. Handwritten digits");
-        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   The notebook shuffles MNIST with seed 42 and holds out the first {EmbeddedDigits.TestCount} digits as its test set, training on the other {NotebookTrainCount:N0}."));
-        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   The embedded set has {train.Count + test.Count:N0} digits, so the same split trains on {train.Count:N0} and tests on {test.Count}: expect lower accuracies than the notebook's."));
+        _text.WriteLine("3. Handwritten digits: the notebook's six experiments");
+        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   The notebook shuffles MNIST's 60,000 training digits with seed 42 and holds out the first {NotebookData<float>.TestCount}, training on the other {NotebookTrainCount:N0}."));
+        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   The embedded set has {data.Train.Count + data.Test.Count:N0} digits, so the same split trains on {data.Train.Count:N0}, for fewer epochs and in float: expect lower accuracies than the notebook's."));
 
-        Standardizer<float> standardizer = Standardizer<float>.Fit(train.Features);
-        Matrix<float> trainStandard = standardizer.Transform(train.Features);
-        Matrix<float> testStandard = standardizer.Transform(test.Features);
+        var replay = new NotebookReplay<float>(data, NotebookSeed, threads, epochScale);
+        IReadOnlyList<ExperimentResult<float>> results = new NotebookDisplay(console, json: false)
+            .Run<float>((progress, finished) => replay.RunAll(NotebookExperiment.All, progress, finished, cancellationToken));
 
-        var runs = new List<DigitRun>();
-        var raw = new MlpClassifier<float>(Recipe([50]));
-        runs.Add(Fit("1 hidden layer (50)", "raw pixels 0-255", raw, train.Features, train.Labels, test.Features, test.Labels, double.NaN, cancellationToken));
-        var standard = new MlpClassifier<float>(Recipe([50]));
-        runs.Add(Fit("1 hidden layer (50)", "standardised", standard, trainStandard, train.Labels, testStandard, test.Labels, double.NaN, cancellationToken));
-        standard.LearningRate /= 2;
-        runs.Add(Fit("1 hidden layer, warm start, lr/2", "standardised", standard, trainStandard, train.Labels, testStandard, test.Labels, double.NaN, cancellationToken));
-        var deep = new MlpClassifier<float>(Recipe([250, 50, 10]));
-        runs.Add(Fit("deep [250, 50, 10]", "standardised", deep, trainStandard, train.Labels, testStandard, test.Labels, NotebookDeepAccuracy, cancellationToken));
-
-        ShowResults(runs);
-        DrawDigitFigures(deep, test, testStandard, runs);
+        ShowResults(data, results);
+        DrawDigitFigures(data, results);
         _text.WriteLine();
         _text.WriteLine($"Figures in {Path.GetFullPath(outputDirectory)}: {string.Join(", ", DemoPlots.Files)}");
         _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo took {Stopwatch.GetElapsedTime(start).TotalSeconds:F1} s"));
         return ExitCodes.Success;
-    }
-
-    /// <summary>The notebook's recipe (sigmoid units, uniform(−1, 1) weights, plain SGD on summed gradients, 25 batches in order) with its L2 0.5 and learning rate 0.001.</summary>
-    private MlpClassifierOptions Recipe(int[] hidden)
-    {
-        MlpClassifierOptions options = MlpClassifierOptions.Notebook(hidden, learningRate: 0.001, l2: 0.5, epochs: epochs, batchCount: 25);
-        options.Training.MaxDegreeOfParallelism = threads;
-        return options;
     }
 
     private void ShowSigmoid()
@@ -115,49 +97,27 @@ internal sealed class NotebookDemo(CliConsole console, string outputDirectory, i
         _out.Write(table);
     }
 
-    private DigitRun Fit(string name, string input, MlpClassifier<float> classifier, Matrix<float> features, int[] labels, Matrix<float> testFeatures, int[] testLabels, double notebook, CancellationToken cancellationToken)
-    {
-        int before = classifier.History.Count;
-        long start = Stopwatch.GetTimestamp();
-        if (console.IsTerminal)
-        {
-            _out.Status().Start(Markup.Escape($"{name}, {input}"), context => classifier.Fit(features, labels, new CallbackProgress<EpochMetrics>(m =>
-                context.Status(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{name}, {input}: epoch {m.Epoch - before}/{epochs}, cross-entropy {m.DataLoss:F4}")))), cancellationToken));
-        }
-        else
-        {
-            classifier.Fit(features, labels, cancellationToken: cancellationToken);
-        }
-
-        double[] losses = [.. classifier.History.Skip(before).Select(m => m.DataLoss)];
-        var run = new DigitRun(name, input, before + 1, losses, classifier.Score(features, labels), classifier.Score(testFeatures, testLabels), notebook, Stopwatch.GetElapsedTime(start).TotalSeconds);
-        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   trained {name}, {input}: test accuracy {Format.Percent(run.TestAccuracy)} ({run.Seconds:F1} s)"));
-        return run;
-    }
-
-    private void ShowResults(List<DigitRun> runs)
+    private void ShowResults(NotebookData<float> data, IReadOnlyList<ExperimentResult<float>> results)
     {
         _text.WriteLine();
-        var table = TextTable.Create("run", "input", "epochs", "train accuracy", "test accuracy", "notebook");
-        foreach (DigitRun run in runs)
-        {
-            string span = run.FirstEpoch == 1 ? run.Losses.Length.ToString(CultureInfo.InvariantCulture) : $"+{run.Losses.Length}";
-            table.AddTextRow(run.Name, run.Input, span, Format.Percent(run.TrainAccuracy), Format.Percent(run.TestAccuracy), Format.Percent(run.NotebookAccuracy));
-        }
+        NotebookReport.WriteTable(_out, results);
+        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   notebook: the accuracies the notebook printed after training on {NotebookTrainCount:N0} MNIST digits for the epochs it names; ours: {data.Train.Count:N0} embedded digits, the epochs above, float."));
+        _text.WriteLine("   test, fitted: the test digits standardised with the training set's mean and deviation instead of their own (the notebook's quirk).");
+        _text.WriteLine("   For the notebook's own settings on the original MNIST: backprop notebook (after backprop data fetch mnist).");
 
-        _out.Write(table);
-        _text.WriteLine("   notebook: the accuracy the notebook reports for the same run on its own 500 held-out digits (n/a: it gives none).");
-
-        DigitRun rawRun = runs[0], standardRun = runs[1], deepRun = runs[^1];
-        bool standardisingHelps = standardRun.TestAccuracy > rawRun.TestAccuracy;
-        bool deepIsBest = runs.All(r => deepRun.TestAccuracy >= r.TestAccuracy);
+        ExperimentResult<float> raw = results[0], standard = results[1], deep = results[^1];
+        bool standardisingHelps = standard.TestAccuracy > raw.TestAccuracy;
+        bool deepIsBest = results.All(r => deep.TestAccuracy >= r.TestAccuracy);
         _text.WriteLine("Trends:");
-        _text.WriteLine($"   standardising helps: {Format.Percent(rawRun.TestAccuracy)} raw → {Format.Percent(standardRun.TestAccuracy)} standardised: {(standardisingHelps ? "holds" : "DOES NOT HOLD")}");
-        _text.WriteLine($"   the deep network is best: {Format.Percent(deepRun.TestAccuracy)} against at most {Format.Percent(runs.SkipLast(1).Max(r => r.TestAccuracy))}: {(deepIsBest ? "holds" : "DOES NOT HOLD")}");
+        _text.WriteLine($"   standardising helps: {Format.Percent(raw.TestAccuracy)} raw → {Format.Percent(standard.TestAccuracy)} standardised: {(standardisingHelps ? "holds" : "DOES NOT HOLD")}");
+        _text.WriteLine($"   the deep network is best: {Format.Percent(deep.TestAccuracy)} against at most {Format.Percent(results.SkipLast(1).Max(r => r.TestAccuracy))}: {(deepIsBest ? "holds" : "DOES NOT HOLD")}");
     }
 
-    private void DrawDigitFigures(MlpClassifier<float> deep, Dataset<float> test, Matrix<float> testStandard, List<DigitRun> runs)
+    private void DrawDigitFigures(NotebookData<float> data, IReadOnlyList<ExperimentResult<float>> results)
     {
+        MlpClassifier<float> deep = results[^1].Model;
+        Dataset<float> test = data.Test;
+        Matrix<float> testStandard = data.TestStandardized;
         int[] predicted = deep.Predict(testStandard);
         int side = EmbeddedDigits.Side;
 
@@ -174,7 +134,9 @@ internal sealed class NotebookDemo(CliConsole console, string outputDirectory, i
             inOrder: GridDigits - 8,
             mistakes: mistakes.Length,
             testCount: test.Count);
-        DemoPlots.Errors(Path.Combine(outputDirectory, DemoPlots.ErrorFile), runs);
+        DemoPlots.Errors(
+            Path.Combine(outputDirectory, DemoPlots.ErrorFile),
+            [.. results.Select(r => new DigitRun($"{r.Experiment.Number}: {r.Experiment.Recipe.HiddenText}", r.Experiment.Recipe.InputText, r.FirstEpoch, [.. r.History.Select(m => m.DataLoss)]))]);
 
         int right = Enumerable.Range(0, test.Count).FirstOrDefault(i => predicted[i] == test.Labels[i], -1);
         DrawProbabilities(deep, test, testStandard, right, DemoPlots.RightFile, "a digit the deep network gets right");
