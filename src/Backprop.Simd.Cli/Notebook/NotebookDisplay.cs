@@ -7,7 +7,8 @@ namespace Backprop.Simd.Cli.Notebook;
 
 /// <summary>
 /// The replay's progress: on a terminal a bar over the whole replay (experiment, epoch, error, time left, weighted by
-/// each experiment's work), elsewhere one line per finished experiment; nothing at all for <c>--json</c>.
+/// each experiment's work), elsewhere one line per finished experiment; for <c>--json</c> each experiment's object as
+/// soon as it is scored, and nothing else.
 /// </summary>
 internal sealed class NotebookDisplay(CliConsole console, bool json)
 {
@@ -20,7 +21,7 @@ internal sealed class NotebookDisplay(CliConsole console, bool json)
     {
         if (json)
         {
-            return replay(null, null);
+            return replay(null, new CallbackProgress<ExperimentResult<T>>(r => NotebookReport.WriteJson(console.Out, r)));
         }
 
         var finished = new CallbackProgress<ExperimentResult<T>>(r => console.Spectre.WriteLine(Describe(r)));

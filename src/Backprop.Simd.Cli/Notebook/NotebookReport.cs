@@ -38,54 +38,51 @@ internal static class NotebookReport
     }
 
     /// <summary>
-    /// One object per experiment and nothing else: <c>experiment</c>, <c>title</c>, <c>hidden</c>, <c>input</c>,
+    /// One experiment's object, on one line: <c>experiment</c>, <c>title</c>, <c>hidden</c>, <c>input</c>,
     /// <c>epochs</c>, <c>learning_rate</c>, <c>continues</c> (a warm start), <c>published</c>, <c>test_accuracy</c>,
     /// <c>difference</c>, <c>test_accuracy_fitted</c> (standardised inputs), <c>published_train</c> (experiment 1),
     /// <c>train_accuracy</c>, <c>final_error</c> and <c>seconds</c>. Accuracies are fractions.
     /// </summary>
-    public static void WriteJson<T>(TextWriter output, IReadOnlyList<ExperimentResult<T>> results)
+    public static void WriteJson<T>(TextWriter output, ExperimentResult<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        foreach (ExperimentResult<T> result in results)
+        NotebookExperiment experiment = result.Experiment;
+        JsonLines.Write(output, json =>
         {
-            NotebookExperiment experiment = result.Experiment;
-            JsonLines.Write(output, json =>
+            json.WriteNumber("experiment", experiment.Number);
+            json.WriteString("title", experiment.Title);
+            json.WriteStartArray("hidden");
+            foreach (int width in experiment.Recipe.Hidden)
             {
-                json.WriteNumber("experiment", experiment.Number);
-                json.WriteString("title", experiment.Title);
-                json.WriteStartArray("hidden");
-                foreach (int width in experiment.Recipe.Hidden)
-                {
-                    json.WriteNumberValue(width);
-                }
+                json.WriteNumberValue(width);
+            }
 
-                json.WriteEndArray();
-                json.WriteString("input", experiment.Recipe.Input == NotebookInput.Raw ? "raw" : "standardised");
-                json.WriteNumber("epochs", result.Epochs);
-                json.WriteNumber("learning_rate", experiment.Recipe.LearningRate);
-                if (experiment.Continues is int continued)
-                {
-                    json.WriteNumber("continues", continued);
-                }
+            json.WriteEndArray();
+            json.WriteString("input", experiment.Recipe.Input == NotebookInput.Raw ? "raw" : "standardised");
+            json.WriteNumber("epochs", result.Epochs);
+            json.WriteNumber("learning_rate", experiment.Recipe.LearningRate);
+            if (experiment.Continues is int continued)
+            {
+                json.WriteNumber("continues", continued);
+            }
 
-                json.WriteNumber("published", experiment.PublishedTestAccuracy);
-                json.WriteNumberOrNull("test_accuracy", result.TestAccuracy);
-                json.WriteNumberOrNull("difference", result.Difference);
-                if (!double.IsNaN(result.FittedTestAccuracy))
-                {
-                    json.WriteNumber("test_accuracy_fitted", result.FittedTestAccuracy);
-                }
+            json.WriteNumber("published", experiment.PublishedTestAccuracy);
+            json.WriteNumberOrNull("test_accuracy", result.TestAccuracy);
+            json.WriteNumberOrNull("difference", result.Difference);
+            if (!double.IsNaN(result.FittedTestAccuracy))
+            {
+                json.WriteNumber("test_accuracy_fitted", result.FittedTestAccuracy);
+            }
 
-                if (!double.IsNaN(experiment.PublishedTrainAccuracy))
-                {
-                    json.WriteNumber("published_train", experiment.PublishedTrainAccuracy);
-                }
+            if (!double.IsNaN(experiment.PublishedTrainAccuracy))
+            {
+                json.WriteNumber("published_train", experiment.PublishedTrainAccuracy);
+            }
 
-                json.WriteNumberOrNull("train_accuracy", result.TrainAccuracy);
-                json.WriteNumberOrNull("final_error", result.History.Count == 0 ? double.NaN : result.History[^1].Loss);
-                json.WriteNumber("seconds", Math.Round(result.Seconds, 3));
-            });
-        }
+            json.WriteNumberOrNull("train_accuracy", result.TrainAccuracy);
+            json.WriteNumberOrNull("final_error", result.History.Count == 0 ? double.NaN : result.History[^1].Loss);
+            json.WriteNumber("seconds", Math.Round(result.Seconds, 3));
+        });
     }
 
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);

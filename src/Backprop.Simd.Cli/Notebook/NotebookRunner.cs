@@ -45,7 +45,6 @@ internal static class NotebookRunner
         DrawDigits(data, results[0].Model, settings.OutputDirectory);
         if (settings.Json)
         {
-            NotebookReport.WriteJson(console.Out, results);
             return ExitCodes.Success;
         }
 
