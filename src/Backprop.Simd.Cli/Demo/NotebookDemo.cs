@@ -101,9 +101,9 @@ internal sealed class NotebookDemo(CliConsole console, string outputDirectory, d
     {
         _text.WriteLine();
         NotebookReport.WriteTable(_out, results);
-        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   notebook: the accuracies the notebook printed after training on {NotebookTrainCount:N0} MNIST digits for the epochs it names; ours: {data.Train.Count:N0} embedded digits, the epochs above, float."));
-        _text.WriteLine("   test, fitted: the test digits standardised with the training set's mean and deviation instead of their own (the notebook's quirk).");
-        _text.WriteLine("   For the notebook's own settings on the original MNIST: backprop notebook (after backprop data fetch mnist).");
+        NotebookReport.WriteLegend(_text, data.Test.Count);
+        _text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The notebook trained on {NotebookTrainCount:N0} MNIST digits for the epochs it names; here {data.Train.Count:N0} embedded digits for the epochs above, in float."));
+        _text.WriteLine("For the notebook's own settings on the original MNIST: backprop notebook (after backprop data fetch mnist).");
 
         ExperimentResult<float> raw = results[0], standard = results[1], deep = results[^1];
         bool standardisingHelps = standard.TestAccuracy > raw.TestAccuracy;

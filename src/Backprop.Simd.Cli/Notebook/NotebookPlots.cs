@@ -20,19 +20,22 @@ internal static class NotebookPlots
     /// <summary>"digit-31.png".</summary>
     public static string DigitFile(int index) => string.Create(CultureInfo.InvariantCulture, $"digit-{index}.png");
 
-    /// <summary>The error of every epoch of one experiment, as the notebook's <c>plot_error</c> draws it, and beside it the 0-1000 view of its <c>plot_larger_error</c>.</summary>
+    /// <summary>
+    /// The error of every epoch of one experiment, as the notebook's <c>plot_error</c> draws it; beside it the 0-1000
+    /// view of its <c>plot_larger_error</c>, and the test accuracy after every epoch against the notebook's figure.
+    /// </summary>
     public static void ErrorCurve<T>(string path, ExperimentResult<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double[] epochs = [.. Enumerable.Range(result.FirstEpoch, result.Epochs).Select(e => (double)e)];
-        double[] errors = result.Errors;
-        var figure = new Multiplot { Layout = new ScottPlot.MultiplotLayouts.Grid(1, 2) };
-        figure.AddPlots(2);
+        string epochAxis = result.FirstEpoch == 1 ? "epoch" : $"epoch (continuing experiment {result.Experiment.Continues}'s count)";
+        var figure = new Multiplot { Layout = new ScottPlot.MultiplotLayouts.Grid(1, 3) };
+        figure.AddPlots(3);
         for (int panel = 0; panel < 2; panel++)
         {
             Plot plot = figure.GetPlot(panel);
-            plot.Add.ScatterLine(epochs, errors).LineWidth = 2;
-            plot.XLabel(result.FirstEpoch == 1 ? "epoch" : $"epoch (continuing experiment {result.Experiment.Continues}'s count)");
+            plot.Add.ScatterLine(epochs, result.Errors).LineWidth = 2;
+            plot.XLabel(epochAxis);
             plot.YLabel(ErrorAxis);
         }
 
@@ -42,7 +45,30 @@ internal static class NotebookPlots
         larger.Axes.AutoScaleX();
         larger.Axes.SetLimitsY(0, LargerErrorTop);
         larger.Title("the same from 0 to 1000, as plot_larger_error");
-        AtomicFile.WriteAllBytes(path, figure.Render(1300, 480).GetImageBytes(ImageFormat.Png, 100));
+        if (result.Errors.Min() > LargerErrorTop)
+        {
+            // An empty panel would look like a failure to draw; say why it is empty.
+            var note = larger.Add.Text("this cost stays above 1000: it sums the cross-entropy of all\n10 outputs and is not halved, unlike the notebook's error", (epochs[0] + epochs[^1]) / 2, LargerErrorTop / 2);
+            note.Alignment = Alignment.MiddleCenter;
+            note.LabelFontSize = 13;
+        }
+
+
+        // The second half of the training, where the accuracy has settled and moves by a few digits.
+        int half = result.TestAccuracies.Length / 2;
+        double[] settled = [.. result.TestAccuracies[half..].Select(a => a * 100)];
+        Plot accuracy = figure.GetPlot(2);
+        accuracy.Add.ScatterLine(epochs[half..], settled).LineWidth = 2;
+        var published = accuracy.Add.HorizontalLine(experiment.PublishedTestAccuracy * 100, 2, Colors.Red, LinePattern.Dashed);
+        published.LegendText = "the notebook's figure";
+        double low = Math.Min(settled.Min(), experiment.PublishedTestAccuracy * 100);
+        double high = Math.Max(settled.Max(), experiment.PublishedTestAccuracy * 100);
+        accuracy.Axes.SetLimits(epochs[half], epochs[^1], low - 1, Math.Min(100, high + 1));
+        accuracy.XLabel(epochAxis);
+        accuracy.YLabel("test accuracy, %");
+        accuracy.ShowLegend(Alignment.LowerRight);
+        accuracy.Title("test accuracy after each epoch, second half");
+        AtomicFile.WriteAllBytes(path, figure.Render(1800, 480).GetImageBytes(ImageFormat.Png, 100));
     }
 
     /// <summary>

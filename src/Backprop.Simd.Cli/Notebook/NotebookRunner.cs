@@ -50,8 +50,8 @@ internal static class NotebookRunner
 
         text.WriteLine();
         NotebookReport.WriteTable(console.Spectre, results);
-        text.WriteLine($"notebook: the accuracy it printed on its {NotebookData<double>.TestCount} held-out digits (for experiment 1 also on its training digits). difference: ours minus the notebook's, in percentage points; one test digit is 0.2.");
-        text.WriteLine("Experiments 2, 5 and 6 replay a quirk of the notebook: sklearn.preprocessing.scale standardised the test digits with their own mean and deviation instead of the training set's. 'test, fitted' scores the same trained models with the test digits standardised with the training set's mean and deviation, as one should.");
+        NotebookReport.WriteLegend(text, NotebookData<double>.TestCount);
+        text.WriteLine("Experiments 2, 5 and 6 replay a quirk of the notebook: sklearn.preprocessing.scale standardised the test digits with their own mean and deviation instead of the training set's.");
         text.WriteLine($"Pictures in {Path.GetFullPath(settings.OutputDirectory)}: {string.Join(", ", files)}. The error is the cost SGD descends (cross-entropy summed over a minibatch's digits and outputs, plus the L2 term), averaged over each epoch's minibatches as the notebook's error_ averages its own measure.");
         text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replay took {Stopwatch.GetElapsedTime(start).TotalSeconds:F1} s"));
         return ExitCodes.Success;

@@ -54,6 +54,9 @@ public sealed class NotebookCommandTests : IDisposable
             Assert.Equal(test - line.GetProperty("published").GetDouble(), line.GetProperty("difference").GetDouble(), 12);
             Assert.True(line.GetProperty("seconds").GetDouble() >= 0);
             Assert.True(line.GetProperty("final_error").GetDouble() > 0);
+            double[] range = [.. line.GetProperty("test_accuracy_range_last_25").EnumerateArray().Select(a => a.GetDouble())];
+            Assert.Equal(2, range.Length);
+            Assert.InRange(test, range[0], range[1]);
             bool standardised = line.GetProperty("input").GetString() == "standardised";
             Assert.Equal(standardised, line.TryGetProperty("test_accuracy_fitted", out _));
         }
@@ -76,9 +79,10 @@ public sealed class NotebookCommandTests : IDisposable
         string[] rows = [.. lines.Where(l => l.Length > 4 && l.StartsWith("│ ", StringComparison.Ordinal) && char.IsAsciiDigit(l[2]))];
         Assert.Equal(["1", "1", "2", "3", "4", "5", "6"], rows.Select(r => r.Split('│')[1].Trim()));
         Assert.Equal(["91.20%", "92.00%", "95.00%", "81.40%", "95.00%", "97.60%", "98.40%"], rows.Select(r => r.Split('│')[4].Trim()));
-        Assert.Contains("training digits", rows[0], StringComparison.Ordinal);
+        Assert.Contains("(training)", rows[0], StringComparison.Ordinal);
         Assert.Equal(["3 of 300", "3 of 300", "3 of 300", "3 of 275", "+1 of 50", "5 of 500", "5 of 500"], rows.Select(r => r.Split('│')[3].Trim()));
         Assert.All(rows.Skip(1), r => Assert.Matches(@"^[+−]?\d+\.\d\d$", r.Split('│')[6].Trim()));
+        Assert.All(rows.Skip(1), r => Assert.Matches(@"^\d+\.\d\d–\d+\.\d\d%$", r.Split('│')[7].Trim()));
         Assert.Contains("10,000 training digits shuffled with numpy's RandomState(42).permutation, the first 500 held out, 300 trained on", run.Output, StringComparison.Ordinal);
         Assert.Contains("Quick check", run.Output, StringComparison.Ordinal);
         Assert.Contains("sklearn.preprocessing.scale standardised the test digits with their own mean and deviation", run.Output, StringComparison.Ordinal);
