@@ -31,6 +31,12 @@ internal sealed record NotebookRecipe(IReadOnlyList<int> Hidden, NotebookInput I
     /// <summary>Whether to reshuffle the training set every epoch: the notebook never does.</summary>
     public bool Reshuffle { get; init; }
 
+    /// <summary>
+    /// The parallel shards of a minibatch (<see cref="MlpClassifierOptions.Shards"/>): they change only the order of the
+    /// gradient's sums, so another count replays the same rule with other rounding.
+    /// </summary>
+    public int Shards { get; init; } = 2;
+
     /// <summary>"[250, 50, 10]".</summary>
     public string HiddenText => "[" + string.Join(", ", Hidden) + "]";
 
@@ -46,6 +52,7 @@ internal sealed record NotebookRecipe(IReadOnlyList<int> Hidden, NotebookInput I
         MlpClassifierOptions options = MlpClassifierOptions.Notebook(Hidden, LearningRate, L2, epochs, BatchCount, seed);
         options.Reduction = Reduction;
         options.Shuffle = Reshuffle;
+        options.Shards = Shards;
         options.MaxDegreeOfParallelism = threads;
         return options;
     }
