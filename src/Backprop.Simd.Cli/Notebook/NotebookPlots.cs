@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Backprop.Simd.Cli.Demo;
-using Backprop.Simd.Cli.Output;
+using Backprop.Simd.IO;
 using ScottPlot;
 
 namespace Backprop.Simd.Cli.Notebook;
@@ -68,7 +68,7 @@ internal static class NotebookPlots
         accuracy.YLabel("test accuracy, %");
         accuracy.ShowLegend(Alignment.LowerRight);
         accuracy.Title("test accuracy after each epoch, second half");
-        AtomicFile.WriteAllBytes(path, figure.Render(1800, 480).GetImageBytes(ImageFormat.Png, 100));
+        AtomicFile.Write(path, figure.Render(1800, 480).GetImageBytes(ImageFormat.Png, 100));
     }
 
     /// <summary>
@@ -108,7 +108,7 @@ internal static class NotebookPlots
         bars.YLabel("probability");
         bars.Title(outcome);
         bars.ShowLegend(Edge.Bottom);
-        AtomicFile.WriteAllBytes(path, figure.Render(1100, 560).GetImageBytes(ImageFormat.Png, 100));
+        AtomicFile.Write(path, figure.Render(1100, 560).GetImageBytes(ImageFormat.Png, 100));
     }
 
     private static void AddSeries(Plot plot, IReadOnlyList<double> values, double shift, Color color, string legend)
