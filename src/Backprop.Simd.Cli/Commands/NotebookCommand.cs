@@ -44,6 +44,9 @@ internal sealed class NotebookCommand
                 result.GetValue(_limit),
                 result.GetValue(_epochsScale)),
             cancellationToken)));
-        return command;
+        return command.WithExamples(
+            new("backprop notebook", $"The whole replay on MNIST found in $BACKPROP_DATA or the download cache; pictures into ./{DefaultOutput}."),
+            new("backprop notebook -d /data/mnist --json > replay.jsonl", "MNIST from /data/mnist; one JSON object per experiment."),
+            new("backprop notebook --limit 2500 --epochs-scale 0.05", "A quick check: 2,500 training digits, a twentieth of each experiment's epochs."));
     }
 }
