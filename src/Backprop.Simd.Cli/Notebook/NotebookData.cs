@@ -48,6 +48,9 @@ internal sealed class NotebookData<T>
     /// <summary>The test digits standardised with the training set's mean and deviation, as one should.</summary>
     public Matrix<T> TestStandardizedFitted { get; }
 
+    /// <summary>The rows of the first of <paramref name="batchCount"/> minibatches of the training digits: numpy's <c>array_split</c> makes the first ones the larger.</summary>
+    public int FirstBatchRows(int batchCount) => (Train.Count + batchCount - 1) / batchCount;
+
     /// <summary>The fewest digits the split works with: the test set and one per minibatch.</summary>
     public static int MinimumCount(int batchCount) => TestCount + batchCount;
 

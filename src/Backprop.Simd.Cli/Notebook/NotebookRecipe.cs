@@ -37,6 +37,9 @@ internal sealed record NotebookRecipe(IReadOnlyList<int> Hidden, NotebookInput I
     /// </summary>
     public int Shards { get; init; } = 2;
 
+    /// <summary>Whether to record every step's objective and gradient norm (<see cref="MlpClassifierOptions.RecordSteps"/>): a measurement, the training is the same.</summary>
+    public bool RecordSteps { get; init; }
+
     /// <summary>"[250, 50, 10]".</summary>
     public string HiddenText => "[" + string.Join(", ", Hidden) + "]";
 
@@ -53,6 +56,7 @@ internal sealed record NotebookRecipe(IReadOnlyList<int> Hidden, NotebookInput I
         options.Reduction = Reduction;
         options.Shuffle = Reshuffle;
         options.Shards = Shards;
+        options.RecordSteps = RecordSteps;
         options.MaxDegreeOfParallelism = threads;
         return options;
     }

@@ -21,6 +21,16 @@ internal static class NotebookRunner
             throw new ArgumentException($"--limit must be 0 (all) or at least {batches}, one digit per minibatch of the notebook's {batches}, not {limit}.");
         }
 
+        if (settings.SpikeEpochs > 0 && !settings.ExplainSpikes)
+        {
+            throw new ArgumentException("--epochs applies to --explain-spikes only; the replay runs each experiment's own epochs (--epochs-scale shortens them).");
+        }
+
+        if (settings.ExplainSpikes)
+        {
+            return SpikeRunner.Run(console, settings, cancellationToken);
+        }
+
         string[] files = [.. NotebookExperiment.All.Select(e => NotebookPlots.ErrorFile(e.Number)), .. s_shownDigits.Select(NotebookPlots.DigitFile)];
         OutputDirectory.Prepare(settings.OutputDirectory, "--out", files);
         long start = Stopwatch.GetTimestamp();
@@ -57,7 +67,8 @@ internal static class NotebookRunner
         return ExitCodes.Success;
     }
 
-    private static NotebookData<double> Load(CliConsole console, NotebookSettings settings, int batches)
+    /// <summary>Finds MNIST as <paramref name="settings"/> say, warns when its training files are not the original ones, and splits it as the notebook did.</summary>
+    public static NotebookData<double> Load(CliConsole console, NotebookSettings settings, int batches)
     {
         DatasetLocation location;
         try

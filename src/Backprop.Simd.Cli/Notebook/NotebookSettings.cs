@@ -10,6 +10,15 @@ namespace Backprop.Simd.Cli.Notebook;
 /// <param name="EpochScale">The factor on every experiment's epochs.</param>
 internal sealed record NotebookSettings(string? DataDirectory, string OutputDirectory, uint Seed, bool Json, int Threads, int Limit, double EpochScale)
 {
+    /// <summary>Run the error-spike study of experiment 6 instead of the replay.</summary>
+    public bool ExplainSpikes { get; init; }
+
+    /// <summary>The study's epochs per variant; 0 for experiment 6's 500 (times <see cref="EpochScale"/>).</summary>
+    public int SpikeEpochs { get; init; }
+
+    /// <summary>The study estimates the sharpness after every this many epochs.</summary>
+    public int SharpnessEvery { get; init; } = 5;
+
     /// <summary>Whether a quick-check option departs from the notebook's settings.</summary>
     public bool IsQuickCheck => Limit > 0 || EpochScale != 1;
 }

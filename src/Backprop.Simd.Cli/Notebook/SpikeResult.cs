@@ -1,0 +1,73 @@
+namespace Backprop.Simd.Cli.Notebook;
+
+/// <summary>The sharpness of the training objective on the study's fixed minibatch after one epoch.</summary>
+/// <param name="Epoch">The epoch just trained; 0 for the starting weights.</param>
+/// <param name="Eigenvalue">The Hessian's eigenvalue of largest magnitude (of the variant's own objective).</param>
+/// <param name="Ratio">Eigenvalue × learning rate / 2: gradient descent on a quadratic of this curvature turns unstable above 1.</param>
+/// <param name="Iterations">The power iteration's Hessian-vector products.</param>
+/// <param name="Converged">Whether it met its tolerance before running out of iterations.</param>
+internal readonly record struct SharpnessPoint(int Epoch, double Eigenvalue, double Ratio, int Iterations, bool Converged);
+
+/// <summary>What one variant of the error-spike study measured, each series on the published run's scale.</summary>
+/// <param name="Variant">The variant.</param>
+/// <param name="Errors">The error of each epoch, as the notebook's error curve (the mean of its minibatch costs).</param>
+/// <param name="GradientNorms">The mean norm of each epoch's minibatch gradients.</param>
+/// <param name="LargestGradientNorms">The largest norm of each epoch's minibatch gradients.</param>
+/// <param name="Sharpness">The sharpness every few epochs, from the starting weights on.</param>
+/// <param name="TestAccuracies">The test accuracy after each epoch (test digits standardised as the notebook did).</param>
+/// <param name="Seconds">Wall-clock seconds of the training and the estimates.</param>
+internal sealed record SpikeResult(
+    SpikeVariant Variant,
+    double[] Errors,
+    double[] GradientNorms,
+    double[] LargestGradientNorms,
+    IReadOnlyList<SharpnessPoint> Sharpness,
+    double[] TestAccuracies,
+    double Seconds)
+{
+    /// <summary>A spike starts where the error exceeds this multiple of its lowest value over <see cref="SpikeWindow"/> epochs before.</summary>
+    public const double SpikeFactor = 1.5;
+
+    /// <summary>The epochs before an epoch whose lowest error a spike is measured against.</summary>
+    public const int SpikeWindow = 5;
+
+    /// <summary>The test accuracy after the last epoch.</summary>
+    public double FinalTestAccuracy => TestAccuracies.Length == 0 ? double.NaN : TestAccuracies[^1];
+
+    /// <summary>The largest <see cref="SharpnessPoint.Ratio"/>.</summary>
+    public double LargestRatio => Sharpness.Count == 0 ? double.NaN : Sharpness.Max(p => p.Ratio);
+
+    /// <summary>The epochs (from 1) at which a spike starts; see <see cref="SpikeStarts"/>.</summary>
+    public int[] SpikeEpochs => SpikeStarts(Errors);
+
+    /// <summary>
+    /// The epochs (from 1) where a spike starts: the error is above <see cref="SpikeFactor"/> times the lowest error of
+    /// the <see cref="SpikeWindow"/> epochs before, and the epoch before was not; a spike of several epochs counts once.
+    /// </summary>
+    /// <param name="errors">The error of each epoch.</param>
+    /// <returns>The epochs where spikes start.</returns>
+    public static int[] SpikeStarts(IReadOnlyList<double> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var starts = new List<int>();
+        bool previous = false;
+        for (int e = 1; e < errors.Count; e++)
+        {
+            double lowest = double.PositiveInfinity;
+            for (int k = Math.Max(0, e - SpikeWindow); k < e; k++)
+            {
+                lowest = Math.Min(lowest, errors[k]);
+            }
+
+            bool spiking = errors[e] > SpikeFactor * lowest;
+            if (spiking && !previous)
+            {
+                starts.Add(e + 1);
+            }
+
+            previous = spiking;
+        }
+
+        return [.. starts];
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Backprop.Simd.Cli.Output;
+using Backprop.Simd.Training;
+
+namespace Backprop.Simd.Cli.Notebook;
+
+/// <summary>Runs <c>backprop notebook --explain-spikes</c>: experiment 6 and the variants that test the causes of its error spikes.</summary>
+internal static class SpikeRunner
+{
+    /// <summary>A progress line on stderr every this many epochs.</summary>
+    private const int ProgressEvery = 25;
+
+    public static int Run(CliConsole console, NotebookSettings settings, CancellationToken cancellationToken)
+    {
+        NotebookExperiment deep = NotebookExperiment.All.Single(e => e.Number == 6);
+        NotebookRecipe published = settings.SpikeEpochs > 0 ? deep.Recipe with { Epochs = settings.SpikeEpochs } : deep.Recipe;
+        OutputDirectory.Prepare(settings.OutputDirectory, "--out", SpikePlots.File);
+        NotebookData<double> data = NotebookRunner.Load(console, settings, published.BatchCount);
+        int batchRows = data.FirstBatchRows(published.BatchCount);
+        TextWriter text = settings.Json ? TextWriter.Null : console.Out;
+        text.WriteLine("Backprop.Simd reruns the notebook's experiment 6 and changes of it that test why its error spikes.");
+        text.WriteLine(data.Description + ".");
+        if (settings.IsQuickCheck || settings.SpikeEpochs > 0)
+        {
+            text.WriteLine("Shortened (--limit, --epochs or --epochs-scale): not the notebook's settings.");
+        }
+
+        var replay = new NotebookReplay<double>(data, settings.Seed, settings.Threads, settings.EpochScale);
+        var study = new SpikeStudy(data, replay, settings.Threads, settings.SharpnessEvery);
+        var results = new List<SpikeResult>();
+        foreach (SpikeVariant variant in SpikeVariant.Of(published, batchRows))
+        {
+            int epochs = replay.ScaledEpochs(variant.Recipe.Epochs);
+            var progress = new CallbackProgress<EpochMetrics>(m =>
+            {
+                if (m.Epoch % ProgressEvery == 0)
+                {
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"explain-spikes: {variant.Name}, epoch {m.Epoch}/{epochs}, error {m.Loss * variant.ObjectiveScale:G5}"));
+                }
+            });
+            SpikeResult result = study.Run(variant, progress, cancellationToken);
+            results.Add(result);
+            if (settings.Json)
+            {
+                SpikeReport.WriteJson(console.Out, result);
+            }
+            else
+            {
+                text.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{variant.Name} ({variant.Change}): {result.SpikeEpochs.Length} spikes in {epochs} epochs, largest lr·λ/2 {result.LargestRatio:F2}, final test {Format.Percent(result.FinalTestAccuracy)} ({result.Seconds:F1} s)"));
+            }
+        }
+
+        SpikePlots.Draw(Path.Combine(settings.OutputDirectory, SpikePlots.File), results, batchRows);
+        if (settings.Json)
+        {
+            return ExitCodes.Success;
+        }
+
+        text.WriteLine();
+        SpikeReport.WriteTable(console.Spectre, results);
+        SpikeReport.WriteLegend(text, batchRows);
+        text.WriteLine($"Picture: {Path.GetFullPath(Path.Combine(settings.OutputDirectory, SpikePlots.File))}.");
+        return ExitCodes.Success;
+    }
+}
