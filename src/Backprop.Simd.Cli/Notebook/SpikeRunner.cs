@@ -25,11 +25,14 @@ internal static class SpikeRunner
             text.WriteLine("Shortened (--limit, --epochs or --epochs-scale): not the notebook's settings.");
         }
 
-        var replay = new NotebookReplay<double>(data, settings.Seed, settings.Threads, settings.EpochScale);
-        var study = new SpikeStudy(data, replay, settings.Threads, settings.SharpnessEvery);
-        var results = new List<SpikeResult>();
-        foreach (SpikeVariant variant in SpikeVariant.Of(published, batchRows))
+        // The variants train side by side, one thread each: their weights are bitwise the same for any thread count.
+        var replay = new NotebookReplay<double>(data, settings.Seed, 1, settings.EpochScale);
+        var study = new SpikeStudy(data, replay, 1, settings.SharpnessEvery);
+        IReadOnlyList<SpikeVariant> variants = SpikeVariant.Of(published, batchRows);
+        var results = new SpikeResult[variants.Count];
+        Parallel.For(0, variants.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism(settings.Threads, variants.Count), CancellationToken = cancellationToken }, v =>
         {
+            SpikeVariant variant = variants[v];
             int epochs = replay.ScaledEpochs(variant.Recipe.Epochs);
             var progress = new CallbackProgress<EpochMetrics>(m =>
             {
@@ -38,8 +41,11 @@ internal static class SpikeRunner
                     console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"explain-spikes: {variant.Name}, epoch {m.Epoch}/{epochs}, error {m.Loss * variant.ObjectiveScale:G5}"));
                 }
             });
-            SpikeResult result = study.Run(variant, progress, cancellationToken);
-            results.Add(result);
+            results[v] = study.Run(variant, progress, cancellationToken);
+        });
+
+        foreach (SpikeResult result in results)
+        {
             if (settings.Json)
             {
                 SpikeReport.WriteJson(console.Out, result);
@@ -48,7 +54,7 @@ internal static class SpikeRunner
             {
                 text.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{variant.Name} ({variant.Change}): {result.SpikeEpochs.Length} spikes in {epochs} epochs, largest lr·λ/2 {result.LargestRatio:F2}, final test {Format.Percent(result.FinalTestAccuracy)} ({result.Seconds:F1} s)"));
+                    $"{result.Variant.Name} ({result.Variant.Change}): {result.SpikeEpochs.Length} spikes in {result.Errors.Length} epochs, largest lr·λ/2 {result.LargestRatio:F2}, final test {Format.Percent(result.FinalTestAccuracy)} ({result.Seconds:F1} s)"));
             }
         }
 
@@ -64,4 +70,7 @@ internal static class SpikeRunner
         text.WriteLine($"Picture: {Path.GetFullPath(Path.Combine(settings.OutputDirectory, SpikePlots.File))}.");
         return ExitCodes.Success;
     }
+
+    /// <summary>How many variants train at once: --threads, 0 for one per variant.</summary>
+    private static int Parallelism(int threads, int variants) => threads == 0 ? variants : Math.Min(threads, variants);
 }

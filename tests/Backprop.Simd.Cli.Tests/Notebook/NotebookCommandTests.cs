@@ -90,6 +90,72 @@ public sealed class NotebookCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_spikes_gives_one_object_per_variant_with_its_series_and_draws_spikes_png()
+    {
+        string pictures = _directory["pictures"];
+
+        CliRun run = await CliRun.RunAsync("notebook", "--explain-spikes", "--data", _directory.Path, "--limit", "300", "--epochs", "4", "--sharpness-every", "2", "--json", "--out", pictures);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        JsonElement[] lines = run.JsonLines();
+        Assert.Equal(["published", "half lr", "mean", "reshuffle"], lines.Select(l => l.GetProperty("variant").GetString()));
+
+        // 300 digits in 25 batches of 12: the mean takes lr x 12 and l2 / 12.
+        AssertClose([0.001, 0.0005, 0.012, 0.001], [.. lines.Select(l => l.GetProperty("learning_rate").GetDouble())], 1e-15);
+        AssertClose([0.5, 0.5, 0.5 / 12, 0.5], [.. lines.Select(l => l.GetProperty("l2").GetDouble())], 1e-15);
+        Assert.Equal(["sum", "sum", "mean", "sum"], lines.Select(l => l.GetProperty("reduction").GetString()));
+        Assert.Equal([false, false, false, true], lines.Select(l => l.GetProperty("reshuffle").GetBoolean()));
+        foreach (JsonElement line in lines)
+        {
+            Assert.Equal(4, line.GetProperty("epochs").GetInt32());
+            foreach (string series in (string[])["error", "gradient_norm", "largest_gradient_norm", "test_accuracy"])
+            {
+                double[] values = Doubles(line.GetProperty(series));
+                Assert.Equal(4, values.Length);
+                Assert.All(values, v => Assert.True(double.IsFinite(v) && v >= 0, $"{series}: {v}"));
+            }
+
+            JsonElement[] sharpness = [.. line.GetProperty("sharpness").EnumerateArray()];
+            Assert.Equal([0, 2, 4], sharpness.Select(p => p.GetProperty("epoch").GetInt32()));
+            Assert.All(sharpness, p => Assert.Equal(p.GetProperty("eigenvalue").GetDouble() * line.GetProperty("learning_rate").GetDouble() / 2, p.GetProperty("ratio").GetDouble(), 12));
+            Assert.Equal(sharpness.Max(p => p.GetProperty("ratio").GetDouble()), line.GetProperty("largest_sharpness_ratio").GetDouble());
+            Assert.Equal(line.GetProperty("spikes").GetInt32(), line.GetProperty("spike_epochs").GetArrayLength());
+            Assert.InRange(line.GetProperty("final_test_accuracy").GetDouble(), 0, 1);
+        }
+
+        // The mean with lr x batch and l2 / batch is the published update up to rounding, its series rescaled to the published scale.
+        AssertClose(Doubles(lines[0].GetProperty("error")), Doubles(lines[2].GetProperty("error")), 1e-9);
+        AssertClose(Doubles(lines[0].GetProperty("gradient_norm")), Doubles(lines[2].GetProperty("gradient_norm")), 1e-9);
+        Assert.Equal(lines[0].GetProperty("largest_sharpness_ratio").GetDouble(), lines[2].GetProperty("largest_sharpness_ratio").GetDouble(), 1e-3 * Math.Abs(lines[0].GetProperty("largest_sharpness_ratio").GetDouble()));
+        AssertPng(Path.Combine(pictures, "spikes.png"));
+        Assert.Equal(["spikes.png"], Directory.GetFiles(pictures).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Explain_spikes_prints_one_row_per_variant_and_what_the_columns_mean()
+    {
+        CliRun run = await CliRun.RunAsync("notebook", "--explain-spikes", "--data", _directory.Path, "--limit", "300", "--epochs", "2", "--sharpness-every", "2", "--out", _directory["pictures"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.OutputLines, l => l.StartsWith("│ variant", StringComparison.Ordinal) && l.Contains("│ spikes │ largest lr·λ/2 │ last lr·λ/2 │ final test", StringComparison.Ordinal));
+        string[] rows = [.. run.OutputLines.Where(l => l.StartsWith("│ ", StringComparison.Ordinal) && !l.StartsWith("│  ", StringComparison.Ordinal) && !l.StartsWith("│ variant", StringComparison.Ordinal))];
+        Assert.Equal(["published", "half lr", "mean", "reshuffle"], rows.Select(r => r.Split('│')[1].Trim()));
+        Assert.All(rows, r => Assert.Equal("2", r.Split('│')[3].Trim()));
+        Assert.All(rows, r => Assert.Matches(@"^\d+$", r.Split('│')[4].Trim()));
+        Assert.All(rows, r => Assert.Matches(@"^-?\d+\.\d\d$", r.Split('│')[5].Trim()));
+        Assert.Contains("gradient descent on a quadratic of that curvature turns unstable above 1", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Shortened", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Epochs_without_explain_spikes_is_a_user_error()
+    {
+        CliRun run = await CliRun.RunAsync("notebook", "--data", _directory.Path, "--epochs", "5", "--out", _directory["pictures"]);
+
+        run.AssertUserError("--epochs applies to --explain-spikes only");
+    }
+
+    [Fact]
     public async Task Missing_files_are_a_user_error_that_names_the_fetch_command()
     {
         CliRun run = await CliRun.RunAsync("notebook", "--data", _directory["nothing-here"], "--out", _directory["pictures"]);
@@ -109,12 +175,29 @@ public sealed class NotebookCommandTests : IDisposable
     {
         foreach (string name in s_pictures)
         {
-            byte[] png = File.ReadAllBytes(Path.Combine(directory, name));
-            Assert.True(png.AsSpan(0, 8).SequenceEqual(s_pngSignature), $"{name} is not a PNG");
-            Assert.InRange(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), 1000, 2000);
-            Assert.True(png.Length > 10_000, $"{name} has only {png.Length} bytes");
+            AssertPng(Path.Combine(directory, name));
         }
 
         Assert.Equal(s_pictures.Order(StringComparer.Ordinal), Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
+
+    private static void AssertPng(string path)
+    {
+        byte[] png = File.ReadAllBytes(path);
+        Assert.True(png.AsSpan(0, 8).SequenceEqual(s_pngSignature), $"{path} is not a PNG");
+        Assert.InRange(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), 1000, 2000);
+        Assert.True(png.Length > 10_000, $"{path} has only {png.Length} bytes");
+    }
+
+    /// <summary>Each actual value within <paramref name="relative"/> of the expected one, relative to it.</summary>
+    private static void AssertClose(double[] expected, double[] actual, double relative)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= relative * Math.Abs(expected[i]), $"value {i}: {actual[i]:R}, expected {expected[i]:R}");
+        }
+    }
+
+    private static double[] Doubles(JsonElement array) => [.. array.EnumerateArray().Select(v => v.GetDouble())];
 }
