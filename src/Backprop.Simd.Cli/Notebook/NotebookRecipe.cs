@@ -32,12 +32,12 @@ internal sealed record NotebookRecipe(IReadOnlyList<int> Hidden, NotebookInput I
     public bool Reshuffle { get; init; }
 
     /// <summary>
-    /// The parallel shards of a minibatch (<see cref="MlpClassifierOptions.Shards"/>): they change only the order of the
+    /// The parallel shards of a minibatch (<see cref="Backprop.Simd.Training.TrainingOptions.Shards"/>): they change only the order of the
     /// gradient's sums, so another count replays the same rule with other rounding.
     /// </summary>
     public int Shards { get; init; } = 2;
 
-    /// <summary>Whether to record every step's objective and gradient norm (<see cref="MlpClassifierOptions.RecordSteps"/>): a measurement, the training is the same.</summary>
+    /// <summary>Whether to record every step's objective and gradient norm (<see cref="Backprop.Simd.Training.TrainingOptions.RecordSteps"/>): a measurement, the training is the same.</summary>
     public bool RecordSteps { get; init; }
 
     /// <summary>"[250, 50, 10]".</summary>
@@ -53,11 +53,11 @@ internal sealed record NotebookRecipe(IReadOnlyList<int> Hidden, NotebookInput I
     public MlpClassifierOptions ToOptions(int epochs, ulong seed, int threads)
     {
         MlpClassifierOptions options = MlpClassifierOptions.Notebook(Hidden, LearningRate, L2, epochs, BatchCount, seed);
-        options.Reduction = Reduction;
-        options.Shuffle = Reshuffle;
-        options.Shards = Shards;
-        options.RecordSteps = RecordSteps;
-        options.MaxDegreeOfParallelism = threads;
+        options.Training.Reduction = Reduction;
+        options.Training.Shuffle = Reshuffle;
+        options.Training.Shards = Shards;
+        options.Training.RecordSteps = RecordSteps;
+        options.Training.MaxDegreeOfParallelism = threads;
         return options;
     }
 

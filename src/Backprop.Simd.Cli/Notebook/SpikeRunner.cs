@@ -27,7 +27,7 @@ internal static class SpikeRunner
 
         // The variants train side by side, one thread each: their weights are bitwise the same for any thread count.
         var replay = new NotebookReplay<double>(data, settings.Seed, 1, settings.EpochScale);
-        var study = new SpikeStudy(data, replay, 1, settings.SharpnessEvery);
+        var study = new SpikeStudy(data, replay, settings.SharpnessEvery);
         IReadOnlyList<SpikeVariant> variants = SpikeVariant.Of(published, batchRows);
         var results = new SpikeResult[variants.Count];
         Parallel.For(0, variants.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism(settings.Threads, variants.Count), CancellationToken = cancellationToken }, v =>

@@ -17,9 +17,8 @@ namespace Backprop.Simd.Cli.Notebook;
 /// </summary>
 /// <param name="data">The notebook's split.</param>
 /// <param name="replay">Creates each variant's classifier from the notebook's starting weights and scales its epochs.</param>
-/// <param name="threads">The most threads; 0 for every processor.</param>
 /// <param name="sharpnessEvery">Estimate the sharpness after every this many epochs (and after the last).</param>
-internal sealed class SpikeStudy(NotebookData<double> data, NotebookReplay<double> replay, int threads, int sharpnessEvery)
+internal sealed class SpikeStudy(NotebookData<double> data, NotebookReplay<double> replay, int sharpnessEvery)
 {
     /// <summary>The first estimate starts from a random direction and may need this many products to converge.</summary>
     private const int ColdIterations = 100;
@@ -45,7 +44,7 @@ internal sealed class SpikeStudy(NotebookData<double> data, NotebookReplay<doubl
         int batchRows = data.FirstBatchRows(recipe.BatchCount);
         Matrix<double> batch = train.GetRows(0, batchRows);
         Matrix<double> targets = OneHot.Encode<double>(data.Train.Labels.AsSpan(0, batchRows), data.Train.ClassCount);
-        var objective = new TrainingOptions { Reduction = recipe.Reduction, L2 = recipe.L2, Shards = recipe.Shards, MaxDegreeOfParallelism = threads };
+        TrainingOptions objective = model.Options.Training;
         var loss = new SigmoidCrossEntropy<double>();
         var sharpness = new List<SharpnessPoint>();
         double[]? eigenvector = null;

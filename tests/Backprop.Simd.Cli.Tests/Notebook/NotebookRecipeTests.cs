@@ -17,11 +17,11 @@ public sealed class NotebookRecipeTests
 
         Assert.Equal([250, 50, 10], options.HiddenLayers);
         Assert.Equal((Activation.Sigmoid, OutputLayer.Sigmoid, WeightInitialization.UniformUnit), (options.HiddenActivation, options.Output, options.Initialization));
-        Assert.Equal((OptimizerKind.Sgd, 0.0, 0.001, 0.5), (options.Optimizer, options.Momentum, options.LearningRate, options.L2));
-        Assert.Equal((7, 25, false, Reduction.Sum, 2, 1), (options.Epochs, options.BatchCount, options.Shuffle, options.Reduction, options.Shards, options.MaxDegreeOfParallelism));
+        Assert.Equal((OptimizerKind.Sgd, 0.0, 0.001, 0.5), (options.Optimizer, options.Momentum, options.LearningRate, options.Training.L2));
+        Assert.Equal((7, 25, false, Reduction.Sum, 2, 1), (options.Training.Epochs, options.Training.BatchCount, options.Training.Shuffle, options.Training.Reduction, options.Training.Shards, options.Training.MaxDegreeOfParallelism));
 
         MlpClassifierOptions varied = (deep with { Reduction = Reduction.Mean, Reshuffle = true, Shards = 4, LearningRate = 0.0005 }).ToOptions(7, 42, 1);
-        Assert.Equal((Reduction.Mean, true, 4, 0.0005), (varied.Reduction, varied.Shuffle, varied.Shards, varied.LearningRate));
+        Assert.Equal((Reduction.Mean, true, 4, 0.0005), (varied.Training.Reduction, varied.Training.Shuffle, varied.Training.Shards, varied.LearningRate));
         Assert.Equal(options.HiddenLayers, varied.HiddenLayers);
     }
 
