@@ -11,7 +11,7 @@ internal static class SpikeReport
     /// <summary>The spikes, the largest sharpness × lr / 2 and the final test accuracy of each variant.</summary>
     public static void WriteTable(IAnsiConsole console, IReadOnlyList<SpikeResult> results)
     {
-        var table = TextTable.Create("variant", "change", "epochs", "spikes", "largest lr·λ/2", "last lr·λ/2", "final test", "seconds");
+        var table = TextTable.Create("variant", "change", "epochs", "spikes", "bursts", "largest lr·λ/2", "last lr·λ/2", "final test", "seconds");
         foreach (SpikeResult result in results)
         {
             table.AddTextRow(
@@ -19,6 +19,7 @@ internal static class SpikeReport
                 result.Variant.Change,
                 Count(result.Errors.Length),
                 Count(result.SpikeEpochs.Length),
+                Count(result.BurstEpochs.Length),
                 Format.Fixed(result.LargestRatio, 2),
                 Format.Fixed(result.Sharpness.Count == 0 ? double.NaN : result.Sharpness[^1].Ratio, 2),
                 Format.Percent(result.FinalTestAccuracy),
@@ -35,7 +36,7 @@ internal static class SpikeReport
     {
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"spikes: epochs whose error rises above {SpikeResult.SpikeFactor} times its lowest of the {SpikeResult.SpikeWindow} epochs before (a spike of several epochs counts once)."));
+            $"spikes: epochs whose error rises above {SpikeResult.SpikeFactor} times its lowest of the {SpikeResult.Window} epochs before (a spike of several epochs counts once); bursts: the same for the mean gradient norm and {SpikeResult.BurstFactor} times."));
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"lr·λ/2: the learning rate times the largest Hessian eigenvalue of the objective on the first {batchRows:N0} training digits, halved; gradient descent on a quadratic of that curvature turns unstable above 1."));
@@ -43,7 +44,8 @@ internal static class SpikeReport
 
     /// <summary>
     /// One variant's object, on one line: <c>variant</c>, <c>change</c>, <c>learning_rate</c>, <c>reduction</c>,
-    /// <c>l2</c>, <c>reshuffle</c>, <c>epochs</c>, <c>spikes</c>, <c>spike_epochs</c>, <c>largest_sharpness_ratio</c>,
+    /// <c>l2</c>, <c>reshuffle</c>, <c>epochs</c>, <c>spikes</c>, <c>spike_epochs</c>, <c>gradient_bursts</c>,
+    /// <c>burst_epochs</c>, <c>largest_sharpness_ratio</c>,
     /// <c>final_test_accuracy</c>, <c>seconds</c>, and per epoch <c>error</c>, <c>gradient_norm</c>,
     /// <c>largest_gradient_norm</c>, <c>test_accuracy</c>, and <c>sharpness</c> (objects with <c>epoch</c>,
     /// <c>eigenvalue</c>, <c>ratio</c>, <c>iterations</c>, <c>converged</c>). Series are on the published run's scale.
@@ -62,6 +64,8 @@ internal static class SpikeReport
             json.WriteNumber("epochs", result.Errors.Length);
             json.WriteNumber("spikes", result.SpikeEpochs.Length);
             WriteArray(json, "spike_epochs", [.. result.SpikeEpochs.Select(e => (double)e)]);
+            json.WriteNumber("gradient_bursts", result.BurstEpochs.Length);
+            WriteArray(json, "burst_epochs", [.. result.BurstEpochs.Select(e => (double)e)]);
             json.WriteNumberOrNull("largest_sharpness_ratio", result.LargestRatio);
             json.WriteNumberOrNull("final_test_accuracy", result.FinalTestAccuracy);
             json.WriteNumber("seconds", Math.Round(result.Seconds, 3));

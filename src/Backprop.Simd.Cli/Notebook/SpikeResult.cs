@@ -25,11 +25,14 @@ internal sealed record SpikeResult(
     double[] TestAccuracies,
     double Seconds)
 {
-    /// <summary>A spike starts where the error exceeds this multiple of its lowest value over <see cref="SpikeWindow"/> epochs before.</summary>
+    /// <summary>An error spike starts where the error exceeds this multiple of its lowest value over <see cref="Window"/> epochs before.</summary>
     public const double SpikeFactor = 1.5;
 
-    /// <summary>The epochs before an epoch whose lowest error a spike is measured against.</summary>
-    public const int SpikeWindow = 5;
+    /// <summary>A gradient burst starts where the mean gradient norm exceeds this multiple of its lowest value over <see cref="Window"/> epochs before.</summary>
+    public const double BurstFactor = 3;
+
+    /// <summary>The epochs before an epoch whose lowest value a rise is measured against.</summary>
+    public const int Window = 5;
 
     /// <summary>The test accuracy after the last epoch.</summary>
     public double FinalTestAccuracy => TestAccuracies.Length == 0 ? double.NaN : TestAccuracies[^1];
@@ -37,35 +40,39 @@ internal sealed record SpikeResult(
     /// <summary>The largest <see cref="SharpnessPoint.Ratio"/>.</summary>
     public double LargestRatio => Sharpness.Count == 0 ? double.NaN : Sharpness.Max(p => p.Ratio);
 
-    /// <summary>The epochs (from 1) at which a spike starts; see <see cref="SpikeStarts"/>.</summary>
-    public int[] SpikeEpochs => SpikeStarts(Errors);
+    /// <summary>The epochs (from 1) at which an error spike starts (see <see cref="Rises"/>, <see cref="SpikeFactor"/>).</summary>
+    public int[] SpikeEpochs => Rises(Errors, SpikeFactor);
+
+    /// <summary>The epochs (from 1) at which a burst of the gradient norm starts (see <see cref="Rises"/>, <see cref="BurstFactor"/>).</summary>
+    public int[] BurstEpochs => Rises(GradientNorms, BurstFactor);
 
     /// <summary>
-    /// The epochs (from 1) where a spike starts: the error is above <see cref="SpikeFactor"/> times the lowest error of
-    /// the <see cref="SpikeWindow"/> epochs before, and the epoch before was not; a spike of several epochs counts once.
+    /// The epochs (from 1) where a rise starts: the value is above <paramref name="factor"/> times the lowest value of
+    /// the <see cref="Window"/> epochs before, and the epoch before was not; a rise of several epochs counts once.
     /// </summary>
-    /// <param name="errors">The error of each epoch.</param>
-    /// <returns>The epochs where spikes start.</returns>
-    public static int[] SpikeStarts(IReadOnlyList<double> errors)
+    /// <param name="series">One value per epoch.</param>
+    /// <param name="factor">How many times its recent low a value must exceed.</param>
+    /// <returns>The epochs where rises start.</returns>
+    public static int[] Rises(IReadOnlyList<double> series, double factor)
     {
-        ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(series);
         var starts = new List<int>();
         bool previous = false;
-        for (int e = 1; e < errors.Count; e++)
+        for (int e = 1; e < series.Count; e++)
         {
             double lowest = double.PositiveInfinity;
-            for (int k = Math.Max(0, e - SpikeWindow); k < e; k++)
+            for (int k = Math.Max(0, e - Window); k < e; k++)
             {
-                lowest = Math.Min(lowest, errors[k]);
+                lowest = Math.Min(lowest, series[k]);
             }
 
-            bool spiking = errors[e] > SpikeFactor * lowest;
-            if (spiking && !previous)
+            bool rising = series[e] > factor * lowest;
+            if (rising && !previous)
             {
                 starts.Add(e + 1);
             }
 
-            previous = spiking;
+            previous = rising;
         }
 
         return [.. starts];

@@ -54,7 +54,7 @@ internal static class SpikeRunner
             {
                 text.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{result.Variant.Name} ({result.Variant.Change}): {result.SpikeEpochs.Length} spikes in {result.Errors.Length} epochs, largest lr·λ/2 {result.LargestRatio:F2}, final test {Format.Percent(result.FinalTestAccuracy)} ({result.Seconds:F1} s)"));
+                    $"{result.Variant.Name} ({result.Variant.Change}): {result.SpikeEpochs.Length} error spikes and {result.BurstEpochs.Length} gradient bursts in {result.Errors.Length} epochs, largest lr·λ/2 {result.LargestRatio:F2}, final test {Format.Percent(result.FinalTestAccuracy)} ({result.Seconds:F1} s)"));
             }
         }
 

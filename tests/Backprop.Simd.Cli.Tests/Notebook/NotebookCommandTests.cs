@@ -120,6 +120,7 @@ public sealed class NotebookCommandTests : IDisposable
             Assert.All(sharpness, p => Assert.Equal(p.GetProperty("eigenvalue").GetDouble() * line.GetProperty("learning_rate").GetDouble() / 2, p.GetProperty("ratio").GetDouble(), 12));
             Assert.Equal(sharpness.Max(p => p.GetProperty("ratio").GetDouble()), line.GetProperty("largest_sharpness_ratio").GetDouble());
             Assert.Equal(line.GetProperty("spikes").GetInt32(), line.GetProperty("spike_epochs").GetArrayLength());
+            Assert.Equal(line.GetProperty("gradient_bursts").GetInt32(), line.GetProperty("burst_epochs").GetArrayLength());
             Assert.InRange(line.GetProperty("final_test_accuracy").GetDouble(), 0, 1);
         }
 
@@ -137,12 +138,13 @@ public sealed class NotebookCommandTests : IDisposable
         CliRun run = await CliRun.RunAsync("notebook", "--explain-spikes", "--data", _directory.Path, "--limit", "300", "--epochs", "2", "--sharpness-every", "2", "--out", _directory["pictures"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains(run.OutputLines, l => l.StartsWith("│ variant", StringComparison.Ordinal) && l.Contains("│ spikes │ largest lr·λ/2 │ last lr·λ/2 │ final test", StringComparison.Ordinal));
+        Assert.Contains(run.OutputLines, l => l.StartsWith("│ variant", StringComparison.Ordinal) && l.Contains("│ spikes │ bursts │ largest lr·λ/2 │ last lr·λ/2 │ final test", StringComparison.Ordinal));
         string[] rows = [.. run.OutputLines.Where(l => l.StartsWith("│ ", StringComparison.Ordinal) && !l.StartsWith("│  ", StringComparison.Ordinal) && !l.StartsWith("│ variant", StringComparison.Ordinal))];
         Assert.Equal(["published", "half lr", "mean", "reshuffle"], rows.Select(r => r.Split('│')[1].Trim()));
         Assert.All(rows, r => Assert.Equal("2", r.Split('│')[3].Trim()));
         Assert.All(rows, r => Assert.Matches(@"^\d+$", r.Split('│')[4].Trim()));
-        Assert.All(rows, r => Assert.Matches(@"^-?\d+\.\d\d$", r.Split('│')[5].Trim()));
+        Assert.All(rows, r => Assert.Matches(@"^\d+$", r.Split('│')[5].Trim()));
+        Assert.All(rows, r => Assert.Matches(@"^-?\d+\.\d\d$", r.Split('│')[6].Trim()));
         Assert.Contains("gradient descent on a quadratic of that curvature turns unstable above 1", run.Output, StringComparison.Ordinal);
         Assert.Contains("Shortened", run.Output, StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ public sealed class SpikeResultTests
         // A descent, a spike of two epochs at 6 and 7, recovery, a second spike at 14; 1.4 times the low is no spike.
         double[] errors = [100, 80, 60, 50, 45, 90, 95, 50, 44, 43, 42, 41, 57, 70, 40];
 
-        Assert.Equal([6, 14], SpikeResult.SpikeStarts(errors));
+        Assert.Equal([6, 14], SpikeResult.Rises(errors, SpikeResult.SpikeFactor));
     }
 
     [Fact]
@@ -20,7 +20,16 @@ public sealed class SpikeResultTests
         // Epoch 7 is 1.2 times epoch 6 but 1.8 times epoch 3, the low of the five before it.
         double[] errors = [100, 50, 10, 12, 14, 15, 18];
 
-        Assert.Equal([7], SpikeResult.SpikeStarts(errors));
+        Assert.Equal([7], SpikeResult.Rises(errors, SpikeResult.SpikeFactor));
+    }
+
+    [Fact]
+    public void A_burst_needs_three_times_the_recent_low()
+    {
+        // 700 is 2.9 times the low of 240 before it, 800 is 3.3 times; 720 is 3.1 times the new low of 230.
+        double[] norms = [600, 400, 300, 250, 240, 700, 800, 250, 230, 720];
+
+        Assert.Equal([7, 10], SpikeResult.Rises(norms, SpikeResult.BurstFactor));
     }
 
     [Fact]
