@@ -31,10 +31,10 @@ internal sealed record SpikeVariant(string Name, string Change, NotebookRecipe R
             new("half lr", "half the learning rate", published with { LearningRate = published.LearningRate / 2 }, 1),
             new(
                 "mean",
-                $"the mean over a batch, lr x {batchSize} and l2 / {batchSize}: the same update, other rounding",
+                $"mean over a batch, lr x {batchSize}, l2 / {batchSize}: same update",
                 published with { Reduction = Reduction.Mean, LearningRate = published.LearningRate * batchSize, L2 = published.L2 / batchSize },
                 batchSize),
-            new("reshuffle", "the training digits reshuffled every epoch", published with { Reshuffle = true }, 1),
+            new("reshuffle", "reshuffled every epoch", published with { Reshuffle = true }, 1),
         ];
     }
 }
