@@ -131,16 +131,7 @@ internal static class DemoPlots
             line.LineWidth = 2;
         }
 
-        // ScottPlot draws linear axes: plot log10 of the loss, with ticks at round values of the loss itself.
-        double[] all = [.. runs.SelectMany(r => r.Losses).Where(l => l > 0 && double.IsFinite(l))];
-        if (all.Length > 0)
-        {
-            (double[] labelled, double[] minor) = LogTicks(all.Min(), all.Max());
-            plot.Axes.Left.TickGenerator = LogAxis(labelled, minor);
-            double low = Math.Log10(labelled[0]), high = Math.Log10(labelled[^1]);
-            plot.Axes.SetLimitsY(low - (0.02 * (high - low)), high + (0.02 * (high - low)));
-        }
-
+        LogScaleY(plot, runs.SelectMany(r => r.Losses));
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title("Training error per epoch (log scale)");
         plot.XLabel("epoch");
@@ -234,6 +225,22 @@ internal static class DemoPlots
 
         double[] minor = [.. Values(steps[^1]).Where(v => v > labelled[0] && v < labelled[^1] && !labelled.Contains(v))];
         return (labelled, minor);
+    }
+
+    /// <summary>
+    /// The left axis of a plot whose series are drawn as log10 of <paramref name="values"/> (ScottPlot draws linear axes):
+    /// ticks at round values of the data itself (<see cref="LogTicks"/>) and limits that frame them.
+    /// </summary>
+    internal static void LogScaleY(Plot plot, IEnumerable<double> values)
+    {
+        double[] all = [.. values.Where(v => v > 0 && double.IsFinite(v))];
+        if (all.Length > 0)
+        {
+            (double[] labelled, double[] minor) = LogTicks(all.Min(), all.Max());
+            plot.Axes.Left.TickGenerator = LogAxis(labelled, minor);
+            double low = Math.Log10(labelled[0]), high = Math.Log10(labelled[^1]);
+            plot.Axes.SetLimitsY(low - (0.02 * (high - low)), high + (0.02 * (high - low)));
+        }
     }
 
     /// <summary>The ticks of <see cref="LogTicks"/> for ScottPlot, at log10 of the values.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Simd.Cli.Demo;
 using Backprop.Simd.IO;
 using ScottPlot;
 
@@ -40,14 +41,8 @@ internal static class SpikePlots
         unstable.LegendText = "1: unstable above";
         sharpness.Title(string.Create(CultureInfo.InvariantCulture, $"sharpness x lr / 2: top Hessian eigenvalue of each variant's objective on the first {batchRows:N0} training digits, times its learning rate, halved"));
         sharpness.YLabel("lr · λ / 2");
-        foreach (Plot plot in (Plot[])[error, gradient])
-        {
-            // The series are drawn as log10; the ticks are labelled with the values themselves.
-            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                LabelFormatter = y => Math.Pow(10, y) is var value && value >= 100 ? value.ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("G3", CultureInfo.InvariantCulture),
-            };
-        }
+        DemoPlots.LogScaleY(error, results.SelectMany(r => r.Errors));
+        DemoPlots.LogScaleY(gradient, results.SelectMany(r => r.GradientNorms));
 
         foreach (Plot plot in (Plot[])[error, gradient, sharpness])
         {
