@@ -52,7 +52,7 @@ internal static class QuickGemm
         int ldb = transB ? k : n;
         void Call() => Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, c, n, threads);
 
-        // Warm up past tiered compilation (gemm-notes §9.7), and size the calls per timed sample to about 2 ms.
+        // Warm up past tiered compilation, and size the calls per timed sample to about 2 ms.
         var watch = Stopwatch.StartNew();
         int calls = 0;
         while (watch.Elapsed.TotalSeconds < 0.5 || calls < 5)

@@ -5,7 +5,7 @@ using Backprop.Simd.Tests.Infrastructure;
 namespace Backprop.Simd.Tests.Numerics;
 
 /// <summary>
-/// The GEMM edges of every kernel path (gemm-notes §12): m and n around MR and NR, k around KC (one, two and three
+/// The GEMM edges of every kernel path (docs/gemm.md): m and n around MR and NR, k around KC (one, two and three
 /// K blocks), m around MC and n around NC on the native path, each with all four transpose pairs, alpha in {1, 0.5}
 /// and beta in {0 (C prefilled with NaN), 1, 0.25}, on guarded buffers with padded leading dimensions.
 /// </summary>
