@@ -43,6 +43,35 @@ internal static class SpikeReport
     }
 
     /// <summary>
+    /// What the figures say, and no more: each variant's bursts and how often its curvature stood at the threshold, and
+    /// whether the smaller step bursts less (the step-size explanation) or not.
+    /// </summary>
+    /// <param name="output">The writer.</param>
+    /// <param name="results">The variants, the published one first.</param>
+    public static void WriteFindings(TextWriter output, IReadOnlyList<SpikeResult> results)
+    {
+        foreach (SpikeResult result in results)
+        {
+            (int atThreshold, int readings) = result.Unstable;
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{result.Variant.Name}: {result.BurstEpochs.Length} gradient bursts; lr·λ/2 at or above 1 in {atThreshold} of {readings} readings after the start."));
+        }
+
+        SpikeResult published = results[0];
+        if (results.FirstOrDefault(r => r.Variant.Recipe.LearningRate < published.Variant.Recipe.LearningRate) is { } smaller)
+        {
+            bool fewer = smaller.BurstEpochs.Length < published.BurstEpochs.Length && Share(smaller) < Share(published);
+            output.WriteLine(fewer
+                ? $"The smaller step ({smaller.Variant.Name}) bursts less and stands at the threshold less often: these figures fit an instability of the step against the curvature it trains into (lr·λ/2 reaching 1)."
+                : $"The smaller step ({smaller.Variant.Name}) does not burst less or stand at the threshold less often: these figures do not point to the step size.");
+        }
+    }
+
+    private static double Share(SpikeResult result) =>
+        result.Unstable is (int atThreshold, int readings) && readings > 0 ? (double)atThreshold / readings : 0;
+
+    /// <summary>
     /// One variant's object, on one line: <c>variant</c>, <c>change</c>, <c>learning_rate</c>, <c>reduction</c>,
     /// <c>l2</c>, <c>reshuffle</c>, <c>epochs</c>, <c>spikes</c>, <c>spike_epochs</c>, <c>gradient_bursts</c>,
     /// <c>burst_epochs</c>, <c>largest_sharpness_ratio</c>,

@@ -37,6 +37,10 @@ internal sealed record SpikeResult(
     /// <summary>The test accuracy after the last epoch.</summary>
     public double FinalTestAccuracy => TestAccuracies.Length == 0 ? double.NaN : TestAccuracies[^1];
 
+    /// <summary>The readings after the starting weights at which lr·λ/2 was 1 or more, and how many readings there were.</summary>
+    public (int AtThreshold, int Readings) Unstable =>
+        (Sharpness.Count(p => p.Epoch > 0 && p.Ratio >= 1), Sharpness.Count(p => p.Epoch > 0));
+
     /// <summary>The largest <see cref="SharpnessPoint.Ratio"/>.</summary>
     public double LargestRatio => Sharpness.Count == 0 ? double.NaN : Sharpness.Max(p => p.Ratio);
 

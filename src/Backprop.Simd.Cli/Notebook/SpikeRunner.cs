@@ -67,6 +67,7 @@ internal static class SpikeRunner
         text.WriteLine();
         SpikeReport.WriteTable(console.Spectre, results);
         SpikeReport.WriteLegend(text, batchRows);
+        SpikeReport.WriteFindings(text, results);
         text.WriteLine($"Picture: {Path.GetFullPath(Path.Combine(settings.OutputDirectory, SpikePlots.File))}.");
         return ExitCodes.Success;
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Backprop.Simd.Cli.Tests.Notebook;
 
@@ -146,6 +147,8 @@ public sealed class NotebookCommandTests : IDisposable
         Assert.All(rows, r => Assert.Matches(@"^\d+$", r.Split('│')[5].Trim()));
         Assert.All(rows, r => Assert.Matches(@"^-?\d+\.\d\d$", r.Split('│')[6].Trim()));
         Assert.Contains("gradient descent on a quadratic of that curvature turns unstable above 1", run.Output, StringComparison.Ordinal);
+        Assert.Equal(4, run.OutputLines.Count(l => Regex.IsMatch(l, @"^(published|half lr|mean|reshuffle): \d+ gradient bursts; lr·λ/2 at or above 1 in \d+ of 1 readings after the start\.$")));
+        Assert.Single(run.OutputLines, l => l.StartsWith("The smaller step (half lr) ", StringComparison.Ordinal));
         Assert.Contains("Shortened", run.Output, StringComparison.Ordinal);
     }
 
