@@ -138,7 +138,7 @@ public sealed class ModelCommandTests : IDisposable
 
         Assert.True(code == ExitCodes.Cancelled, $"exit {code}: {error}");
         string line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("backprop: stopped by Ctrl+C after 1 epochs", line, StringComparison.Ordinal);
+        Assert.StartsWith("backprop: stopped by Ctrl+C after 1 epoch (and part of the next)", line, StringComparison.Ordinal);
         Assert.Equal(1, ModelFile.ReadInfo(Model).EpochsCompleted);
 
         CliRun resumed = await CliRun.RunAsync("train", "--resume", Model, "--epochs", "1", "--json");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Simd.Cli.Output;
 using Backprop.Simd.Serialization;
 
 namespace Backprop.Simd.Cli.Models;
@@ -16,9 +17,9 @@ internal sealed record LoadedModel<T>(string Path, SavedModel<T> Model, ModelFil
     /// <summary>One line: the file, its shape and training, and how it takes its inputs.</summary>
     public string Describe()
     {
-        string epochs = Info.EpochsCompleted?.ToString(CultureInfo.InvariantCulture) ?? "?";
+        string epochs = Info.EpochsCompleted is { } count ? Format.Count(count, "epoch") : "? epochs";
         string dataset = Metadata.Dataset is null ? string.Empty : $" on {Metadata.Dataset}";
         string standardised = Info.HasNormalization ? ", standardised" : string.Empty;
-        return $"model: {Path} ({Info.InputSize} → {Info.OutputSize}, {(typeof(T) == typeof(double) ? "f64" : "f32")}, {epochs} epochs{dataset}; inputs {Metadata.ScalingDescription}{standardised})";
+        return $"model: {Path} ({Info.InputSize} → {Info.OutputSize}, {(typeof(T) == typeof(double) ? "f64" : "f32")}, {epochs}{dataset}; inputs {Metadata.ScalingDescription}{standardised})";
     }
 }

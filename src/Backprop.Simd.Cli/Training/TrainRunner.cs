@@ -289,7 +289,7 @@ internal static class TrainRunner
         double testAccuracy = testFeatures is null ? double.NaN : classifier.Score(testFeatures, data.Test!.Labels);
         if (modelPath is not null)
         {
-            Save(string.Create(CultureInfo.InvariantCulture, $"{classifier.History.Count} epochs; continue with --resume {modelPath}"));
+            Save(string.Create(CultureInfo.InvariantCulture, $"{Format.Count(classifier.History.Count, "epoch")}; continue with --resume {modelPath}"));
         }
 
         display.Finish(Summary(testAccuracy, modelPath, cancelled: false));
@@ -307,12 +307,12 @@ internal static class TrainRunner
         int epochs = classifier.History.Count;
         if (modelPath is null || !classifier.IsFitted)
         {
-            console.Error.WriteLine($"backprop: stopped by Ctrl+C after {epochs} epochs; nothing saved (no --out).");
+            console.Error.WriteLine($"backprop: stopped by Ctrl+C after {Format.Count(epochs, "epoch")}; nothing saved (no --out).");
             return null;
         }
 
         ModelStore.Save(modelPath, classifier, metadata());
-        console.Error.WriteLine($"backprop: stopped by Ctrl+C after {epochs} epochs (and part of the next); saved the model and a checkpoint to {modelPath}; continue with --resume {modelPath}");
+        console.Error.WriteLine($"backprop: stopped by Ctrl+C after {Format.Count(epochs, "epoch")} (and part of the next); saved the model and a checkpoint to {modelPath}; continue with --resume {modelPath}");
         return modelPath;
     }
 

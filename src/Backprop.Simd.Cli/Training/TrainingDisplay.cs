@@ -45,7 +45,7 @@ internal abstract class TrainingDisplay
 
         if (summary.TestSamples > 0)
         {
-            Note(string.Create(CultureInfo.InvariantCulture, $"test accuracy {Format.Percent(summary.TestAccuracy)} on {summary.TestSamples:N0} samples after {history.Count} epochs ({summary.Seconds:F1} s training)"));
+            Note(string.Create(CultureInfo.InvariantCulture, $"test accuracy {Format.Percent(summary.TestAccuracy)} on {summary.TestSamples:N0} samples after {Format.Count(history.Count, "epoch")} ({summary.Seconds:F1} s training)"));
         }
     }
 }
