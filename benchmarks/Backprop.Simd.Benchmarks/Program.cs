@@ -21,6 +21,11 @@ if (args.Length > 0 && args[0] == "spin")
     return BusyCores.Spin(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "floor")
+{
+    return QuickFloor.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "train")
 {
     return QuickTrain.Run(args[1..]);
