@@ -62,7 +62,7 @@ public sealed class SigmoidCrossEntropy<T> : Loss<T>
         T linear = TensorPrimitives.Sum<T>(scratch) - TensorPrimitives.Dot(z, t);
         TensorPrimitives.Abs(z, scratch);
         TensorPrimitives.Negate<T>(scratch, scratch);
-        TensorPrimitives.Exp<T>(scratch, scratch);
+        Kernels.Exp<T>(scratch, scratch);
         TensorPrimitives.LogP1<T>(scratch, scratch);
         return double.CreateTruncating(linear + TensorPrimitives.Sum<T>(scratch));
     }

@@ -38,7 +38,7 @@ public sealed class SoftmaxCrossEntropy<T> : Loss<T>
             // g = log softmax(z) first: ℓ = −Σ t_j g_j; then g = scale · ((Σ t) softmax(z) − t).
             Kernels.LogSoftmax(z, g);
             sum -= double.CreateTruncating(TensorPrimitives.Dot(t, g));
-            TensorPrimitives.Exp(g, g);
+            Kernels.Exp(g, g);
             TensorPrimitives.Multiply(g, TensorPrimitives.Sum(t), g);
             TensorPrimitives.Subtract(g, t, g);
             TensorPrimitives.Multiply(g, gradientScale, g);

@@ -10,32 +10,46 @@ namespace Backprop.Simd.Tests.Numerics;
 /// An activation's result must be a function of the element's value alone: not of the values beside it, nor of where
 /// the span lies in memory, nor of whether it is computed alone. .NET's double vector exp recomputes a whole vector with
 /// scalar code (which rounds differently) when one lane is NaN or beyond ±708: TensorPrimitives.Sigmoid on it gave a
-/// raw-pixel network (pre-activations of hundreds) other bits from run to run. Tanh, on the same exp, is checked too.
+/// raw-pixel network (pre-activations of hundreds) other bits from run to run. Tanh, on the same exp, is checked too,
+/// and in double the exp kernel itself, which softmax, log-softmax and the cross-entropy losses use.
 /// </summary>
 [Trait("Category", "Kernels")]
 public sealed class ActivationNeighbourTests
 {
     public static TheoryData<string> Kernels_ => ["Sigmoid", "Tanh"];
 
+    public static TheoryData<string> DoubleKernels => ["Sigmoid", "Tanh", "Exp"];
+
     [Theory]
     [MemberData(nameof(Kernels_))]
     public void Float_results_do_not_depend_on_neighbours_or_address(string kernel) => Check<float>(kernel);
 
     [Theory]
-    [MemberData(nameof(Kernels_))]
+    [MemberData(nameof(DoubleKernels))]
     public void Double_results_do_not_depend_on_neighbours_or_address(string kernel) => Check<double>(kernel);
 
-    [Fact]
-    public void Sigmoid_keeps_the_bits_of_TensorPrimitives_within_its_vector_range()
+    [Theory]
+    [InlineData("Sigmoid")]
+    [InlineData("Exp")]
+    public void Double_results_keep_the_bits_of_TensorPrimitives_within_the_vector_exp_range(string kernel)
     {
         var x = new double[4096];
         new SeededRandom(3).FillUniform(x, -708.0, 708.0);
         new SeededRandom(4).FillUniform(x.AsSpan(0, 2048), -40.0, 40.0);
         var expected = new double[x.Length];
         var actual = new double[x.Length];
-        TensorPrimitives.Sigmoid<double>(x, expected);
-        Kernels.Sigmoid<double>(x, actual);
-        FloatAssert.SameBits<double>(actual, expected, "Kernels.Sigmoid against TensorPrimitives.Sigmoid in [-708, 708]");
+        if (kernel == "Sigmoid")
+        {
+            TensorPrimitives.Sigmoid<double>(x, expected);
+            Kernels.Sigmoid<double>(x, actual);
+        }
+        else
+        {
+            TensorPrimitives.Exp<double>(x, expected);
+            Kernels.Exp<double>(x, actual);
+        }
+
+        FloatAssert.SameBits<double>(actual, expected, $"Kernels.{kernel} against TensorPrimitives.{kernel} in [-708, 708]");
     }
 
     [Theory]
@@ -54,9 +68,12 @@ public sealed class ActivationNeighbourTests
     private static void Check<T>(string kernel)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Action<ReadOnlyMemory<T>, Memory<T>> run = kernel == "Sigmoid"
-            ? (x, d) => Kernels.Sigmoid(x.Span, d.Span)
-            : (x, d) => Kernels.Tanh(x.Span, d.Span);
+        Action<ReadOnlyMemory<T>, Memory<T>> run = kernel switch
+        {
+            "Sigmoid" => (x, d) => Kernels.Sigmoid(x.Span, d.Span),
+            "Tanh" => (x, d) => Kernels.Tanh(x.Span, d.Span),
+            _ => (x, d) => Kernels.Exp(x.Span, d.Span),
+        };
         int n = 40 * Vector512<T>.Count;
         var probes = new T[n];
         new SeededRandom(11).FillUniform(probes, T.CreateTruncating(-40.0), T.CreateTruncating(40.0));

@@ -77,7 +77,13 @@ public static partial class Kernels
         TensorPrimitives.MultiplyAdd(x, alpha, y, y);
     }
 
-    /// <summary>destination[i] = e^x[i].</summary>
+    /// <summary>
+    /// destination[i] = e^x[i]. In double each element's bits are a function of its own value alone: the runtime's
+    /// double vector exp recomputes a whole vector with scalar code, which rounds differently, when one lane is beyond
+    /// ±708, so here arguments beyond ±708 are reduced into that range (within 3 ulps). In float the runtime's exp is
+    /// used as it is: its lanes never depend on each other, though a span shorter than a vector takes its scalar form,
+    /// which rounds some values differently (e^0 is 1 there and the next float up on the vector path).
+    /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The exponents.</param>
     /// <param name="destination">The powers; may be <paramref name="x"/>.</param>
@@ -85,7 +91,14 @@ public static partial class Kernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         SpanChecks.Unary(x, destination);
-        TensorPrimitives.Exp(x, destination);
+        if (typeof(T) == typeof(double))
+        {
+            UnaryDriver.Apply(x, destination, default(DoubleLaneOperator<T, ExpFunction>));
+        }
+        else
+        {
+            TensorPrimitives.Exp(x, destination);
+        }
     }
 
     /// <summary>destination[i] = ln x[i] (NaN for negative x, -∞ for 0).</summary>

@@ -85,7 +85,7 @@ public static partial class Kernels
         Span<T> d = destination[..x.Length];
         T max = TensorPrimitives.Max(x);
         TensorPrimitives.Subtract(x, max, d);
-        TensorPrimitives.Exp(d, d);
+        Kernels.Exp(d, d);
         TensorPrimitives.Divide(d, TensorPrimitives.Sum<T>(d), d);
     }
 
@@ -177,7 +177,7 @@ public static partial class Kernels
             ? stackalloc T[StackLimitBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>()]
             : (rented = ArrayPool<T>.Shared.Rent(x.Length));
         buffer = buffer[..x.Length];
-        TensorPrimitives.Exp(x, buffer);
+        Kernels.Exp(x, buffer);
         T sum = TensorPrimitives.Sum<T>(buffer);
         if (rented is not null)
         {

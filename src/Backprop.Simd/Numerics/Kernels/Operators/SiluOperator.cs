@@ -31,12 +31,6 @@ internal static class SigmoidWeighted
         where TLanes : IDoubleLanes<TVector>
         where TVector : struct =>
         TLanes.Select(TLanes.LessThan(x, TLanes.Create(-Clamp)), TLanes.Create(-Clamp), TLanes.Select(TLanes.LessThan(TLanes.Create(Clamp), x), TLanes.Create(Clamp), x));
-
-    /// <summary>NaN where x is NaN, else <paramref name="result"/>.</summary>
-    public static TVector KeepNaN<TLanes, TVector>(TVector x, TVector result)
-        where TLanes : IDoubleLanes<TVector>
-        where TVector : struct =>
-        TLanes.Select(TLanes.Equals(x, x), result, x);
 }
 
 /// <summary>SiLU(x) = x σ(x); SiLU(-∞) = -0 (the limit), SiLU(+∞) = +∞, NaN stays NaN.</summary>
@@ -48,7 +42,7 @@ internal readonly struct SiluFunction : IDoubleLaneFunction
     {
         TVector e = LaneMath.Exp<TLanes, TVector>(SigmoidWeighted.Decay<TLanes, TVector>(x));
         TVector w = TLanes.Select(TLanes.LessThan(x, TLanes.Create(0)), SigmoidWeighted.Clamped<TLanes, TVector>(x), x);
-        return SigmoidWeighted.KeepNaN<TLanes, TVector>(x, SigmoidWeighted.TimesSigmoid<TLanes, TVector>(x, w, e));
+        return LaneMath.KeepNaN<TLanes, TVector>(x, SigmoidWeighted.TimesSigmoid<TLanes, TVector>(x, w, e));
     }
 }
 
@@ -63,6 +57,6 @@ internal readonly struct SiluGradientFunction : IDoubleLaneBinaryFunction
         TVector one = TLanes.Create(1);
         TVector complement = TLanes.Divide(TLanes.Select(TLanes.LessThan(x, TLanes.Create(0)), one, e), TLanes.Add(one, e));
         TVector w = TLanes.Add(one, TLanes.Multiply(SigmoidWeighted.Clamped<TLanes, TVector>(x), complement));
-        return TLanes.Multiply(dy, SigmoidWeighted.KeepNaN<TLanes, TVector>(x, SigmoidWeighted.TimesSigmoid<TLanes, TVector>(x, w, e)));
+        return TLanes.Multiply(dy, LaneMath.KeepNaN<TLanes, TVector>(x, SigmoidWeighted.TimesSigmoid<TLanes, TVector>(x, w, e)));
     }
 }
