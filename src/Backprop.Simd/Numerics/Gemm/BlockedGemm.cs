@@ -40,10 +40,10 @@ internal static unsafe class BlockedGemm<T, TKernel>
         T* packedB = (T*)scratch.B.Get((nuint)(ncMax * kcMax * sizeof(T)));
         T* tile = (T*)scratch.Tile.Get((nuint)(mr * nr * sizeof(T)));
 
-        // A row-major op(A) is read in place, whole MR-row panels of it, because an NN product reuses a packed block for
-        // only N / NR panels; a transposed A (dW = Xᵀ dY) is packed since its rows are not k-contiguous, and so is an A
-        // whose rows lie a multiple of 4 KiB apart, since its MR rows would then share the same L1 sets.
-        bool directA = !problem.TransA && problem.Lda * sizeof(T) % AliasingStride != 0;
+        // A is read in place, whole MR-row panels of it, because a packed block serves only N / NR panels: a row-major
+        // op(A) as MR k-contiguous rows, a transposed A (dW = Xᵀ dY) as MR contiguous values per k, lda apart. An A whose
+        // rows lie a multiple of 4 KiB apart is packed, since its rows (or its k steps) would share the same L1 sets.
+        bool directA = problem.Lda * sizeof(T) % AliasingStride != 0;
 
         // A row-major op(B) is read in place too, full NR-column panels of it, when this slice of C has at most MC rows:
         // each panel then serves at most MC / MR tiles, too few to repay a pack of the whole block (rows 4 KiB apart are
@@ -82,7 +82,11 @@ internal static unsafe class BlockedGemm<T, TKernel>
                         bool firstVectorOnly = 2 * cols <= nr;
                         for (int ir = 0; ir < mc; ir += mr)
                         {
-                            if (ir < direct)
+                            if (ir < direct && problem.TransA)
+                            {
+                                RunTile<TransposedARows>(kc, problem.AAt(ic + ir, pc), problem.Lda, panelB, ldb, tile, firstVectorOnly);
+                            }
+                            else if (ir < direct)
                             {
                                 RunTile<DirectARows>(kc, problem.AAt(ic + ir, pc), problem.Lda, panelB, ldb, tile, firstVectorOnly);
                             }

@@ -29,9 +29,10 @@ internal unsafe interface IGemmKernel<T>
 
     /// <summary>
     /// tile[r * Nr + j] = Σ_p A(r, p) * b[p * ldb + j] for r &lt; Mr, j &lt; Nr, p &lt; kc. <typeparamref name="TRows"/>
-    /// says where A(r, p) lies: <see cref="PackedARows"/>, a packed A micro-panel (a[p * Mr + r], lda unused), or
-    /// <see cref="DirectARows"/>, a full MR-row panel of a row-major op(A) read in place (a[r * lda + p]; the same
-    /// products in the same order, so the same bits). <paramref name="b"/> is a packed B micro-panel (ldb = Nr) or, for
+    /// says where A(r, p) lies: <see cref="PackedARows"/>, a packed A micro-panel (a[p * Mr + r], lda unused),
+    /// <see cref="DirectARows"/>, a full MR-row panel of a row-major op(A) read in place (a[r * lda + p]), or
+    /// <see cref="TransposedARows"/>, a full panel of a transposed A read in place (a[p * lda + r]); the same products in
+    /// the same order, so the same bits. <paramref name="b"/> is a packed B micro-panel (ldb = Nr) or, for
     /// a full panel, op(B) read in place. With <see cref="FirstVectorOnly"/> as <typeparamref name="TWidth"/> (the panel
     /// has at most <c>Nr / 2</c> columns) only j &lt; Nr / 2 is needed; a kernel without vectors may compute the rest anyway.
     /// </summary>

@@ -54,7 +54,7 @@ internal readonly unsafe struct ScalarKernel<T> : IGemmKernel<T>
             c31 = T.MultiplyAddEstimate(a3, b1, c31);
             c32 = T.MultiplyAddEstimate(a3, b2, c32);
             c33 = T.MultiplyAddEstimate(a3, b3, c33);
-            a += TRows.Step(Mr);
+            a += TRows.Step(Mr, lda);
             b += ldb;
         }
 

@@ -77,7 +77,7 @@ internal static unsafe class Tile12x2<T, TVector, TSimd>
             a1 = TSimd.Broadcast(TRows.Element(a, lda, 11));
             c110 = TSimd.MultiplyAdd(a1, b0, c110);
             c111 = TWidth.BothVectors ? TSimd.MultiplyAdd(a1, b1, c111) : c111;
-            a += TRows.Step(Rows);
+            a += TRows.Step(Rows, lda);
             b += ldb;
         }
 

@@ -53,7 +53,7 @@ internal static unsafe class Tile6x2<T, TVector, TSimd>
             a1 = TSimd.Broadcast(TRows.Element(a, lda, 5));
             c50 = TSimd.MultiplyAdd(a1, b0, c50);
             c51 = TWidth.BothVectors ? TSimd.MultiplyAdd(a1, b1, c51) : c51;
-            a += TRows.Step(Rows);
+            a += TRows.Step(Rows, lda);
             b += ldb;
         }
 
