@@ -15,6 +15,11 @@ namespace Backprop.Simd.Benchmarks;
 /// thread writes its whole shard gradient, then reads half of the other's (the reduction), writes its half of the
 /// parameters (the update), then reads all of them (the next forward). A barrier separates the phases, as in the trainer.</item>
 /// <item><c>ping_pong</c>: one cache line handed back and forth between the two threads, nanoseconds per round trip.</item>
+/// <item><c>columns</c>: the same epoch in the one design that keeps the first layer's weights on their cores: each of
+/// two threads owns half of the first layer's columns and computes them for both shards (forward product, then both
+/// shards' weight-gradient products into its columns, then its columns' update), while the layers above run one shard
+/// per thread with their small gradients exchanged as above; barriers between the phases. Products, exchange and
+/// update included: the floor of that design, to compare with <c>floor_2_threads</c>.</item>
 /// </list>
 /// The sum of the two-thread <c>gemm</c> and the <c>exchange</c> is the epoch's floor for this design here; the trainer
 /// adds its element-wise work (activations, loss, gather) to it.
@@ -47,6 +52,7 @@ internal static class QuickFloor
             double two = GemmEpoch(sizes, rows, steps, threads: Threads);
             double exchange = ExchangeEpoch((int)parameters, steps);
             double pingPong = PingPongNanoseconds();
+            double columns = ColumnParallelEpoch(sizes, rows, steps);
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["recipe"] = recipe,
@@ -56,6 +62,7 @@ internal static class QuickFloor
                 ["exchange"] = Math.Round(exchange, 4),
                 ["floor_2_threads"] = Math.Round(two + exchange, 4),
                 ["ping_pong_ns"] = Math.Round(pingPong, 1),
+                ["columns_2_threads"] = Math.Round(columns, 4),
                 ["parameters"] = parameters,
             }));
         }
@@ -111,6 +118,81 @@ internal static class QuickFloor
         return seconds;
     }
 
+    /// <summary>Seconds for <paramref name="steps"/> steps of the column-parallel design (see the class summary).</summary>
+    private static double ColumnParallelEpoch(int[] sizes, int rows, int steps)
+    {
+        int inputs = sizes[0];
+        int width = sizes[1];
+        int half = width / 2;
+        var random = new SeededRandom(4);
+        float[] weights = Filled(inputs * width, random);
+        float[] gradient = new float[inputs * width];
+        float[] velocity = new float[inputs * width];
+        float[][] x = [Filled(rows * inputs, random), Filled(rows * inputs, random)];
+        float[][] hidden = [new float[rows * width], new float[rows * width]];
+        var above = Enumerable.Range(0, Threads).Select(_ => new ShardProducts(sizes[1..], rows, inputGradient: true)).ToArray();
+        long smallParameters = 0;
+        for (int l = 1; l + 1 < sizes.Length; l++)
+        {
+            smallParameters += ((long)sizes[l] * sizes[l + 1]) + sizes[l + 1];
+        }
+
+        float[] smallWeights = new float[smallParameters];
+        float[][] smallGradients = [new float[smallParameters], new float[smallParameters]];
+        using var barrier = new Barrier(Threads);
+        return RunOnThreads(Threads, t =>
+        {
+            int first = t * half;
+            int columns = t == 0 ? half : width - half;
+            int smallHalf = (int)(smallParameters / 2);
+            int smallFirst = t * smallHalf;
+            int smallCount = t == 0 ? smallHalf : (int)smallParameters - smallHalf;
+            float sum = 0;
+            for (int s = 0; s < steps; s++)
+            {
+                // Forward: this thread's columns of the first layer, for both shards.
+                for (int shard = 0; shard < Threads; shard++)
+                {
+                    Gemm.Multiply(Transpose.None, Transpose.None, rows, columns, inputs, 1f, x[shard], inputs, weights.AsSpan(first), width, 0f, hidden[shard].AsSpan(first), width, 1);
+                }
+
+                barrier.SignalAndWait();
+
+                // The layers above, one shard per thread, ending in the hidden layer's gradient; their small gradients exchanged.
+                above[t].Run(hidden[t]);
+                smallGradients[t].AsSpan().Fill(s);
+                barrier.SignalAndWait();
+                sum += System.Numerics.Tensors.TensorPrimitives.Sum<float>(smallGradients[1 - t].AsSpan(smallFirst, smallCount));
+                smallWeights.AsSpan(smallFirst, smallCount).Fill(s);
+
+                // Both shards' weight gradients into this thread's columns, in shard order, then their update.
+                for (int shard = 0; shard < Threads; shard++)
+                {
+                    Gemm.Multiply(Transpose.Transposed, Transpose.None, inputs, columns, rows, 1f, x[shard], inputs, above[shard].HiddenGradient, width, shard == 0 ? 0f : 1f, gradient.AsSpan(first), width, 1);
+                }
+
+                for (int r = 0; r < inputs; r++)
+                {
+                    Span<float> v = velocity.AsSpan((r * width) + first, columns);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, 0.9f, gradient.AsSpan((r * width) + first, columns), v);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, -0.01f, weights.AsSpan((r * width) + first, columns), weights.AsSpan((r * width) + first, columns));
+                }
+
+                barrier.SignalAndWait();
+                sum += System.Numerics.Tensors.TensorPrimitives.Sum<float>(smallWeights);
+            }
+
+            GC.KeepAlive(sum);
+        });
+    }
+
+    private static float[] Filled(int length, SeededRandom random)
+    {
+        float[] values = new float[length];
+        random.FillUniform(values, -1f, 1f);
+        return values;
+    }
+
     /// <summary>Nanoseconds per round trip of one cache line between two threads.</summary>
     private static double PingPongNanoseconds()
     {
@@ -162,8 +244,11 @@ internal static class QuickFloor
         private readonly Matrix<float>[] _outputGradients;
         private readonly Matrix<float>[] _inputGradients;
 
-        public ShardProducts(int[] sizes, int rows)
+        private readonly bool _inputGradient;
+
+        public ShardProducts(int[] sizes, int rows, bool inputGradient = false)
         {
+            _inputGradient = inputGradient;
             int layers = sizes.Length - 1;
             var random = new SeededRandom(3);
             _activations = [.. Enumerable.Range(0, layers + 1).Select(l => Filled(rows, sizes[l], random))];
@@ -171,6 +256,15 @@ internal static class QuickFloor
             _weightGradients = [.. Enumerable.Range(0, layers).Select(l => new Matrix<float>(sizes[l], sizes[l + 1]))];
             _outputGradients = [.. Enumerable.Range(0, layers).Select(l => Filled(rows, sizes[l + 1], random))];
             _inputGradients = [.. Enumerable.Range(0, layers).Select(l => new Matrix<float>(rows, sizes[l]))];
+        }
+
+        /// <summary>The gradient with respect to the first layer's input, when asked for.</summary>
+        public ReadOnlySpan<float> HiddenGradient => _inputGradients[0].AsSpan();
+
+        public void Run(ReadOnlySpan<float> input)
+        {
+            input.CopyTo(_activations[0].AsSpan());
+            Run();
         }
 
         public void Run()
@@ -183,7 +277,7 @@ internal static class QuickFloor
             for (int l = _weights.Length - 1; l >= 0; l--)
             {
                 Gemm.Multiply(1f, _activations[l], Transpose.Transposed, _outputGradients[l], Transpose.None, 0f, _weightGradients[l], 1);
-                if (l > 0)
+                if (l > 0 || _inputGradient)
                 {
                     Gemm.Multiply(1f, _outputGradients[l], Transpose.None, _weights[l], Transpose.Transposed, 0f, _inputGradients[l], 1);
                 }
