@@ -90,7 +90,7 @@ internal static class ErrorFunction
             TLanes.LessThan(a, TLanes.Create(SmallEnd)),
             small,
             TLanes.Select(TLanes.LessThan(a, TLanes.Create(MiddleEnd)), middle, TLanes.Select(TLanes.LessThan(a, TLanes.Create(TailEnd)), large, huge)));
-        return TLanes.Select(TLanes.Equals(x, x), result, x);
+        return LaneMath.KeepNaN<TLanes, TVector>(x, result);
     }
 
     /// <summary>P1(s)/Q1(s) with s = |x| - 1: erf |x| - erx on [0.84375, 1.25).</summary>
