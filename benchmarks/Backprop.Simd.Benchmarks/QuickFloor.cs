@@ -6,7 +6,7 @@ namespace Backprop.Simd.Benchmarks;
 
 /// <summary>
 /// <c>floor [--recipe mlp|deep] [--epochs E]</c>: what one epoch of the <c>train</c> recipe's two-shard data-parallel step
-/// costs at the least on this machine, in three measured parts, one JSON line each:
+/// costs at the least on this machine, measured in parts, one JSON line per epoch:
 /// <list type="bullet">
 /// <item><c>gemm</c>: the epoch's matrix products alone (every shard's forward, weight-gradient and input-gradient
 /// products, exact shapes and counts), once on one thread, then with each of two threads running its own shard's
@@ -40,12 +40,7 @@ internal static class QuickFloor
             _ => throw new ArgumentException($"--recipe must be mlp or deep, not '{recipe}'."),
         };
 
-        long parameters = 0;
-        for (int l = 0; l + 1 < sizes.Length; l++)
-        {
-            parameters += ((long)sizes[l] * sizes[l + 1]) + sizes[l + 1];
-        }
-
+        long parameters = ParameterCount(sizes);
         for (int e = 0; e < epochs; e++)
         {
             double one = GemmEpoch(sizes, rows, steps, threads: 1);
@@ -92,14 +87,12 @@ internal static class QuickFloor
         float[] weights = new float[parameters];
         float[][] gradients = [new float[parameters], new float[parameters]];
         using var barrier = new Barrier(Threads);
-        int half = parameters / 2;
         double sink = 0;
         double seconds = RunOnThreads(Threads, t =>
         {
             float[] own = gradients[t];
             float[] other = gradients[1 - t];
-            int first = t * half;
-            int count = t == 0 ? half : parameters - half;
+            (int first, int count) = Half(parameters, t);
             float sum = 0;
             for (int s = 0; s < steps; s++)
             {
@@ -123,7 +116,6 @@ internal static class QuickFloor
     {
         int inputs = sizes[0];
         int width = sizes[1];
-        int half = width / 2;
         var random = new SeededRandom(4);
         float[] weights = Filled(inputs * width, random);
         float[] gradient = new float[inputs * width];
@@ -131,22 +123,14 @@ internal static class QuickFloor
         float[][] x = [Filled(rows * inputs, random), Filled(rows * inputs, random)];
         float[][] hidden = [new float[rows * width], new float[rows * width]];
         var above = Enumerable.Range(0, Threads).Select(_ => new ShardProducts(sizes[1..], rows, inputGradient: true)).ToArray();
-        long smallParameters = 0;
-        for (int l = 1; l + 1 < sizes.Length; l++)
-        {
-            smallParameters += ((long)sizes[l] * sizes[l + 1]) + sizes[l + 1];
-        }
-
+        int smallParameters = (int)ParameterCount(sizes[1..]);
         float[] smallWeights = new float[smallParameters];
         float[][] smallGradients = [new float[smallParameters], new float[smallParameters]];
         using var barrier = new Barrier(Threads);
         return RunOnThreads(Threads, t =>
         {
-            int first = t * half;
-            int columns = t == 0 ? half : width - half;
-            int smallHalf = (int)(smallParameters / 2);
-            int smallFirst = t * smallHalf;
-            int smallCount = t == 0 ? smallHalf : (int)smallParameters - smallHalf;
+            (int first, int columns) = Half(width, t);
+            (int smallFirst, int smallCount) = Half(smallParameters, t);
             float sum = 0;
             for (int s = 0; s < steps; s++)
             {
@@ -185,6 +169,21 @@ internal static class QuickFloor
             GC.KeepAlive(sum);
         });
     }
+
+    /// <summary>The weights and biases of dense layers of these sizes.</summary>
+    private static long ParameterCount(int[] sizes)
+    {
+        long count = 0;
+        for (int l = 0; l + 1 < sizes.Length; l++)
+        {
+            count += ((long)sizes[l] * sizes[l + 1]) + sizes[l + 1];
+        }
+
+        return count;
+    }
+
+    /// <summary>Thread <paramref name="t"/>'s half of <paramref name="length"/> items: its first and how many.</summary>
+    private static (int First, int Count) Half(int length, int t) => (t * (length / 2), t == 0 ? length / 2 : length - (length / 2));
 
     private static float[] Filled(int length, SeededRandom random)
     {
@@ -243,7 +242,6 @@ internal static class QuickFloor
         private readonly Matrix<float>[] _weightGradients;
         private readonly Matrix<float>[] _outputGradients;
         private readonly Matrix<float>[] _inputGradients;
-
         private readonly bool _inputGradient;
 
         public ShardProducts(int[] sizes, int rows, bool inputGradient = false)
