@@ -49,37 +49,19 @@ public static class FashionMnist
             new DatasetFile(TestLabels, 10_008, "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
         ]);
 
-    /// <summary>Finds the files (see <see cref="DatasetLocator"/> for the places searched).</summary>
-    /// <param name="directory">A directory given by the user, searched alone; null to search the default places.</param>
-    /// <returns>Where the files are.</returns>
-    /// <exception cref="FileNotFoundException">They were not found; the message lists where the locator looked.</exception>
+    /// <inheritdoc cref="Mnist.Locate(string?)"/>
     public static DatasetLocation Locate(string? directory = null) => new DatasetLocator(Manifest) { ExplicitDirectory = directory }.Locate();
 
-    /// <summary>Finds the files (see <see cref="DatasetLocator"/> for the places searched).</summary>
-    /// <param name="directory">A directory given by the user, searched alone; null to search the default places.</param>
-    /// <param name="location">Where the files are, when found.</param>
-    /// <returns>Whether they were found.</returns>
+    /// <inheritdoc cref="Mnist.TryLocate(string?, out DatasetLocation?)"/>
     public static bool TryLocate(string? directory, [NotNullWhen(true)] out DatasetLocation? location) =>
         new DatasetLocator(Manifest) { ExplicitDirectory = directory }.TryLocate(out location);
 
-    /// <summary>Loads the 60,000 training images and labels.</summary>
-    /// <typeparam name="T">float or double.</typeparam>
-    /// <param name="location">Where the files are.</param>
-    /// <param name="scaling">How bytes become features.</param>
-    /// <param name="limits">How many samples to keep (the first ones); null keeps all. The files are checked in full either way.</param>
-    /// <returns>The training set: 784 features per image.</returns>
-    /// <exception cref="InvalidDataException">A file is malformed.</exception>
+    /// <inheritdoc cref="Mnist.LoadTrain{T}(DatasetLocation, PixelScaling, IdxReadLimits?)"/>
     public static Dataset<T> LoadTrain<T>(DatasetLocation location, PixelScaling scaling = PixelScaling.UnitInterval, IdxReadLimits? limits = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         (location ?? throw new ArgumentNullException(nameof(location))).LoadPair<T>(TrainImages, TrainLabels, ClassCount, scaling, limits);
 
-    /// <summary>Loads the 10,000 test images and labels.</summary>
-    /// <typeparam name="T">float or double.</typeparam>
-    /// <param name="location">Where the files are.</param>
-    /// <param name="scaling">How bytes become features.</param>
-    /// <param name="limits">How many samples to keep (the first ones); null keeps all. The files are checked in full either way.</param>
-    /// <returns>The test set: 784 features per image.</returns>
-    /// <exception cref="InvalidDataException">A file is malformed.</exception>
+    /// <inheritdoc cref="Mnist.LoadTest{T}(DatasetLocation, PixelScaling, IdxReadLimits?)"/>
     public static Dataset<T> LoadTest<T>(DatasetLocation location, PixelScaling scaling = PixelScaling.UnitInterval, IdxReadLimits? limits = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         (location ?? throw new ArgumentNullException(nameof(location))).LoadPair<T>(TestImages, TestLabels, ClassCount, scaling, limits);
