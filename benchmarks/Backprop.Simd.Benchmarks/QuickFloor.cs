@@ -33,12 +33,14 @@ internal static class QuickFloor
         var options = CommandLine.Parse(args);
         string recipe = options.Get("recipe", "mlp");
         int epochs = options.GetInt("epochs", 3);
-        (int[] sizes, int rows, int steps) = recipe switch
+        if (recipe is not ("mlp" or "deep"))
         {
-            "mlp" => (new[] { 784, 256, 128, 10 }, 64, 469),
-            "deep" => (new[] { 784, 250, 50, 10, 10 }, 1190, 25),
-            _ => throw new ArgumentException($"--recipe must be mlp or deep, not '{recipe}'."),
-        };
+            Console.Error.WriteLine($"--recipe must be mlp or deep, not '{recipe}'.");
+            Console.Error.WriteLine("usage: floor [--recipe mlp|deep] [--epochs E]");
+            return 2;
+        }
+
+        (int[] sizes, int rows, int steps) = recipe == "mlp" ? (new[] { 784, 256, 128, 10 }, 64, 469) : (new[] { 784, 250, 50, 10, 10 }, 1190, 25);
 
         long parameters = ParameterCount(sizes);
         for (int e = 0; e < epochs; e++)
