@@ -13,8 +13,9 @@ namespace Backprop.Simd.Benchmarks;
 /// times epochs of 784-256-128-10 (ReLU, softmax cross-entropy, batch 128; <c>mlp</c>) or of the notebook's deep
 /// recipe (<c>deep</c>, [250, 50, 10]) or one-hidden-layer recipe (<c>one50</c>) on synthetic data of MNIST's shape and prints one JSON line per epoch.
 /// Each line carries a SHA-256 of the weights after that epoch, so runs with different thread counts (same shards) can
-/// be checked for bitwise-identical training on any machine. With <c>--busy-cores N</c>, N threads of another process spin
-/// throughout (see <see cref="BusyCores"/>).
+/// be checked for bitwise-identical training on any machine, and the seconds of the epoch's phases (the shards, their
+/// busiest shard, the reduction, the update; see <see cref="TrainingPhases"/>). With <c>--busy-cores N</c>, N threads of
+/// another process spin throughout (see <see cref="BusyCores"/>).
 /// </summary>
 internal static class QuickTrain
 {
@@ -41,10 +42,12 @@ internal static class QuickTrain
         for (int e = 0; e < epochs; e++)
         {
             long before = GC.GetTotalAllocatedBytes(true);
+            TrainingPhases phasesBefore = trainer.Phases;
             var watch = Stopwatch.StartNew();
             trainer.Fit(x, y);
             double seconds = watch.Elapsed.TotalSeconds;
             long allocated = GC.GetTotalAllocatedBytes(true) - before;
+            TrainingPhases phases = trainer.Phases - phasesBefore;
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["recipe"] = recipe,
@@ -57,6 +60,10 @@ internal static class QuickTrain
                 ["allocated_bytes"] = allocated,
                 ["shards"] = shards,
                 ["weights_sha256"] = Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(trainer.Network.Parameters))),
+                ["shards_s"] = Math.Round(phases.Shards, 4),
+                ["busiest_shard_s"] = Math.Round(phases.BusiestShard, 4),
+                ["reduction_s"] = Math.Round(phases.Reduction, 4),
+                ["update_s"] = Math.Round(phases.Update, 4),
             }));
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using Backprop.Simd.Layers;
 using Backprop.Simd.Losses;
@@ -28,6 +29,8 @@ internal sealed class ShardedStep<T> : IParallelWork
     private readonly long _deferrableParameters;
     private readonly ShardPlan?[] _plans = new ShardPlan?[CachedPlans];
     private readonly double[] _lossSums;
+    private readonly long[] _shardTicks;
+    private readonly PhaseClock _clock;
     private readonly int _inputs;
     private readonly int _outputs;
     private int _nextPlan;
@@ -44,8 +47,10 @@ internal sealed class ShardedStep<T> : IParallelWork
     private int[] _order = [];
     private int _orderStart;
 
-    public ShardedStep(Network<T> network, int shards)
+    public ShardedStep(Network<T> network, int shards, PhaseClock? clock = null)
     {
+        _clock = clock ?? new PhaseClock();
+        _shardTicks = new long[shards];
         _stacks = new LayerStack<T>[shards];
         _stacks[0] = network.Stack;
         for (int s = 1; s < shards; s++)
@@ -104,6 +109,7 @@ internal sealed class ShardedStep<T> : IParallelWork
     {
         (_x, _xOffset, _y, _yOffset, _loss, _scale, _key) = (x, xOffset, y, yOffset, loss, gradientScale, key);
         _plan = PlanFor(rows, threads);
+        long start = Stopwatch.GetTimestamp();
         WorkerPool.Shared.Run(this, _plan.Shards, threads);
         if (_plan.BatchGradients)
         {
@@ -111,10 +117,14 @@ internal sealed class ShardedStep<T> : IParallelWork
         }
 
         double sum = 0;
+        long busiest = 0;
         for (int s = 0; s < _plan.Shards; s++)
         {
             sum += _lossSums[s];
+            busiest = Math.Max(busiest, _shardTicks[s]);
         }
+
+        _clock.AddShards(Stopwatch.GetTimestamp() - start, busiest);
 
         return sum;
     }
@@ -168,6 +178,7 @@ internal sealed class ShardedStep<T> : IParallelWork
 
     public void Execute(int index)
     {
+        long start = Stopwatch.GetTimestamp();
         ShardPlan plan = _plan;
         int first = plan.FirstRow(index);
         int count = plan.FirstRow(index + 1) - first;
@@ -190,5 +201,6 @@ internal sealed class ShardedStep<T> : IParallelWork
             ? LayerContext<T>.Deferring(key, plan.ThreadsPerShard, _deferral!, plan.Rows, first)
             : LayerContext<T>.Training(key, plan.ThreadsPerShard, ParameterGradientMode.Overwrite, computeInputGradient: false);
         _lossSums[index] = stack.ComputeGradients(x, y, _loss!, _scale, context);
+        _shardTicks[index] = Stopwatch.GetTimestamp() - start;
     }
 }

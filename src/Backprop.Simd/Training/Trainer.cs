@@ -40,6 +40,7 @@ public sealed class Trainer<T>
     private readonly ShardedStep<T> _shards;
     private readonly GradientReduction<T> _reduction;
     private readonly OptimizerStep<T> _optimizerStep;
+    private readonly PhaseClock _phases = new();
     private T[] _batchInputs = [];
     private T[] _batchTargets = [];
     private int[] _order = [];
@@ -66,7 +67,7 @@ public sealed class Trainer<T>
         _loss = loss;
         _optimizer = optimizer;
         _shuffle = new SeededRandom(_options.Seed);
-        _shards = new ShardedStep<T>(network, _options.Shards);
+        _shards = new ShardedStep<T>(network, _options.Shards, _phases);
         _reduction = new GradientReduction<T>(network.ParameterArray, network.GradientArray, _shards.ShardGradients, network.RegularizedRanges(_options.RegularizeBiases));
         _optimizerStep = new OptimizerStep<T>(network.ParameterArray, network.GradientArray);
     }
@@ -119,6 +120,9 @@ public sealed class Trainer<T>
 
     /// <summary>The optimizer; set its <see cref="Optimizer{T}.LearningRate"/> between <c>Fit</c> calls to change the rate.</summary>
     public Optimizer<T> Optimizer => _optimizer;
+
+    /// <summary>The time the steps so far spent in each phase (for the benchmarks' phase accounting).</summary>
+    internal TrainingPhases Phases => _phases.Read();
 
     /// <summary>A copy of the options in use; options are fixed per trainer.</summary>
     public TrainingOptions Options => _options.Clone();
@@ -473,7 +477,9 @@ public sealed class Trainer<T>
     /// <summary>After the shards: reduction, penalties, the divergence check and the optimizer update.</summary>
     private (double Objective, double Data, double Norm) Finish(double lossSum, int rows, double learningRate, int epoch, int batch, int threads)
     {
+        long start = Stopwatch.GetTimestamp();
         (double penalty, double norm) = _reduction.Run(_shards.SeparateGradients, _options.L1, _options.L2, threads);
+        _phases.AddReduction(Stopwatch.GetTimestamp() - start);
         double reduced = _options.Reduction == Reduction.Mean ? lossSum / rows : lossSum;
         double objective = reduced + penalty;
         if (!double.IsFinite(objective) || !double.IsFinite(norm))
@@ -483,7 +489,9 @@ public sealed class Trainer<T>
             throw new TrainingDivergedException(epoch, batch, objective, norm, Kernels.IndexOfNonFinite<T>(_network.Parameters) < 0 ? DivergedWeights.LastFiniteStep : DivergedWeights.NotFiniteBefore);
         }
 
+        start = Stopwatch.GetTimestamp();
         bool finite = _optimizerStep.Run(_optimizer, learningRate, threads);
+        _phases.AddUpdate(Stopwatch.GetTimestamp() - start);
         _steps++;
         if (!finite)
         {

@@ -38,6 +38,33 @@ public sealed class TrainerReportingTests
         }
     }
 
+    /// <summary>
+    /// The phase clock the benchmarks read: every phase of every step is counted, inside the time Fit took, and the
+    /// busiest shard's work is part of its shard phase (summing the shards instead, or counting nothing, fails).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(4, 2)]
+    public void The_phase_clock_counts_each_step_within_the_training_time(int shards, int threads)
+    {
+        LabelledData<float> data = SyntheticData.Blobs<float>(64, 40, 3, seed: 5);
+        var trainer = new Trainer<float>(SyntheticData.Mlp<float>(40, 64, 3, seed: 6), new SoftmaxCrossEntropy<float>(), new Sgd<float>(0.1, 0.9), new TrainingOptions { Epochs = 2, BatchSize = 16, Shards = shards, MaxDegreeOfParallelism = threads });
+        TrainingPhases previous = trainer.Phases;
+        for (int call = 0; call < 2; call++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            trainer.Fit(data.Inputs, data.Targets);
+            double wall = watch.Elapsed.TotalSeconds;
+            TrainingPhases phases = trainer.Phases - previous;
+            previous = trainer.Phases;
+
+            Assert.True(phases.Shards > 0 && phases.Reduction > 0 && phases.Update > 0, $"call {call}: {phases}");
+            Assert.True(phases.BusiestShard > 0 && phases.BusiestShard <= phases.Shards, $"call {call}: {phases}");
+            Assert.True(phases.Shards + phases.Reduction + phases.Update <= wall, $"call {call}: {phases} in {wall} s");
+        }
+    }
+
     [Fact]
     public void Validation_metrics_are_those_of_the_weights_after_each_epoch()
     {
