@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Backprop.Simd.Tests.Infrastructure;
 
 namespace Backprop.Simd.Cli.Tests;
 
@@ -10,9 +10,9 @@ public sealed class DataFetchCommandTests
     public async Task A_download_that_fails_verification_is_a_user_error_and_leaves_nothing_behind()
     {
         using var cache = new TemporaryDirectory();
-        using var server = new LocalServer(HttpStatusCode.OK, "not the fashion-mnist file"u8.ToArray());
+        using var server = Answering(HttpStatusCode.OK, "not the fashion-mnist file"u8.ToArray());
 
-        CliRun run = await CliRun.RunAsync("data", "fetch", "fashion-mnist", "--cache", cache.Path, "--url", server.BaseAddress);
+        CliRun run = await CliRun.RunAsync("data", "fetch", "fashion-mnist", "--cache", cache.Path, "--url", server.BaseAddress.ToString());
 
         run.AssertUserError("train-images-idx3-ubyte.gz");
         Assert.Empty(Directory.GetFileSystemEntries(cache.Path));
@@ -22,9 +22,9 @@ public sealed class DataFetchCommandTests
     public async Task Mnist_is_verified_against_its_own_hashes_and_a_corrupt_download_refused()
     {
         using var cache = new TemporaryDirectory();
-        using var server = new LocalServer(HttpStatusCode.OK, Gzip("not the MNIST training images"u8));
+        using var server = Answering(HttpStatusCode.OK, Gzip("not the MNIST training images"u8));
 
-        CliRun run = await CliRun.RunAsync("data", "fetch", "mnist", "--cache", cache.Path, "--url", server.BaseAddress);
+        CliRun run = await CliRun.RunAsync("data", "fetch", "mnist", "--cache", cache.Path, "--url", server.BaseAddress.ToString());
 
         run.AssertUserError($"Downloaded {server.BaseAddress}train-images-idx3-ubyte.gz, but the decompressed content is 29 bytes; train-images-idx3-ubyte has 47040016");
         Assert.Contains($"fetching mnist from {server.BaseAddress} into {cache.Path}", run.Output, StringComparison.Ordinal);
@@ -35,9 +35,9 @@ public sealed class DataFetchCommandTests
     public async Task A_server_error_exits_with_1_naming_the_url()
     {
         using var cache = new TemporaryDirectory();
-        using var server = new LocalServer(HttpStatusCode.NotFound, []);
+        using var server = Answering(HttpStatusCode.NotFound, []);
 
-        CliRun run = await CliRun.RunAsync("data", "fetch", "fashion-mnist", "--cache", cache.Path, "--url", server.BaseAddress);
+        CliRun run = await CliRun.RunAsync("data", "fetch", "fashion-mnist", "--cache", cache.Path, "--url", server.BaseAddress.ToString());
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         string line = Assert.Single(run.ErrorLines);
@@ -57,50 +57,11 @@ public sealed class DataFetchCommandTests
         return output.ToArray();
     }
 
-    /// <summary>Answers every request with one status and body, on a free loopback port.</summary>
-    private sealed class LocalServer : IDisposable
+    /// <summary>A server on a free loopback port that answers every request with one status and body.</summary>
+    private static LocalHttpServer Answering(HttpStatusCode status, byte[] body) => new(async (context, token) =>
     {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
-
-        public LocalServer(HttpStatusCode status, byte[] body)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            BaseAddress = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Add(BaseAddress);
-            _listener.Start();
-            _loop = Task.Run(async () =>
-            {
-                while (_listener.IsListening)
-                {
-                    HttpListenerContext context;
-                    try
-                    {
-                        context = await _listener.GetContextAsync();
-                    }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-
-                    context.Response.StatusCode = (int)status;
-                    context.Response.ContentLength64 = body.Length;
-                    await context.Response.OutputStream.WriteAsync(body);
-                    context.Response.Close();
-                }
-            });
-        }
-
-        public string BaseAddress { get; }
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-    }
+        context.Response.StatusCode = (int)status;
+        context.Response.ContentLength64 = body.Length;
+        await context.Response.OutputStream.WriteAsync(body, token);
+    });
 }

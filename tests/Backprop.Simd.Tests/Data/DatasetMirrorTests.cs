@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Backprop.Simd.Data;
+using Backprop.Simd.Tests.Infrastructure;
 
 namespace Backprop.Simd.Tests.Data;
 
@@ -129,38 +129,39 @@ public sealed class DatasetMirrorTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_directory));
     }
 
-    /// <summary>Over real sockets: the first mirror refuses the connection (nothing listens on its port), the second is a local <see cref="HttpListener"/>.</summary>
+    /// <summary>Over real sockets: the first mirror refuses the connection (nothing listens on its port), the second is a <see cref="LocalHttpServer"/>.</summary>
     [Fact]
     public async Task A_refused_connection_moves_on_to_a_local_http_server()
     {
-        int closedPort = FreePort();
-        (HttpListener listener, int port) = StartListener();
+        int closedPort = LocalHttpServer.FreePort();
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             ["/m/s-images-idx3-ubyte.gz"] = DataTestFiles.Gzip(_images),
             ["/m/s-labels-idx1-ubyte.gz"] = DataTestFiles.Gzip(_labels),
         };
+        using var server = new LocalHttpServer(async (context, token) =>
+        {
+            if (files.TryGetValue(context.Request.Url!.AbsolutePath, out byte[]? body))
+            {
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body, token);
+            }
+            else
+            {
+                context.Response.StatusCode = 404;
+            }
+        });
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        Task serving = Serve(listener, files, cancellation.Token);
-        try
-        {
-            using var fetcher = new DatasetFetcher();
-            DatasetLocation location = await fetcher.FetchAsync(
-                _manifest,
-                [new Uri($"http://127.0.0.1:{closedPort}/m/"), new Uri($"http://127.0.0.1:{port}/m/")],
-                _directory,
-                cancellationToken: cancellation.Token);
+        using var fetcher = new DatasetFetcher();
 
-            DatasetVerifier.Verify(location.GetPath("s-images-idx3-ubyte"), _manifest.Files[0]);
-            DatasetVerifier.Verify(location.GetPath("s-labels-idx1-ubyte"), _manifest.Files[1]);
-        }
-        finally
-        {
-            await cancellation.CancelAsync();
-            listener.Stop();
-            listener.Close();
-            await serving;
-        }
+        DatasetLocation location = await fetcher.FetchAsync(
+            _manifest,
+            [new Uri($"http://127.0.0.1:{closedPort}/m/"), new Uri(server.BaseAddress, "m/")],
+            _directory,
+            cancellationToken: cancellation.Token);
+
+        DatasetVerifier.Verify(location.GetPath("s-images-idx3-ubyte"), _manifest.Files[0]);
+        DatasetVerifier.Verify(location.GetPath("s-labels-idx1-ubyte"), _manifest.Files[1]);
     }
 
     [Fact]
@@ -240,60 +241,6 @@ public sealed class DatasetMirrorTests : IDisposable
         server.Serve(mirror, "s-images-idx3-ubyte.gz", DataTestFiles.Gzip(_images));
         server.Serve(mirror, "s-labels-idx1-ubyte.gz", DataTestFiles.Gzip(_labels));
     }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static (HttpListener Listener, int Port) StartListener()
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            int port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
-    }
-
-    private static Task Serve(HttpListener listener, Dictionary<string, byte[]> files, CancellationToken cancellationToken) => Task.Run(async () =>
-    {
-        while (true)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().WaitAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException)
-            {
-                return;
-            }
-
-            if (files.TryGetValue(context.Request.Url!.AbsolutePath, out byte[]? body))
-            {
-                context.Response.ContentLength64 = body.Length;
-                await context.Response.OutputStream.WriteAsync(body, cancellationToken);
-            }
-            else
-            {
-                context.Response.StatusCode = 404;
-            }
-
-            context.Response.Close();
-        }
-    }, CancellationToken.None);
 
     /// <summary>Serves byte arrays by full URL (so one handler plays several hosts), 404 otherwise; records every URL asked for.</summary>
     private sealed class MirrorServer : HttpMessageHandler

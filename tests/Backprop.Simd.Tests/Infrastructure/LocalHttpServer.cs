@@ -57,14 +57,19 @@ internal sealed class LocalHttpServer : IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>A loopback port nothing listened on a moment ago (the caller may start a server on it, or count on it refusing).</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     private static (HttpListener Listener, int Port) Start()
     {
         for (int attempt = 0; ; attempt++)
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            int port = FreePort();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
